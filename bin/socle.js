@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The socle command. TypeScript sources run through tsx's require hook: no build step in a checkout.
+"use strict";
+require("tsx/cjs/api").register();
+const { main } = require("../src/cli/main.ts");
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`socle: internal error: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 3;
+  },
+);

@@ -1,0 +1,88 @@
+import { ApiObject, App, Chart } from "cdk8s";
+import { k8s } from "cdk8s-plus-33";
+import { podSecurityLabels } from "./lib/security";
+
+export const GATEWAY_NAMESPACE = "socle-gateway";
+export const GATEWAY_NAME = "socle";
+/** Namespace where Envoy Gateway runs the proxies of every Gateway (its default deployment mode). */
+export const ENVOY_NAMESPACE = "envoy-gateway-system";
+/** Labels Envoy Gateway puts on the proxy pods of our Gateway. */
+export const GATEWAY_POD_LABELS = {
+  "gateway.envoyproxy.io/owning-gateway-name": GATEWAY_NAME,
+  "gateway.envoyproxy.io/owning-gateway-namespace": GATEWAY_NAMESPACE,
+} as const;
+
+export interface GatewaySite {
+  /** App name; the listener is `https-<name>` and its certificate Secret `<name>-tls`. */
+  readonly name: string;
+  readonly hostname: string;
+  /** Namespace whose routes may attach to this listener. */
+  readonly routeNamespace: string;
+}
+
+export interface GatewayChartProps {
+  readonly gatewayClass: string;
+  readonly sites: readonly GatewaySite[];
+}
+
+export function listenerName(site: string): string {
+  return `https-${site}`;
+}
+
+/**
+ * The shared Gateway: one HTTPS listener per app hostname, each with its own certificate and open only to
+ * that app's namespace; plain HTTP only redirects to HTTPS. TLS below 1.2 is refused by the client policy.
+ */
+export class GatewayChart extends Chart {
+  constructor(scope: App, id: string, props: GatewayChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    new k8s.KubeNamespace(this, "namespace", { metadata: { name: GATEWAY_NAMESPACE, labels: podSecurityLabels("restricted") } });
+    const sites = [...props.sites].sort((a, b) => a.name.localeCompare(b.name));
+    new ApiObject(this, "gateway", {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "Gateway",
+      metadata: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
+      spec: {
+        gatewayClassName: props.gatewayClass,
+        listeners: [
+          { name: "http", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "Same" } } },
+          ...sites.map((s) => ({
+            name: listenerName(s.name),
+            hostname: s.hostname,
+            port: 443,
+            protocol: "HTTPS",
+            tls: { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: `${s.name}-tls` }] },
+            allowedRoutes: {
+              namespaces: { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": s.routeNamespace } } },
+              kinds: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }],
+            },
+          })),
+        ],
+      },
+    });
+    new ApiObject(this, "redirect", {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: { name: "https-redirect", namespace: GATEWAY_NAMESPACE },
+      spec: {
+        parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME, sectionName: "http" }],
+        rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+      },
+    });
+    // Envoy Gateway's policy for client connections: TLS 1.2 minimum on every listener of the Gateway.
+    new ApiObject(this, "client-tls", {
+      apiVersion: "gateway.envoyproxy.io/v1alpha1",
+      kind: "ClientTrafficPolicy",
+      metadata: { name: "tls-minimum", namespace: GATEWAY_NAMESPACE },
+      spec: {
+        targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME }],
+        tls: { minVersion: "1.2" },
+      },
+    });
+  }
+}
+
+export function renderGatewayChart(props: GatewayChartProps): Record<string, unknown>[] {
+  const app = new App();
+  return new GatewayChart(app, "gateway", props).toJson() as Record<string, unknown>[];
+}

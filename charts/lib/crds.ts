@@ -1,0 +1,114 @@
+import { ApiObject } from "cdk8s";
+import type { Construct } from "constructs";
+
+/**
+ * Custom resources socle emits, typed by the fields it sets. Their full schemas are the upstream
+ * CRDs in ../shared/crds; tests validate every emitted object against them.
+ */
+
+export interface S3Destination {
+  /** `s3://bucket/prefix`. */
+  readonly destinationPath: string;
+  readonly endpointURL: string;
+  /** Secret holding `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`. */
+  readonly credentialsSecret: string;
+}
+
+export interface PostgresClusterProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly imageName: string;
+  readonly instances: number;
+  readonly storageSize: string;
+  readonly storageClass: string;
+  readonly database: string;
+  readonly owner: string;
+  /** Secret of type basic-auth holding the owner's username and password. */
+  readonly ownerSecret: string;
+  readonly resources: Record<string, unknown>;
+  readonly backup: S3Destination & { readonly retentionDays: number };
+}
+
+/** A CloudNativePG `Cluster` with WAL archiving and base backups to S3, spread across nodes. */
+export function postgresCluster(scope: Construct, props: PostgresClusterProps): ApiObject {
+  return new ApiObject(scope, `${props.name}-cluster`, {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "Cluster",
+    metadata: { name: props.name, namespace: props.namespace, labels: { "socle.io/stateful": "true" } },
+    spec: {
+      instances: props.instances,
+      imageName: props.imageName,
+      enableSuperuserAccess: false,
+      storage: { size: props.storageSize, storageClass: props.storageClass },
+      bootstrap: { initdb: { database: props.database, owner: props.owner, secret: { name: props.ownerSecret } } },
+      resources: props.resources,
+      affinity: { enablePodAntiAffinity: true, podAntiAffinityType: "required", topologyKey: "kubernetes.io/hostname" },
+      postgresql: { parameters: { log_connections: "on", log_disconnections: "on", ssl_min_protocol_version: "TLSv1.2" } },
+      backup: {
+        retentionPolicy: `${props.backup.retentionDays}d`,
+        barmanObjectStore: {
+          destinationPath: props.backup.destinationPath,
+          endpointURL: props.backup.endpointURL,
+          s3Credentials: {
+            accessKeyId: { name: props.backup.credentialsSecret, key: "ACCESS_KEY_ID" },
+            secretAccessKey: { name: props.backup.credentialsSecret, key: "ACCESS_SECRET_KEY" },
+          },
+          wal: { compression: "gzip", encryption: "AES256" },
+          data: { compression: "gzip", encryption: "AES256" },
+        },
+      },
+    },
+  });
+}
+
+/** Nightly base backup of a CloudNativePG cluster (WAL is archived continuously). */
+export function scheduledBackup(scope: Construct, props: { name: string; namespace: string; cluster: string; schedule: string }): ApiObject {
+  return new ApiObject(scope, `${props.name}-scheduled-backup`, {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "ScheduledBackup",
+    metadata: { name: props.name, namespace: props.namespace },
+    spec: { schedule: props.schedule, cluster: { name: props.cluster }, backupOwnerReference: "self", method: "barmanObjectStore", immediate: true },
+  });
+}
+
+export interface GatewayRef {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** An HTTPRoute attached to the HTTPS listener of the shared gateway for one hostname. */
+export function httpRoute(
+  scope: Construct,
+  props: { name: string; namespace: string; hostname: string; gateway: GatewayRef; listener: string; service: string; port: number },
+): ApiObject {
+  return new ApiObject(scope, `${props.name}-route`, {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { name: props.name, namespace: props.namespace },
+    spec: {
+      parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: props.gateway.name, namespace: props.gateway.namespace, sectionName: props.listener }],
+      hostnames: [props.hostname],
+      rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ kind: "Service", name: props.service, port: props.port }] }],
+    },
+  });
+}
+
+/** A cert-manager Certificate for one hostname, stored where the gateway reads it. */
+export function certificate(
+  scope: Construct,
+  props: { name: string; namespace: string; secretName: string; dnsNames: readonly string[]; issuer: string },
+): ApiObject {
+  return new ApiObject(scope, `${props.name}-certificate`, {
+    apiVersion: "cert-manager.io/v1",
+    kind: "Certificate",
+    metadata: { name: props.name, namespace: props.namespace },
+    spec: {
+      secretName: props.secretName,
+      dnsNames: [...props.dnsNames],
+      issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: props.issuer },
+      privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+      duration: "2160h",
+      renewBefore: "720h",
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import { renderWikiChart, type WikiChartProps } from "../../charts/wiki";
+import { manifestGroup } from "../lib/manifests";
+
+export type WikiArgs = Omit<WikiChartProps, "dbSecret"> & {
+  /** Credentials for the backup bucket, delivered as the Secret named in `backup.credentialsSecret`. */
+  readonly backupCredentials: { readonly accessKeyId: pulumi.Input<string>; readonly secretAccessKey: pulumi.Input<string> };
+};
+
+const DB_SECRET = "xwiki-db-app";
+
+/** The wiki: XWiki and its PostgreSQL cluster, with generated credentials delivered as Secrets. */
+export class Wiki extends pulumi.ComponentResource {
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: WikiArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("socle:apps:Wiki", name, {}, opts);
+    const objs = renderWikiChart({ ...args, dbSecret: DB_SECRET });
+    const [nsObj, rest] = splitNamespace(objs, args.namespace);
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, nsObj as k8s.core.v1.NamespaceArgs, { parent: this });
+
+    const password = new random.RandomPassword(`${name}-db-password`, { length: 32, special: false }, { parent: this });
+    const dbSecret = new k8s.core.v1.Secret(
+      `${name}-db-app`,
+      {
+        metadata: { name: DB_SECRET, namespace: args.namespace },
+        type: "kubernetes.io/basic-auth",
+        stringData: { username: "xwiki", password: password.result },
+      },
+      { parent: this, dependsOn: [namespace] },
+    );
+    const backupSecret = new k8s.core.v1.Secret(
+      `${name}-backup-credentials`,
+      {
+        metadata: { name: args.backup.credentialsSecret, namespace: args.namespace },
+        type: "Opaque",
+        stringData: {
+          ACCESS_KEY_ID: pulumi.secret(args.backupCredentials.accessKeyId),
+          ACCESS_SECRET_KEY: pulumi.secret(args.backupCredentials.secretAccessKey),
+        },
+      },
+      { parent: this, dependsOn: [namespace] },
+    );
+    manifestGroup(name, rest, { parent: this, dependsOn: [namespace, dbSecret, backupSecret] });
+
+    this.url = pulumi.output(`https://${args.hostname}/`);
+    this.registerOutputs({ url: this.url });
+  }
+}
+
+/** The chart's Namespace is created first and on its own, so Secrets can exist before the workloads that read them. */
+export function splitNamespace(objs: readonly Record<string, unknown>[], namespace: string): [Record<string, unknown>, Record<string, unknown>[]] {
+  const isNs = (o: Record<string, unknown>) => o.kind === "Namespace" && (o.metadata as { name?: string })?.name === namespace;
+  const ns = objs.find(isNs);
+  if (!ns) throw new Error(`chart does not define namespace ${namespace}`);
+  return [ns, objs.filter((o) => !isNs(o))];
+}

@@ -1,0 +1,27 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * What every cloud target (`openstack`, `outscale`, `existing`) hands to the rest of the program.
+ * Platform services and apps consume only this contract and a Kubernetes provider built from its kubeconfig.
+ */
+export interface ClusterContract {
+  /** Kubeconfig of the cluster: always a Pulumi secret. Undefined for `existing` with the ambient kubeconfig. */
+  readonly kubeconfig?: pulumi.Output<string>;
+  /** Kubernetes API endpoint, e.g. https://10.20.0.10:6443 (unknown until deployed). */
+  readonly apiEndpoint: pulumi.Output<string>;
+  readonly nodePools: readonly { readonly name: string; readonly flavor: string; readonly count: number }[];
+  /** Storage classes: `default` for app volumes, `encrypted` when the cloud offers encrypted volumes. */
+  readonly storageClasses: { readonly default: string; readonly encrypted?: string };
+  /** Public address of the gateway load balancer (unknown until deployed). */
+  readonly gatewayAddress: pulumi.Output<string>;
+  /** S3-compatible object storage for backups, in the same region. */
+  readonly objectStorage: {
+    readonly endpoint: pulumi.Output<string>;
+    readonly region: string;
+    /** Bucket names by purpose: `backups` (CloudNativePG WAL and base backups, Velero), `app` (apps' files). */
+    readonly buckets: { readonly backups: pulumi.Output<string>; readonly app?: pulumi.Output<string> };
+    /** True when the bucket lives in the cloud's service; false for an in-cluster store (Garage) on `existing`. */
+    readonly managed: boolean;
+  };
+  readonly region: string;
+}

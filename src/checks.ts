@@ -1,0 +1,4 @@
+import type { ConfigCheck } from "./config/parse";
+
+/** Cross-field configuration checks contributed by the parts of the program (cloud planning, apps). */
+export const configChecks: readonly ConfigCheck[] = [];

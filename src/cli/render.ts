@@ -1,0 +1,26 @@
+import { relative } from "node:path";
+import { ConfigError } from "../config/issues";
+import { renderStack } from "../render/render";
+import { formatConfigError } from "./format";
+import type { Io } from "./main";
+
+export async function renderCommand(opts: { root: string; stack: string; outDir?: string; io: Io }): Promise<number> {
+  try {
+    const result = await renderStack({ root: opts.root, stack: opts.stack, outDir: opts.outDir });
+    const total = result.state.deployment.resources.length;
+    const rel = relative(process.cwd(), result.outDir) || ".";
+    const lines = [`socle render ${opts.stack}: ${total} resources`];
+    for (const [component, count] of result.resourcesByComponent) lines.push(`  ${component.padEnd(24)} ${String(count).padStart(4)}`);
+    lines.push(`  state:     ${rel}/state.json`);
+    for (const [file, count] of result.manifestFiles) lines.push(`  manifests: ${rel}/${file} (${count} objects)`);
+    if (result.invokes.length) lines.push(`  note: ${result.invokes.length} provider function call(s) answered empty offline: ${[...new Set(result.invokes)].join(", ")}`);
+    opts.io.out(lines.join("\n") + "\n");
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      opts.io.err(formatConfigError(err));
+      return 2;
+    }
+    throw err;
+  }
+}

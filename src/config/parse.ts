@@ -1,0 +1,246 @@
+import type { z } from "zod";
+import { ConfigError, type ConfigIssue } from "./issues";
+import {
+  OUTSCALE_SECNUMCLOUD_REGION,
+  rawConfigSchema,
+  type CloudConfig,
+  type RawConfig,
+  type SocleConfig,
+} from "./schema";
+
+export const NAMESPACE = "socle";
+
+export interface ParseContext {
+  readonly project: string;
+  readonly stack: string;
+  /** The stack file the keys came from, for messages. */
+  readonly file: string;
+  /** Line of a key path in the stack file, when known (`["domain"]`, `["openstack", "workerPools", 0]`). */
+  readonly lineOf?: (path: readonly (string | number)[]) => number | undefined;
+}
+
+/** Extra cross-field checks contributed by other parts (e.g. the cloud planner); pure. */
+export type ConfigCheck = (config: SocleConfig) => readonly ConfigIssue[];
+
+/**
+ * Validates the raw `socle:*` keys (names without the prefix) and returns the typed configuration.
+ * Throws a ConfigError carrying every problem at once.
+ */
+export function parseConfig(raw: Record<string, unknown>, ctx: ParseContext, checks: readonly ConfigCheck[] = []): SocleConfig {
+  const result = rawConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(ctx.file, result.error.issues.flatMap((i) => toIssues(i, raw, ctx)));
+  }
+  const issues: ConfigIssue[] = [];
+  const config = normalize(result.data, ctx, issues, "apps" in raw);
+  if (issues.length === 0) for (const check of checks) issues.push(...check(config));
+  if (issues.length > 0) throw new ConfigError(ctx.file, issues.map((i) => withLine(i, ctx)));
+  return config;
+}
+
+function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], appsGiven: boolean): SocleConfig {
+  const need = (key: string, fix: string) =>
+    issues.push({ path: `${NAMESPACE}:${key}`, value: undefined, problem: "is required here", fix });
+  let cloud: CloudConfig | undefined;
+  switch (raw.target) {
+    case "openstack":
+      if (!raw.openstack) need("openstack", "add a socle:openstack block (externalNetwork, qualifiedRegions, image, controlPlaneFlavor, workerPools) for target openstack");
+      if (!raw.region) need("region", "set socle:region to your OpenStack region, one of socle:openstack.qualifiedRegions");
+      if (raw.openstack && raw.region) cloud = { target: "openstack", region: raw.region, settings: raw.openstack };
+      break;
+    case "outscale":
+      cloud = {
+        target: "outscale",
+        region: raw.region ?? OUTSCALE_SECNUMCLOUD_REGION,
+        settings: raw.outscale ?? defaultsOf("outscale"),
+      };
+      break;
+    case "existing": {
+      const settings = raw.existing ?? defaultsOf("existing");
+      cloud = { target: "existing", region: raw.region ?? settings.region, settings };
+      break;
+    }
+  }
+  for (const other of ["openstack", "outscale", "existing"] as const) {
+    if (other !== raw.target && raw[other] !== undefined) {
+      issues.push({
+        path: `${NAMESPACE}:${other}`,
+        value: "(a settings block)",
+        problem: `applies to target ${other}, but socle:target is ${raw.target}`,
+        fix: `remove socle:${other}, or set socle:target to ${other}`,
+      });
+    }
+  }
+  if (raw.kind === "tenant" && !raw.platformStack) {
+    need("platformStack", "set socle:platformStack to the platform stack this tenant runs on, as org/project/stack");
+  }
+  if (raw.kind !== "tenant" && raw.platformStack) {
+    issues.push({
+      path: `${NAMESPACE}:platformStack`,
+      value: raw.platformStack,
+      problem: `is only used by tenant stacks, but socle:kind is ${raw.kind}`,
+      fix: "remove socle:platformStack, or set socle:kind to tenant",
+    });
+  }
+  if (raw.tlsIssuer === "acme" && !raw.acmeServer) {
+    need("acmeServer", "set socle:acmeServer to your ACME directory URL (a sovereign CA), or use socle:tlsIssuer internal-ca");
+  }
+  const apps = raw.kind === "platform" ? [] : [...new Set(raw.apps)].sort();
+  if (raw.kind === "platform" && raw.apps.length > 0 && appsGiven) {
+    issues.push({
+      path: `${NAMESPACE}:apps`,
+      value: raw.apps,
+      problem: "a platform stack runs platform services only; apps belong to tenant stacks",
+      fix: "remove socle:apps from this stack and enable them on each tenant stack",
+    });
+  }
+  // Every app signs in through the identity provider.
+  if (apps.length > 0 && !apps.includes("identity") && raw.kind !== "tenant") apps.unshift("identity");
+  return {
+    project: ctx.project,
+    stack: ctx.stack,
+    kind: raw.kind,
+    organization: { id: raw.organization, name: raw.organizationName },
+    domain: raw.domain,
+    cloud: cloud ?? { target: "existing", region: "unknown", settings: defaultsOf("existing") },
+    apps: apps as SocleConfig["apps"],
+    sizing: raw.sizing,
+    registryMirror: raw.registryMirror,
+    adminCidrs: raw.adminCidrs,
+    tls: { issuer: raw.tlsIssuer, acmeServer: raw.acmeServer, acmeEmail: raw.acmeEmail },
+    platformStack: raw.platformStack,
+    gatewayClass: raw.gatewayClass,
+    logs: { retentionDays: raw.logRetentionDays },
+    backups: { retentionDays: raw.backupRetentionDays },
+    provider: raw.provider,
+  };
+}
+
+function defaultsOf<K extends "outscale" | "existing">(key: K): NonNullable<RawConfig[K]> {
+  const shape = rawConfigSchema.shape[key].unwrap();
+  return shape.parse({}) as NonNullable<RawConfig[K]>;
+}
+
+function toIssues(issue: z.core.$ZodIssue, raw: Record<string, unknown>, ctx: ParseContext): ConfigIssue[] {
+  const base = issue.path as (string | number)[];
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => {
+      const path = [...base, key];
+      const allowed = allowedKeys(base);
+      return withLine(
+        {
+          path: formatPath(path),
+          value: valueAt(raw, path),
+          problem: "is not a known setting",
+          allowed: allowed.join(", "),
+          fix: `remove it, or correct its name${closest(key, allowed) ? ` (did you mean ${closest(key, allowed)}?)` : ""}`,
+        },
+        ctx,
+      );
+    });
+  }
+  const value = valueAt(raw, base);
+  const path = formatPath(base);
+  let problem = issue.message;
+  let allowed: string | undefined;
+  let fix = `correct ${path} in the stack file`;
+  if (issue.code === "invalid_value") {
+    allowed = issue.values.map(String).join(", ");
+    problem = value === undefined ? "is required" : "is not an allowed value";
+    fix = `set ${path} to one of: ${allowed}`;
+  } else if (issue.code === "invalid_type") {
+    if (value === undefined) {
+      problem = "is required";
+      fix = `add ${path} (${issue.expected}) to the stack file`;
+    } else {
+      problem = `must be ${article(issue.expected)}, got ${describe(value)}`;
+      fix = `write ${path} as ${article(issue.expected)}`;
+    }
+  } else if (issue.code === "too_small" || issue.code === "too_big") {
+    fix = `change ${path} so that it ${issue.message.replace(/^Too (small|big): expected \S+ to /, "")}`;
+  } else if (issue.code === "invalid_format" || issue.code === "custom") {
+    fix = `set ${path} to a value that ${problem.replace(/^(must be|is not)\b/, "is")}`;
+  }
+  return [withLine({ path, value, problem, allowed, fix }, ctx)];
+}
+
+function withLine(issue: ConfigIssue, ctx: ParseContext): ConfigIssue & { line?: number } {
+  if (!ctx.lineOf) return issue;
+  const segments = parsePath(issue.path);
+  for (let n = segments.length; n > 0; n--) {
+    const line = ctx.lineOf(segments.slice(0, n));
+    if (line !== undefined) return { ...issue, line };
+  }
+  return issue;
+}
+
+export function formatPath(path: readonly (string | number | symbol)[]): string {
+  let out = `${NAMESPACE}:${String(path[0] ?? "")}`;
+  for (const seg of path.slice(1)) out += typeof seg === "number" ? `[${seg}]` : `.${String(seg)}`;
+  return out;
+}
+
+function parsePath(path: string): (string | number)[] {
+  const body = path.startsWith(`${NAMESPACE}:`) ? path.slice(NAMESPACE.length + 1) : path;
+  const out: (string | number)[] = [];
+  for (const m of body.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return out;
+}
+
+function valueAt(raw: unknown, path: readonly (string | number | symbol)[]): unknown {
+  let cur: unknown = raw;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg as string | number];
+  }
+  return cur;
+}
+
+function allowedKeys(path: readonly (string | number | symbol)[]): string[] {
+  let schema: unknown = rawConfigSchema;
+  for (const seg of path) {
+    let s = schema as { shape?: Record<string, unknown>; unwrap?: () => unknown; element?: unknown };
+    while (s && typeof s.unwrap === "function" && !s.shape) s = s.unwrap() as typeof s;
+    if (typeof seg === "number") schema = s.element;
+    else schema = s.shape?.[seg as string];
+  }
+  let s = schema as { shape?: Record<string, unknown>; unwrap?: () => unknown };
+  while (s && typeof s.unwrap === "function" && !s.shape) s = s.unwrap() as typeof s;
+  return Object.keys(s?.shape ?? {}).map((k) => (path.length === 0 ? `${NAMESPACE}:${k}` : k));
+}
+
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  const bare = (k: string) => k.replace(`${NAMESPACE}:`, "").toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const d = editDistance(bare(key), bare(candidate));
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  if (typeof value === "object") return "a map";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

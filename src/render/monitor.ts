@@ -1,0 +1,112 @@
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+
+/** Everything the engine told us about one resource registration, in wire form. */
+export interface Registration {
+  readonly mockUrn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parentMockUrn?: string;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly dependencies: readonly string[];
+  /** `mockUrn::id` of an explicit provider, when one was given. */
+  readonly providerRef?: string;
+  /** Package version the SDK asked for (names the default provider). */
+  readonly version?: string;
+  readonly inputs: Record<string, unknown>;
+  readonly additionalSecretOutputs: readonly string[];
+  id?: string;
+  outputs?: Record<string, unknown>;
+}
+
+/** Types whose outputs are generated secrets: their values are recorded so that no copy of them is ever written. */
+const GENERATED_SECRET_OUTPUTS: Record<string, readonly string[]> = {
+  "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
+  "random:index/randomString:RandomString": ["result"],
+  "random:index/randomBytes:RandomBytes": ["base64", "hex"],
+  "tls:index/privateKey:PrivateKey": ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"],
+};
+
+/**
+ * The SDK's mock monitor, used as a recording engine: it answers registrations the way a preview
+ * would (values a provider computes stay unknown) and remembers every request in full.
+ */
+export class RecordingMonitor extends MockMonitor {
+  readonly registrations = new Map<string, Registration>();
+  /** Values produced as generated secrets during this render: never to be written in clear. */
+  readonly secretValues = new Set<string>();
+  readonly stackOutputs = new Map<string, Record<string, unknown>>();
+  readonly invokes: string[] = [];
+
+  constructor(private readonly stackName: string) {
+    super({
+      newResource: (args) => this.newResource(args),
+      call: (args) => {
+        this.invokes.push(args.token);
+        return {};
+      },
+    });
+  }
+
+  private newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm")) {
+      const meta = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+      const id = meta.namespace ? `${meta.namespace}/${meta.name}` : meta.name;
+      return { id, state: inputs };
+    }
+    const generated = GENERATED_SECRET_OUTPUTS[args.type];
+    if (generated) {
+      const state: Record<string, unknown> = { ...inputs };
+      for (const key of generated) {
+        const value = fakeSecret(this.stackName, args.type, args.name, key);
+        this.secretValues.add(value);
+        state[key] = value;
+      }
+      return { id: "none", state };
+    }
+    // Everything else is computed by a cloud provider: in a preview its id and computed outputs are unknown.
+    return { id: undefined, state: inputs };
+  }
+
+  override async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+    const record: Registration = {
+      mockUrn: "",
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parentMockUrn: req.getParent() || undefined,
+      protect: Boolean(req.getProtect()),
+      retainOnDelete: Boolean(req.getRetainondelete?.()),
+      dependencies: req.getDependenciesList(),
+      providerRef: req.getProvider() || undefined,
+      version: req.getVersion() || undefined,
+      inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    };
+    await super.registerResource(req, (err: any, resp: any) => {
+      if (!err && resp) {
+        (record as { mockUrn: string }).mockUrn = resp.getUrn();
+        record.id = resp.getId() || undefined;
+        record.outputs = (resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        this.registrations.set(record.mockUrn, record);
+      }
+      callback(err, resp);
+    });
+  }
+
+  override registerResourceOutputs(req: any, callback: (err: any, resp: any) => void): void {
+    const outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    this.stackOutputs.set(req.getUrn(), outputs);
+    super.registerResourceOutputs(req, callback);
+  }
+}
+
+function fakeSecret(stack: string, type: string, name: string, key: string): string {
+  // Deterministic, so renders are byte-identical; recognisable, so a leak test can find it.
+  const digest = createHash("sha256").update(`${stack}\0${type}\0${name}\0${key}`).digest("hex").slice(0, 24);
+  return `socle-render-secret-${digest}`;
+}
