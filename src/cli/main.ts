@@ -19,8 +19,15 @@ export async function main(argv: readonly string[], io: { out: (s: string) => vo
     .description("Render a stack offline (no Pulumi CLI, no cloud): out/<stack>/state.json and manifests/")
     .argument("<stack>", "stack name, as in stacks/Pulumi.<stack>.yaml")
     .option("--out <dir>", "output folder (default: out/<stack>)")
-    .action(async (stack: string, opts: { out?: string }) => {
-      code = await renderCommand({ root, stack, outDir: opts.out ? resolve(opts.out) : undefined, io });
+    .option("--stack-file <file>", "read the stack's configuration from this file instead of stacks/Pulumi.<stack>.yaml")
+    .action(async (stack: string, opts: { out?: string; stackFile?: string }) => {
+      code = await renderCommand({
+        root,
+        stack,
+        outDir: opts.out ? resolve(opts.out) : undefined,
+        stackFile: opts.stackFile ? resolve(opts.stackFile) : undefined,
+        io,
+      });
     });
 
   try {

@@ -4,9 +4,13 @@ import { renderStack } from "../render/render";
 import { formatConfigError } from "./format";
 import type { Io } from "./main";
 
-export async function renderCommand(opts: { root: string; stack: string; outDir?: string; io: Io }): Promise<number> {
+export async function renderCommand(opts: { root: string; stack: string; outDir?: string; stackFile?: string; io: Io }): Promise<number> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(opts.stack)) {
+    opts.io.err(`socle: stack name ${JSON.stringify(opts.stack)} is not valid: use letters, digits, '-', '_' and '.', as in stacks/Pulumi.<stack>.yaml\n`);
+    return 2;
+  }
   try {
-    const result = await renderStack({ root: opts.root, stack: opts.stack, outDir: opts.outDir });
+    const result = await renderStack({ root: opts.root, stack: opts.stack, outDir: opts.outDir, stackFile: opts.stackFile });
     const total = result.state.deployment.resources.length;
     const rel = relative(process.cwd(), result.outDir) || ".";
     const lines = [`socle render ${opts.stack}: ${total} resources`];

@@ -16,6 +16,8 @@ export interface RenderOptions {
   readonly stack: string;
   /** Defaults to `<root>/out/<stack>`. */
   readonly outDir?: string;
+  /** Defaults to `<root>/stacks/Pulumi.<stack>.yaml`. */
+  readonly stackFile?: string;
 }
 
 export interface RenderResult {
@@ -46,7 +48,7 @@ export function projectName(root: string): string {
  */
 export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   const project = projectName(opts.root);
-  const file = stackFilePath(opts.root, opts.stack);
+  const file = opts.stackFile ?? stackFilePath(opts.root, opts.stack);
   const stackFile = readStackFile(file, opts.stack, project);
   parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf }, configChecks);
 
@@ -55,8 +57,18 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   enableMockFeatures();
   pulumi.runtime.setAllConfig(stackFile.allConfig, [...stackFile.secretKeys]);
 
-  await pulumi.runtime.runInPulumiStack(async () => deploy(loadConfig(configChecks)));
+  // The SDK reports a program's exception as an unhandled rejection: catch it here and rethrow it to the caller.
+  let programError: unknown;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      return deploy(loadConfig(configChecks));
+    } catch (err) {
+      programError = err;
+      return {};
+    }
+  });
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  if (programError) throw programError;
 
   const { state, manifestInputs } = buildStateExport(monitor.registrations.values(), monitor.stackOutputs, monitor.secretValues, {
     project,

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { renderWikiChart, WIKI_DB_LABELS, WIKI_LABELS, XWIKI_PORT } from "../../charts/wiki";
+import { flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
+import { wikiProps } from "../helpers/wiki-props";
+
+const objs = renderWikiChart(wikiProps) as any[];
+const find = (kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+const deployment = find("Deployment", "xwiki");
+const pod = deployment.spec.template.spec;
+
+describe("wiki chart: security defaults", () => {
+  it("labels the namespace for Pod Security Admission at restricted", () => {
+    const ns = find("Namespace", "org-wiki");
+    expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect(ns.metadata.labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
+    expect(ns.metadata.labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
+  });
+
+  it("runs XWiki as non-root with RuntimeDefault seccomp at pod level", () => {
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+    expect(pod.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+    expect(pod.hostNetwork ?? false).toBe(false);
+    expect(pod.hostPID ?? false).toBe(false);
+  });
+
+  it("every container drops all capabilities, forbids escalation and has a read-only root filesystem", () => {
+    for (const c of [...pod.initContainers, ...pod.containers]) {
+      expect(c.securityContext.allowPrivilegeEscalation, c.name).toBe(false);
+      expect(c.securityContext.privileged, c.name).toBe(false);
+      expect(c.securityContext.readOnlyRootFilesystem, c.name).toBe(true);
+      expect(c.securityContext.capabilities).toEqual({ drop: ["ALL"] });
+      expect(c.securityContext.runAsNonRoot, c.name).toBe(true);
+    }
+  });
+
+  it("does not mount a service-account token", () => {
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(find("ServiceAccount", "xwiki").automountServiceAccountToken).toBe(false);
+  });
+
+  it("sets requests, a memory limit and probes", () => {
+    const c = pod.containers[0];
+    expect(c.resources.requests.cpu).toBeDefined();
+    expect(c.resources.requests.memory).toBeDefined();
+    expect(c.resources.limits.memory).toBeDefined();
+    expect(c.readinessProbe.httpGet.port).toBe(XWIKI_PORT);
+    expect(c.livenessProbe).toBeDefined();
+    expect(c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(30);
+  });
+
+  it("reads database credentials from the Secret, never as literals", () => {
+    const env = pod.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
+    for (const name of ["DB_USER", "DB_PASSWORD"]) {
+      const e = env.find((x) => x.name === name)!;
+      expect(e.value).toBeUndefined();
+      expect(e.valueFrom).toEqual({ secretKeyRef: { name: "xwiki-db-app", key: name === "DB_USER" ? "username" : "password" } });
+    }
+  });
+
+  it("pins images by digest", () => {
+    for (const c of [...pod.initContainers, ...pod.containers]) expect(c.image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(find("Cluster", "xwiki-db").spec.imageName).toMatch(/@sha256:/);
+  });
+
+  it("keeps data on a persistent volume and the database in a replicated, backed-up CloudNativePG cluster", () => {
+    expect(pod.volumes.find((v: any) => v.name === "data").persistentVolumeClaim.claimName).toBe("xwiki-data");
+    const db = find("Cluster", "xwiki-db");
+    expect(db.spec.instances).toBeGreaterThanOrEqual(2);
+    expect(db.spec.enableSuperuserAccess).toBe(false);
+    expect(db.spec.affinity.enablePodAntiAffinity).toBe(true);
+    expect(db.spec.backup.retentionPolicy).toBe("30d");
+    expect(db.spec.backup.barmanObjectStore.destinationPath).toBe("s3://org-backups/wiki");
+    expect(find("ScheduledBackup", "xwiki-db-nightly").spec.cluster.name).toBe("xwiki-db");
+  });
+
+  it("serves only through the HTTPS listener with a certificate for its hostname", () => {
+    const route = find("HTTPRoute", "xwiki");
+    expect(route.spec.parentRefs[0].sectionName).toBe("https-wiki");
+    expect(route.spec.hostnames).toEqual(["wiki.org.example"]);
+    const cert = find("Certificate", "wiki-tls");
+    expect(cert.metadata.namespace).toBe("socle-gateway");
+    expect(cert.spec.dnsNames).toEqual(["wiki.org.example"]);
+    expect(find("Service", "xwiki").spec.type).toBe("ClusterIP");
+  });
+});
+
+describe("wiki chart: network flows", () => {
+  const policies = objs.filter((o) => o.kind === "NetworkPolicy") as NetworkPolicy[];
+  const w = (id: string, namespace: string, labels: Record<string, string>, ports: number[]): Workload => ({ id, namespace, labels, ports });
+  const workloads = [
+    w("gateway", "envoy-gateway-system", wikiProps.gateway.pods, [443]),
+    w("xwiki", "org-wiki", WIKI_LABELS, [XWIKI_PORT]),
+    w("db", "org-wiki", WIKI_DB_LABELS, [5432, 8000]),
+    w("cnpg-operator", "cnpg-system", { "app.kubernetes.io/name": "cloudnative-pg" }, [9443]),
+    w("garage", "socle-storage", { "app.kubernetes.io/name": "garage" }, [3900]),
+    w("dns", "kube-system", { "k8s-app": "kube-dns" }, [53]),
+    w("other-tenant-app", "other-wiki", { "app.kubernetes.io/name": "xwiki" }, [XWIKI_PORT]),
+  ];
+
+  it("denies everything by default in the namespace", () => {
+    const deny = policies.find((p) => p.metadata.name === "default-deny")!;
+    expect(deny.spec.podSelector).toEqual({});
+    expect(deny.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(deny.spec.ingress).toBeUndefined();
+    expect(deny.spec.egress).toBeUndefined();
+  });
+
+  it("allows exactly the intended flows", () => {
+    // Namespaces outside the chart have no policies here, so their pods' own side is open; the table
+    // shows what the wiki's policies let through.
+    expect(flowTable(policies, workloads).filter((f) => f.includes("xwiki") || f.includes("db"))).toEqual(
+      [
+        "cnpg-operator -> db:5432",
+        "cnpg-operator -> db:8000",
+        "db -> db:5432",
+        "db -> db:8000",
+        "db -> dns:53",
+        "db -> garage:3900",
+        "gateway -> xwiki:8080",
+        "xwiki -> db:5432",
+        "xwiki -> dns:53",
+      ].sort(),
+    );
+  });
+
+  it("denies another tenant's pods and the outside world", () => {
+    const table = flowTable(policies, workloads);
+    expect(table).not.toContain("other-tenant-app -> xwiki:8080");
+    expect(table).not.toContain("xwiki -> other-tenant-app:8080");
+    expect(table).not.toContain("xwiki -> garage:3900");
+  });
+});
