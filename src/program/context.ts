@@ -1,0 +1,45 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { GatewaySite } from "../../charts/gateway";
+import type { Peer } from "../../charts/lib/network";
+import type { AppName, SocleConfig } from "../config/schema";
+import type { SsoPlan } from "./sso";
+
+/** What every app deployer receives: the typed configuration and the platform it runs on. */
+export interface SuiteContext {
+  readonly config: SocleConfig;
+  /** Image reference from the catalog, rewritten to the mirror when one is set. */
+  image(name: string): string;
+  namespace(app: AppName): string;
+  hostname(app: AppName): string;
+  readonly storageClass: string;
+  readonly gateway: {
+    readonly name: string;
+    readonly namespace: string;
+    /** Listener name of an app's hostname. */
+    listener(site: string): string;
+    /** Gateway data-plane pods (allowed in by app NetworkPolicies) and their namespace. */
+    readonly pods: Readonly<Record<string, string>>;
+    readonly podNamespace: string;
+  };
+  readonly clusterIssuer: string;
+  readonly backup: {
+    readonly bucket: string;
+    readonly endpointURL: string;
+    readonly credentials: { readonly accessKeyId: pulumi.Output<string>; readonly secretAccessKey: pulumi.Output<string> };
+    readonly peer: Peer;
+    readonly port: number;
+    readonly retentionDays: number;
+  };
+  readonly apiServer: { readonly peers: readonly Peer[]; readonly ports: readonly number[] };
+  readonly cnpgOperatorNamespace: string;
+  /** The organisation's realm and the OIDC client of every enabled app. */
+  readonly sso: SsoPlan;
+}
+
+/** What an app deployer hands back: the hostnames the gateway must serve, and stack outputs. */
+export interface AppDeployment {
+  readonly sites: readonly GatewaySite[];
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+export type AppDeployer = (ctx: SuiteContext) => AppDeployment;

@@ -1,0 +1,96 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { ENVOY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS, listenerName, type GatewaySite } from "../../charts/gateway";
+import { CLUSTER_ISSUER } from "../../charts/issuer";
+import { OUTSCALE_SECNUMCLOUD_REGION, type AppName, type SocleConfig } from "../config/schema";
+import { catalogImage, catalogRegistries } from "../images/ref";
+import { APP_DEPLOYERS } from "./apps";
+import type { SuiteContext } from "./context";
+import { deployPlatform } from "./platform";
+import { buildSso } from "./sso";
+
+/** Namespace of each app: `<org>-<app>`, so tenants of one platform never share one. */
+export function appNamespace(config: SocleConfig, app: AppName): string {
+  return `${config.organization.id}-${app}`;
+}
+
+const HOST_PREFIX: Record<AppName, string> = { identity: "auth", wiki: "wiki", docs: "docs", chat: "chat", mail: "mail" };
+
+/** Public hostname of each app. */
+export function appHostname(config: SocleConfig, app: AppName): string {
+  return `${HOST_PREFIX[app]}.${config.domain}`;
+}
+
+/** Private address ranges: where the Kubernetes API server of an in-cluster network lives. */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+const CNPG_NAMESPACE = "cnpg-system";
+/** In-cluster S3 store used for backups when the cluster is brought by the operator (target `existing`). */
+const IN_CLUSTER_S3 = { namespace: "socle-storage", pods: { "app.kubernetes.io/name": "garage" }, port: 3900 };
+
+/**
+ * The socle program: cloud, then platform services, then apps. Takes the typed configuration and
+ * nothing else; returns the stack outputs, among them `socle`, the metadata `socle audit` reads.
+ */
+export function deploy(config: SocleConfig): Record<string, unknown> {
+  const mirror = config.registryMirror;
+  const backupKey = new random.RandomPassword("backup-access-key", { length: 24, special: false, upper: false });
+  const backupSecret = new random.RandomPassword("backup-secret-key", { length: 48, special: false });
+
+  const ctx: SuiteContext = {
+    config,
+    image: (name) => catalogImage(name, mirror),
+    namespace: (app) => appNamespace(config, app),
+    hostname: (app) => appHostname(config, app),
+    storageClass: config.cloud.target === "existing" ? config.cloud.settings.storageClass : "default",
+    gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, listener: listenerName, pods: GATEWAY_POD_LABELS, podNamespace: ENVOY_NAMESPACE },
+    clusterIssuer: CLUSTER_ISSUER,
+    backup: {
+      bucket: `${config.organization.id}-backups`,
+      endpointURL: `http://garage.${IN_CLUSTER_S3.namespace}.svc:${IN_CLUSTER_S3.port}`,
+      credentials: { accessKeyId: backupKey.result, secretAccessKey: backupSecret.result },
+      peer: { namespace: IN_CLUSTER_S3.namespace, pods: IN_CLUSTER_S3.pods },
+      port: IN_CLUSTER_S3.port,
+      retentionDays: config.backups.retentionDays,
+    },
+    apiServer: { peers: PRIVATE_RANGES.map((cidr) => ({ cidr })), ports: [443, 6443] },
+    cnpgOperatorNamespace: CNPG_NAMESPACE,
+    sso: buildSso(config, (app) => appHostname(config, app)),
+  };
+
+  const sites: GatewaySite[] = [];
+  const apps: Record<string, unknown> = {};
+  for (const app of config.apps) {
+    const deployer = APP_DEPLOYERS[app];
+    if (!deployer) {
+      pulumi.log.warn(`app ${app} is enabled in socle:apps but socle has no deployer for it yet; it is skipped`);
+      continue;
+    }
+    const deployment = deployer(ctx);
+    sites.push(...deployment.sites);
+    apps[app] = deployment.outputs;
+  }
+
+  if (config.kind !== "tenant") deployPlatform(ctx, sites);
+
+  return {
+    apps,
+    socle: {
+      kind: config.kind,
+      organization: config.organization.id,
+      target: config.cloud.target,
+      region: config.cloud.region,
+      allowedRegions: allowedRegions(config),
+      allowedRegistries: mirror ? [mirror] : catalogRegistries(),
+      declaredLoadBalancers: [`${ENVOY_NAMESPACE}/*`],
+      minLogRetentionDays: config.logs.retentionDays,
+      ...(config.provider ? { provider: config.provider } : {}),
+    },
+  };
+}
+
+function allowedRegions(config: SocleConfig): string[] {
+  const regions = new Set<string>([OUTSCALE_SECNUMCLOUD_REGION]);
+  if (config.cloud.target === "openstack") config.cloud.settings.qualifiedRegions.forEach((r) => regions.add(r));
+  if (config.cloud.target === "existing") regions.add(config.cloud.region);
+  return [...regions].sort();
+}
