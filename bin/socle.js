@@ -6,6 +6,10 @@ const { main } = require("../src/cli/main.ts");
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // For `npm run bench`: the process's own peak resident memory, in KiB.
+    if (process.env.SOCLE_USAGE_FILE) {
+      require("node:fs").writeFileSync(process.env.SOCLE_USAGE_FILE, JSON.stringify({ maxRSS: process.resourceUsage().maxRSS }));
+    }
   },
   (err) => {
     process.stderr.write(`socle: internal error: ${err && err.stack ? err.stack : err}\n`);
