@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ENVOY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS, listenerName, type GatewaySite } from "../../charts/gateway";
@@ -6,6 +7,7 @@ import { OUTSCALE_SECNUMCLOUD_REGION, type AppName, type SocleConfig } from "../
 import { catalogImage, catalogRegistries } from "../images/ref";
 import { APP_DEPLOYERS } from "./apps";
 import type { SuiteContext } from "./context";
+import { useKubernetesProvider } from "./kubernetes";
 import { deployPlatform } from "./platform";
 import { buildSso } from "./sso";
 
@@ -33,6 +35,8 @@ const IN_CLUSTER_S3 = { namespace: "socle-storage", pods: { "app.kubernetes.io/n
  */
 export function deploy(config: SocleConfig): Record<string, unknown> {
   const mirror = config.registryMirror;
+  const kubeconfig = clusterKubeconfig(config);
+  if (kubeconfig) useKubernetesProvider(kubeconfig);
   const backupKey = new random.RandomPassword("backup-access-key", { length: 24, special: false, upper: false });
   const backupSecret = new random.RandomPassword("backup-secret-key", { length: 48, special: false });
 
@@ -86,6 +90,20 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
       ...(config.provider ? { provider: config.provider } : {}),
     },
   };
+}
+
+/**
+ * Where the cluster's kubeconfig comes from: a tenant reads it from its platform stack; an existing
+ * cluster from the file its stack names (absent: the ambient kubeconfig of `pulumi up`).
+ */
+function clusterKubeconfig(config: SocleConfig): pulumi.Input<string> | undefined {
+  if (config.kind === "tenant" && config.platformStack) {
+    return new pulumi.StackReference(config.platformStack).requireOutput("kubeconfig") as pulumi.Output<string>;
+  }
+  if (config.cloud.target === "existing" && config.cloud.settings.kubeconfigPath) {
+    return pulumi.secret(readFileSync(config.cloud.settings.kubeconfigPath, "utf8"));
+  }
+  return undefined;
 }
 
 function allowedRegions(config: SocleConfig): string[] {
