@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/issues";
 import { formatConfigError } from "./format";
+import { registerAudit } from "./audit";
 import { renderCommand } from "./render";
 
 /** Exit codes: 0 success, 1 policy failure (audit), 2 bad input (configuration, files, options). */
@@ -29,6 +30,8 @@ export async function main(argv: readonly string[], io: { out: (s: string) => vo
         io,
       });
     });
+
+  registerAudit(program, root, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv], { from: "user" });

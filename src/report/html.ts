@@ -1,0 +1,251 @@
+import type { ControlMeta, FindingStatus } from "../../policies/types";
+import type { AuditFinding, AuditReport, ControlSummary, WaiverOutcome } from "../audit/model";
+import { resourceLabel } from "../audit/resource-ref";
+import { REPORT_CSS } from "./html-style";
+import { STATUS_LABELS, escapeHtml as h, percent, resourceLocation, sncReference, subjectName } from "./text";
+
+/**
+ * report.html: one self-contained page for an auditor (inline CSS, no script, no external fetch;
+ * the Content-Security-Policy forbids any). Bilingual labels: French first, then English.
+ */
+export function renderHtml(report: AuditReport): string {
+  const byControl = new Map<string, AuditFinding[]>();
+  for (const f of report.findings) {
+    const list = byControl.get(f.controlId) ?? [];
+    list.push(f);
+    byControl.set(f.controlId, list);
+  }
+  const title = `Rapport d'audit socle / socle audit report: ${subjectName(report)} (${report.today})`;
+  return [
+    "<!DOCTYPE html>",
+    '<html lang="fr">',
+    "<head>",
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${h(title)}</title>`,
+    `<style>${REPORT_CSS}</style>`,
+    "</head>",
+    "<body>",
+    header(report),
+    totals(report),
+    context(report),
+    chapters(report),
+    controlIndex(report),
+    '<section id="controls">',
+    "<h2>Contrôles / Controls</h2>",
+    ...report.controls.map((c) => control(c, byControl.get(c.meta.id) ?? [])),
+    "</section>",
+    waivers(report),
+    `<footer class="muted"><p>${h(report.tool.name)} ${h(report.tool.version)} · ${h(report.today)}</p></footer>`,
+    "</body>",
+    "</html>",
+    "",
+  ].join("\n");
+}
+
+function header(r: AuditReport): string {
+  const s = r.stack;
+  const rows: [string, string | undefined][] = [
+    ["Stack", s.name],
+    ["Projet / Project", s.project],
+    ["Type de stack / Stack kind", s.kind],
+    ["Cible / Target", s.target],
+    ["Région / Region", s.region],
+    ["Date d'évaluation / Evaluation date", r.today],
+    ["Entrée / Input", `${r.input.path} (${r.input.kind})`],
+    ["Fichier de dérogations / Waiver file", r.waiverFile],
+  ];
+  const result = r.passed
+    ? `<p class="result pass" data-testid="result">Conforme / Pass: aucun contrôle obligatoire en échec / no mandatory failure</p>`
+    : `<p class="result fail" data-testid="result">Non conforme / Fail: ${r.totals.mandatoryFailures} échec(s) obligatoire(s) / mandatory failure(s)</p>`;
+  return `<header>\n<h1>Rapport d'audit SecNumCloud / SecNumCloud audit report: ${h(subjectName(r))}</h1>\n${result}\n${dl(rows)}\n</header>`;
+}
+
+function totals(r: AuditReport): string {
+  const t = r.totals;
+  const cells: [string, number, string][] = [
+    ["Ressources / Resources", t.resources, "resources"],
+    ["Contrôles / Controls", r.controls.length, "controls"],
+    ["Conformes / Pass", t.pass, "pass"],
+    ["Non conformes / Fail", t.fail, "fail"],
+    ["dont obligatoires / of which mandatory", t.mandatoryFailures, "mandatory-failures"],
+    ["Dérogations / Waived", t.waived, "waived"],
+    ["Non applicables / Not applicable", t.notApplicable, "notApplicable"],
+  ];
+  return (
+    `<section id="totals">\n<h2>Synthèse / Summary</h2>\n<table>\n<tr>${cells.map(([l]) => `<th class="num">${h(l)}</th>`).join("")}</tr>\n` +
+    `<tr>${cells.map(([, n, id]) => `<td class="num" data-testid="total-${id}">${n}</td>`).join("")}</tr>\n</table>\n</section>`
+  );
+}
+
+function context(r: AuditReport): string {
+  const c = r.context;
+  const list = (xs: readonly string[]) => (xs.length ? xs.map((x) => `<code>${h(x)}</code>`).join(", ") : '<span class="muted">aucune / none</span>');
+  const rows: [string, string][] = [
+    ["Régions autorisées / Allowed regions", list(c.allowedRegions)],
+    ["Registres autorisés / Allowed registries", list(c.allowedRegistries)],
+    ["Répartiteurs déclarés / Declared load balancers", list(c.declaredLoadBalancers)],
+    ["Rétention minimale des journaux / Minimum log retention", `${c.minLogRetentionDays} jours / days`],
+    [
+      "Hébergeur / Provider",
+      c.provider
+        ? `${h(c.provider.name)}, ${h(c.provider.qualificationReference)}, expire / expires ${h(c.provider.qualificationExpires)}, juridiction UE / EU jurisdiction: ${c.provider.euJurisdiction ? "oui / yes" : "non / no"}`
+        : '<span class="muted">non déclaré / not declared</span>',
+    ],
+    ["Métadonnées de stack / Stack metadata", c.hasStackMetadata ? "oui / yes" : "non: valeurs par défaut / no: defaults used"],
+  ];
+  return `<section id="context">\n<h2>Contexte / Context</h2>\n<dl class="meta">${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd>${v}</dd>`).join("")}</dl>\n</section>`;
+}
+
+function chapters(r: AuditReport): string {
+  const rows = r.chapters.map((c) => {
+    const width = c.score === null ? 0 : Math.round(c.score * 100);
+    return (
+      `<tr data-chapter="${h(c.chapter)}"><td>${h(c.chapter)}</td><td>${h(c.title.fr)}<br><span class="muted">${h(c.title.en)}</span></td>` +
+      `<td class="num">${c.controls}</td><td class="num">${c.counts.pass}</td><td class="num">${c.counts.fail}</td><td class="num">${c.counts.waived}</td><td class="num">${c.counts.notApplicable}</td>` +
+      `<td><span class="bar"><span style="width:${width}%"></span></span><span data-testid="score-${h(c.chapter)}">${percent(c.score)}</span></td></tr>`
+    );
+  });
+  return (
+    `<section id="chapters">\n<h2>Score par chapitre SecNumCloud / Score per SecNumCloud chapter</h2>\n` +
+    `<p class="muted">Score = conformes / (conformes + non conformes); les dérogations ne comptent pas. Score = pass / (pass + fail); waived findings do not count.</p>\n` +
+    `<table>\n<tr><th>Chapitre / Chapter</th><th>Titre / Title</th><th class="num">Contrôles</th><th class="num">Pass</th><th class="num">Fail</th><th class="num">Waived</th><th class="num">N/A</th><th>Score</th></tr>\n${rows.join("\n")}\n</table>\n</section>`
+  );
+}
+
+function controlIndex(r: AuditReport): string {
+  const rows = r.controls.map(
+    ({ meta, status, counts }) =>
+      `<tr><td>${badge(status)}</td><td><a href="#control-${h(meta.id)}"><code>${h(meta.id)}</code></a></td><td>${h(meta.title.fr)}<br><span class="muted">${h(meta.title.en)}</span></td>` +
+      `<td>${reference(meta)}</td><td>${h(meta.severity)}</td><td>${h(meta.enforcement)}</td><td class="num">${counts.pass}</td><td class="num">${counts.fail}</td><td class="num">${counts.waived}</td><td class="num">${counts.notApplicable}</td></tr>`,
+  );
+  return (
+    `<section id="index">\n<h2>Index des contrôles / Control index</h2>\n<table>\n<tr><th>Statut / Status</th><th>Contrôle / Control</th><th>Titre / Title</th><th>Référence / Reference</th><th>Sévérité / Severity</th><th>Application / Enforcement</th>` +
+    `<th class="num">Pass</th><th class="num">Fail</th><th class="num">Waived</th><th class="num">N/A</th></tr>\n${rows.join("\n")}\n</table>\n</section>`
+  );
+}
+
+function control(summary: ControlSummary, findings: readonly AuditFinding[]): string {
+  const { meta, status, counts } = summary;
+  const fails = findings.filter((f) => f.status === "fail");
+  const waived = findings.filter((f) => f.status === "waived");
+  const others = findings.filter((f) => f.status === "pass" || f.status === "notApplicable");
+  const parts = [
+    `<article class="control ${status}" id="control-${h(meta.id)}" data-control="${h(meta.id)}" data-status="${status}">`,
+    `<h3>${badge(status)} <code>${h(meta.id)}</code></h3>`,
+    `<p class="title-fr" lang="fr">${h(meta.title.fr)}</p>`,
+    `<p class="title-en" lang="en">${h(meta.title.en)}</p>`,
+    dl([
+      ["Référence / Reference", undefined, reference(meta) + (meta.snc.source ? ` <span class="muted">(source: ${h(meta.snc.source)})</span>` : "")],
+      ["Sévérité / Severity", meta.severity],
+      ["Application / Enforcement", meta.enforcement === "mandatory" ? "obligatoire / mandatory" : "recommandé / advisory"],
+      ["Résultats / Results", `${counts.pass} pass, ${counts.fail} fail, ${counts.waived} waived, ${counts.notApplicable} not applicable`],
+      ["Justification / Rationale", meta.rationale],
+      ["Remédiation / Remediation", meta.remediation],
+      ["Éléments lus / Evidence read", undefined, meta.evidence.map((e) => `<code>${h(e)}</code>`).join("<br>")],
+    ]),
+  ];
+  if (fails.length > 0) {
+    parts.push(
+      `<h4>Non-conformités / Failures (${fails.length})</h4>`,
+      `<table class="findings fail">\n<tr><th>Ressource / Resource</th><th>Chemin / Property path</th><th>Constat / Finding</th></tr>`,
+      ...fails.map(
+        (f) =>
+          `<tr data-status="fail"><td>${resource(f)}</td><td>${f.path ? `<code class="path">${h(f.path)}</code>` : ""}</td><td>${h(f.message)}` +
+          (f.expiredWaiver
+            ? `<br><span class="expired">Dérogation expirée / Expired waiver: ${h(f.expiredWaiver.source)}, ${h(f.expiredWaiver.expires)}: ${h(f.expiredWaiver.justification)}</span>`
+            : "") +
+          `</td></tr>`,
+      ),
+      "</table>",
+    );
+  }
+  if (waived.length > 0) {
+    parts.push(
+      `<h4>Dérogations appliquées / Waived findings (${waived.length})</h4>`,
+      `<table class="findings waived">\n<tr><th>Ressource / Resource</th><th>Chemin / Property path</th><th>Constat / Finding</th><th>Justification</th><th>Approbateur / Approver</th><th>Expire / Expires</th></tr>`,
+      ...waived.map(
+        (f) =>
+          `<tr data-status="waived"><td>${resource(f)}</td><td>${f.path ? `<code class="path">${h(f.path)}</code>` : ""}</td><td>${h(f.message)}</td>` +
+          `<td class="justification">${h(f.waiver!.justification)}<br><span class="muted">${h(f.waiver!.source)}</span></td><td>${h(f.waiver!.approver)}</td><td>${h(f.waiver!.expires)}</td></tr>`,
+      ),
+      "</table>",
+    );
+  }
+  if (others.length > 0) {
+    parts.push(
+      `<details><summary>Conformes et non applicables / Passing and not applicable (${others.length})</summary>`,
+      `<table class="findings">\n<tr><th>Statut / Status</th><th>Ressource / Resource</th><th>Constat / Evidence</th></tr>`,
+      ...others.map((f) => `<tr data-status="${f.status}"><td>${badge(f.status)}</td><td>${resource(f)}</td><td>${h(f.message)}</td></tr>`),
+      "</table>",
+      "</details>",
+    );
+  }
+  parts.push("</article>");
+  return parts.join("\n");
+}
+
+function waivers(r: AuditReport): string {
+  const expired = r.waivers.filter((w) => w.expired);
+  const unused = r.waivers.filter((w) => w.matched === 0);
+  const table = (list: readonly WaiverOutcome[], id: string) =>
+    list.length === 0
+      ? `<p class="muted" id="${id}">Aucune / None.</p>`
+      : `<table id="${id}">\n<tr><th>Dérogation / Waiver</th><th>Contrôle / Control</th><th>Sélecteur / Selector</th><th>Justification</th><th>Approbateur / Approver</th><th>Expire / Expires</th><th>Statut / Status</th><th class="num">Constats couverts / Findings covered</th></tr>\n` +
+        list
+          .map(
+            (o) =>
+              `<tr><td>${h(o.waiver.source)}</td><td><code>${h(o.waiver.control)}</code></td><td><code>${h(selector(o))}</code></td><td>${h(o.waiver.justification)}</td>` +
+              `<td>${h(o.waiver.approver)}</td><td>${h(o.waiver.expires)}</td><td>${waiverStatus(o)}</td><td class="num">${o.matched}</td></tr>`,
+          )
+          .join("\n") +
+        "\n</table>";
+  return [
+    '<section id="waivers">',
+    "<h2>Dérogations / Waivers</h2>",
+    r.waiverFile ? `<p>Fichier / File: <code>${h(r.waiverFile)}</code></p>` : '<p class="muted">Aucun fichier de dérogations / No waiver file.</p>',
+    table(r.waivers, "waivers-all"),
+    "<h3>Dérogations expirées / Expired waivers</h3>",
+    '<p class="muted">Une dérogation expirée ne couvre plus rien : les constats restent en échec. An expired waiver waives nothing: its findings stay failed.</p>',
+    table(expired, "waivers-expired"),
+    "<h3>Dérogations inutilisées / Unused waivers</h3>",
+    '<p class="muted">Ne correspondent à aucun constat en échec : corrigées ou mal ciblées. They match no failing finding: fixed, or mistyped.</p>',
+    table(unused, "waivers-unused"),
+    "</section>",
+  ].join("\n");
+}
+
+function waiverStatus(o: WaiverOutcome): string {
+  if (o.expired) return '<span class="expired">expirée / expired</span>';
+  if (o.matched === 0) return "inutilisée / unused";
+  return "active";
+}
+
+function selector(o: WaiverOutcome): string {
+  return Object.entries(o.waiver.resource)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+}
+
+function resource(f: AuditFinding): string {
+  const where = resourceLocation(f.resource);
+  return `${h(resourceLabel(f.resource))}${where ? `<br><code class="muted">${h(where)}</code>` : ""}`;
+}
+
+function reference(meta: ControlMeta): string {
+  const ref = sncReference({ ...meta.snc, verified: true });
+  return `${h(ref)}${meta.snc.verified ? "" : '<span class="unverified" title="Section non confirmée par une source publique / section not confirmed by a public source">unverified</span>'}`;
+}
+
+function badge(status: FindingStatus): string {
+  const l = STATUS_LABELS[status];
+  return `<span class="badge ${status}">${h(l.fr)} / ${h(l.en)}</span>`;
+}
+
+function dl(rows: readonly (readonly [string, string | undefined, string?])[]): string {
+  const items = rows
+    .filter(([, text, raw]) => text !== undefined || raw !== undefined)
+    .map(([k, text, raw]) => `<dt>${h(k)}</dt><dd>${raw ?? h(text!)}</dd>`);
+  return `<dl class="meta">${items.join("")}</dl>`;
+}

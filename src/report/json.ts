@@ -1,0 +1,67 @@
+import type { AuditReport, WaiverOutcome } from "../audit/model";
+
+/** Version of the report.json layout documented in schemas/report.schema.json. */
+export const JSON_REPORT_VERSION = 1;
+
+/** report.json: the whole audit, machine-readable; see schemas/report.schema.json and docs/report-format.md. */
+export function renderJson(report: AuditReport): string {
+  const ctx = report.context;
+  const doc = {
+    reportVersion: JSON_REPORT_VERSION,
+    tool: { name: report.tool.name, version: report.tool.version },
+    date: report.today,
+    input: { kind: report.input.kind, path: report.input.path },
+    waiverFile: report.waiverFile ?? null,
+    stack: report.stack,
+    context: {
+      allowedRegions: ctx.allowedRegions,
+      allowedRegistries: ctx.allowedRegistries,
+      minLogRetentionDays: ctx.minLogRetentionDays,
+      declaredLoadBalancers: ctx.declaredLoadBalancers,
+      provider: ctx.provider ?? null,
+      hasStackMetadata: ctx.hasStackMetadata,
+    },
+    result: report.passed ? "pass" : "fail",
+    totals: report.totals,
+    chapters: report.chapters.map((c) => ({ chapter: c.chapter, title: c.title, controls: c.controls, counts: c.counts, score: c.score })),
+    controls: report.controls.map(({ meta, status, counts }) => ({
+      id: meta.id,
+      title: meta.title,
+      snc: meta.snc,
+      severity: meta.severity,
+      enforcement: meta.enforcement,
+      rationale: meta.rationale,
+      remediation: meta.remediation,
+      evidence: meta.evidence,
+      status,
+      counts,
+    })),
+    findings: report.findings.map((f) => ({
+      controlId: f.controlId,
+      status: f.status,
+      resource: f.resource,
+      message: f.message,
+      path: f.path ?? null,
+      ...(f.waiver ? { waiver: f.waiver } : {}),
+      ...(f.expiredWaiver ? { expiredWaiver: f.expiredWaiver } : {}),
+    })),
+    waivers: report.waivers.map(waiverEntry),
+    unusedWaivers: report.waivers.filter((w) => w.matched === 0).map(waiverEntry),
+    expiredWaivers: report.waivers.filter((w) => w.expired).map(waiverEntry),
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
+}
+
+function waiverEntry(o: WaiverOutcome) {
+  const w = o.waiver;
+  return {
+    control: w.control,
+    resource: w.resource,
+    justification: w.justification,
+    approver: w.approver,
+    expires: w.expires,
+    source: w.source,
+    expired: o.expired,
+    matched: o.matched,
+  };
+}

@@ -1,0 +1,103 @@
+import type { AuditFinding, AuditReport, WaiverOutcome } from "../audit/model";
+import { resourceLabel } from "../audit/resource-ref";
+import { STATUS_LABELS, percent, sncReference, subjectName } from "./text";
+
+/** Failures listed per control before pointing to report.html: keeps a pull-request comment readable. */
+const MAX_LISTED_PER_CONTROL = 25;
+
+/** report.md: a summary for pull requests; the full evidence is in report.html and report.json. */
+export function renderMarkdown(report: AuditReport): string {
+  const t = report.totals;
+  const out: string[] = [];
+  out.push(`# socle audit: ${md(subjectName(report))}`, "");
+  out.push(
+    report.passed
+      ? `**Result: PASS** (no mandatory failure). Résultat : conforme.`
+      : `**Result: FAIL**, ${t.mandatoryFailures} mandatory failure(s). Résultat : non conforme.`,
+    "",
+  );
+  out.push(
+    `Date: ${report.today} · Input: \`${code(report.input.path)}\` (${report.input.kind}) · ${t.resources} resources · ${report.controls.length} controls · ` +
+      `${t.pass} pass · ${t.fail} fail · ${t.waived} waived · ${t.notApplicable} not applicable · ${report.tool.name} ${report.tool.version}`,
+    "",
+  );
+
+  out.push("## Score per SecNumCloud chapter", "", "| Chapter | Controls | Pass | Fail | Waived | N/A | Score |", "|---|---:|---:|---:|---:|---:|---:|");
+  for (const c of report.chapters) {
+    out.push(`| ${c.chapter}. ${md(c.title.en)} / ${md(c.title.fr)} | ${c.controls} | ${c.counts.pass} | ${c.counts.fail} | ${c.counts.waived} | ${c.counts.notApplicable} | ${percent(c.score)} |`);
+  }
+  out.push("");
+
+  out.push("## Controls", "", "| Status | Control | Title | Reference | Severity | Enforcement | Pass | Fail | Waived | N/A |", "|---|---|---|---|---|---|---:|---:|---:|---:|");
+  for (const { meta, status, counts } of report.controls) {
+    out.push(
+      `| ${STATUS_LABELS[status].en} | \`${code(meta.id)}\` | ${md(meta.title.en)} / ${md(meta.title.fr)} | ${md(sncReference(meta.snc))} | ${meta.severity} | ${meta.enforcement} | ${counts.pass} | ${counts.fail} | ${counts.waived} | ${counts.notApplicable} |`,
+    );
+  }
+  out.push("");
+
+  const failing = report.controls.filter((c) => c.counts.fail > 0);
+  if (failing.length > 0) {
+    out.push("## Failures", "");
+    const byControl = groupFindings(report.findings, "fail");
+    for (const { meta } of failing) {
+      const list = byControl.get(meta.id) ?? [];
+      out.push(`### \`${code(meta.id)}\` ${md(meta.title.en)} (${meta.enforcement}, ${meta.severity})`, "");
+      for (const f of list.slice(0, MAX_LISTED_PER_CONTROL)) out.push(`- ${findingLine(f)}`);
+      if (list.length > MAX_LISTED_PER_CONTROL) out.push(`- … and ${list.length - MAX_LISTED_PER_CONTROL} more: see report.html or report.json`);
+      out.push("", `Remediation: ${md(meta.remediation)}`, "");
+    }
+  }
+
+  const waived = report.findings.filter((f) => f.status === "waived");
+  if (waived.length > 0) {
+    out.push("## Waived findings", "", "| Control | Resource | Path | Justification | Approver | Expires |", "|---|---|---|---|---|---|");
+    for (const f of waived) {
+      const w = f.waiver!;
+      out.push(`| \`${code(f.controlId)}\` | ${md(resourceLabel(f.resource))} | ${f.path ? `\`${code(f.path)}\`` : ""} | ${md(w.justification)} | ${md(w.approver)} | ${w.expires} |`);
+    }
+    out.push("");
+  }
+
+  out.push(...waiverSection("Expired waivers (they waive nothing)", report.waivers.filter((w) => w.expired)));
+  out.push(...waiverSection("Unused waivers (they match no failing finding)", report.waivers.filter((w) => w.matched === 0)));
+  return out.join("\n").replace(/\n+$/, "") + "\n";
+}
+
+function waiverSection(title: string, list: readonly WaiverOutcome[]): string[] {
+  if (list.length === 0) return [`## ${title}`, "", "None.", ""];
+  const out = [`## ${title}`, "", "| Waiver | Control | Selector | Approver | Expires |", "|---|---|---|---|---|"];
+  for (const { waiver: w } of list) {
+    const selector = Object.entries(w.resource).map(([k, v]) => `${k}=${v}`).join(", ");
+    out.push(`| ${md(w.source)} | \`${code(w.control)}\` | \`${code(selector)}\` | ${md(w.approver)} | ${w.expires} |`);
+  }
+  out.push("");
+  return out;
+}
+
+function findingLine(f: AuditFinding): string {
+  const path = f.path ? ` at \`${code(f.path)}\`` : "";
+  const expired = f.expiredWaiver ? ` (waiver ${md(f.expiredWaiver.source)} expired on ${f.expiredWaiver.expires})` : "";
+  return `**${md(resourceLabel(f.resource))}**: ${md(f.message)}${path}${expired}`;
+}
+
+function groupFindings(findings: readonly AuditFinding[], status: AuditFinding["status"]): Map<string, AuditFinding[]> {
+  const out = new Map<string, AuditFinding[]>();
+  for (const f of findings) {
+    if (f.status !== status) continue;
+    const list = out.get(f.controlId) ?? [];
+    list.push(f);
+    out.set(f.controlId, list);
+  }
+  return out;
+}
+
+/** Text in Markdown (tables included): no raw HTML, no table breaks, no emphasis surprises. */
+function md(s: string): string {
+  return s.replace(/\r?\n/g, " ").replace(/[\\`*_[\]|<>]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
+}
+
+/** Text inside inline code: backticks cannot be escaped there, so they are replaced. */
+function code(s: string): string {
+  return s.replace(/\r?\n/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|");
+}

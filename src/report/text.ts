@@ -1,0 +1,39 @@
+import type { FindingStatus, ResourceRef, SncReference } from "../../policies/types";
+import type { AuditReport } from "../audit/model";
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+}
+const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** XML 1.0 cannot carry most control characters even escaped: they are dropped. */
+export function escapeXml(s: string): string {
+  return escapeHtml(s.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, ""));
+}
+
+export const STATUS_LABELS: Readonly<Record<FindingStatus, { fr: string; en: string }>> = {
+  pass: { fr: "Conforme", en: "Pass" },
+  fail: { fr: "Non conforme", en: "Fail" },
+  waived: { fr: "Dérogation", en: "Waived" },
+  notApplicable: { fr: "Non applicable", en: "Not applicable" },
+};
+
+/** `SecNumCloud 3.2 §19.6` or `SecNumCloud 3.2 ch. 13`; `(unverified)` when the section is our reading. */
+export function sncReference(snc: SncReference): string {
+  const where = snc.section ? `§${snc.section}` : `ch. ${snc.chapter}`;
+  return `SecNumCloud 3.2 ${where}${snc.verified ? "" : " (unverified)"}`;
+}
+
+export function percent(score: number | null): string {
+  return score === null ? "n/a" : `${Math.round(score * 1000) / 10}%`;
+}
+
+/** The name a report gives the audited deployment: the stack, else the input path. */
+export function subjectName(report: AuditReport): string {
+  return report.stack.name ?? report.input.path;
+}
+
+/** Where a resource is: URN, else manifest reference. */
+export function resourceLocation(ref: ResourceRef): string {
+  return ref.urn ?? ref.file ?? "";
+}
