@@ -138,6 +138,8 @@ export class WikiChart extends Chart {
                   { name: "DB_USER", valueFrom: { secretKeyRef: { name: props.dbSecret, key: "username" } } },
                   { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: props.dbSecret, key: "password" } } },
                   { name: "JAVA_OPTS", value: `${size.javaOpts} -Djava.io.tmpdir=/tmp` },
+                  // LibreOffice (started by XWiki for office imports) writes its profile under HOME; root's is read-only here.
+                  { name: "HOME", value: "/tmp" },
                 ],
                 securityContext: container,
                 resources: toK8sResources(size.resources),
