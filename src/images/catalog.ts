@@ -15,4 +15,229 @@ export interface ImageEntry {
   readonly unresolved?: string;
 }
 
-export const IMAGES = {} satisfies Record<string, ImageEntry>;
+// Sources are quoted as `owner/repo@commit:path` (a stored GitHub file), a URL (a stored page), or
+// `search index file <id>` when the stored file's repository is not exposed by the index: such a
+// tag is real public data but cannot be cited further, so no digest is ever taken from one.
+// docs/images.md lists the candidate digests those files show, for the operator to verify.
+const UNATTRIBUTED_DIGEST =
+  "public files pin a digest for this tag, but none whose repository can be named; see docs/images.md for the candidate to verify with `crane digest`";
+const NO_DIGEST = "no stored public source states a digest for this tag; resolve with `crane digest` before `pulumi up`";
+
+export const IMAGES = {
+  // ---------------------------------------------------------------- applications
+
+  /** XWiki LTS on Tomcat with the PostgreSQL JDBC driver. Official image, so docker-library/repo-info records its index digest. */
+  xwiki: {
+    repository: "docker.io/library/xwiki",
+    tag: "17.10.13-postgres-tomcat",
+    digest: "sha256:9b8142bce157ff7f1e1164816306b635959737285f0a88c6258c207af88b6293",
+    source:
+      "docker-library/repo-info@46bfcc329eeb7f7eaba482b5cfe2a3115bad6bb9:repos/xwiki/remote/17.10.13-postgres-tomcat.md (newest 17.10.x in repos/xwiki/remote; the 17.10 line is labelled LTS in caniselfhostit/caniselfhostit@ff722bb14da49983a3468102b33b5d3903713b80:data/projects/xwiki/compose.yml)",
+  },
+
+  /** CloudNativePG operand, `standard` flavour (minimal plus pgaudit, pgvector and all locales) on Debian trixie. */
+  postgresql: {
+    repository: "ghcr.io/cloudnative-pg/postgresql",
+    tag: "17.11-202608310816-standard-trixie",
+    digest: "sha256:0eea5ac8c5e3043db94f4d512ffcfb9c06d6270a97f6d56e9f08e1571ef0484e",
+    source:
+      "cloudnative-pg/artifacts@0b1123db2d9b75e55d9c464210054414be5a9e67:image-catalogs/catalog-standard-trixie.yaml (ClusterImageCatalog dated 20260831, major 17)",
+  },
+
+  keycloak: {
+    repository: "quay.io/keycloak/keycloak",
+    tag: "26.8.0",
+    source: "search index files 71366822681, 70264803281, 71186990802 (newest Keycloak tag the stored material shows)",
+    unresolved: UNATTRIBUTED_DIGEST,
+  },
+
+  /** Stalwart mail server, all-in-one image (SMTP, IMAP, JMAP, HTTP admin). */
+  stalwart: {
+    repository: "docker.io/stalwartlabs/stalwart",
+    tag: "v1.1.0",
+    digest: "sha256:f772aa6ef8cd8018969fa491640f1436b0270eb14e2c219b5f37f1a77020837e",
+    source:
+      "https://raw.githubusercontent.com/getumbrel/umbrel-apps/master/stalwart/docker-compose.yml (stored copy; Renovate-style pin `stalwartlabs/stalwart:v1.1.0@sha256:…`)",
+  },
+
+  /** Roundcube webmail, non-root Apache variant; SSO through its core OAuth2 support against Keycloak (see docs/research/apps.md). */
+  roundcube: {
+    repository: "docker.io/roundcube/roundcubemail",
+    tag: "1.7.4-apache-nonroot",
+    source:
+      "search index file 70148374899 (`roundcube/roundcubemail:1.7.4-apache-nonroot`); 1.7.4-apache also in files 69490737210, 71475645763, 70652932093",
+    unresolved: `${NO_DIGEST}; also confirm the -nonroot variant tag exists for 1.7.4`,
+  },
+
+  /** La Suite Docs (impress) Django backend; also runs the Celery worker and the migrate job. */
+  "docs-backend": {
+    repository: "docker.io/lasuite/impress-backend",
+    tag: "v5.7.0",
+    source: "suitenumerique/docs@0043216040643beeba40876e9fb07415378775b0:CHANGELOG.md ([v5.7.0] - 2026-09-15, newest release)",
+    unresolved: NO_DIGEST,
+  },
+
+  "docs-frontend": {
+    repository: "docker.io/lasuite/impress-frontend",
+    tag: "v5.7.0",
+    source: "suitenumerique/docs@0043216040643beeba40876e9fb07415378775b0:CHANGELOG.md ([v5.7.0] - 2026-09-15, newest release)",
+    unresolved: NO_DIGEST,
+  },
+
+  /** Collaboration (Hocuspocus) and conversion server of Docs v5.7; after v5.7 upstream moves collaboration to yhub. */
+  "docs-y-provider": {
+    repository: "docker.io/lasuite/impress-y-provider",
+    tag: "v5.7.0",
+    source: "suitenumerique/docs@0043216040643beeba40876e9fb07415378775b0:CHANGELOG.md ([v5.7.0] - 2026-09-15, newest release)",
+    unresolved: `${NO_DIGEST} (openDesk pins only the older v4.4.0 of this image by digest)`,
+  },
+
+  synapse: {
+    repository: "ghcr.io/element-hq/synapse",
+    tag: "v1.162.0",
+    source: "search index files 70551417725, 70108742713, 70135962633 (newest Synapse tag the stored material shows, 2026-10)",
+    unresolved: UNATTRIBUTED_DIGEST,
+  },
+
+  "element-web": {
+    repository: "ghcr.io/element-hq/element-web",
+    tag: "v1.12.30",
+    source: "search index files 70551417725, 70108742713, 70440180767 (newest Element Web tag the stored material shows)",
+    unresolved: UNATTRIBUTED_DIGEST,
+  },
+
+  valkey: {
+    repository: "docker.io/valkey/valkey",
+    tag: "9.1.2",
+    source: "search index files 70896770668, 71289483753, 68616465479 (newest Valkey tag the stored material shows)",
+    unresolved: `${UNATTRIBUTED_DIGEST}; the stored files disagree (two different digests for 9.1.2, so the tag was rebuilt)`,
+  },
+
+  /** Garage S3 object store; a FROM-scratch image holding only /garage. */
+  garage: {
+    repository: "docker.io/dxflrs/garage",
+    tag: "v2.4.1",
+    source: "search index files 71609867913, 70916838348 (newest Garage tag the stored material shows)",
+    unresolved: UNATTRIBUTED_DIGEST,
+  },
+
+  // ---------------------------------------------------------------- platform (mostly Helm releases)
+
+  "envoy-gateway": {
+    repository: "docker.io/envoyproxy/gateway",
+    tag: "v1.9.1",
+    source: "search index file 68467679556 (pins envoyproxy/gateway:v1.9.1 together with envoy distroless-v1.39.1); chart oci://docker.io/envoyproxy/gateway-helm",
+    unresolved: UNATTRIBUTED_DIGEST,
+  },
+
+  /** Data-plane proxy Envoy Gateway deploys per Gateway; the version pairs with envoy-gateway above. */
+  "envoy-proxy": {
+    repository: "docker.io/envoyproxy/envoy",
+    tag: "distroless-v1.39.1",
+    source: "search index file 68467679556 (same pin set as envoy-gateway v1.9.1)",
+    unresolved: UNATTRIBUTED_DIGEST,
+  },
+
+  "cert-manager-controller": {
+    repository: "quay.io/jetstack/cert-manager-controller",
+    tag: "v1.21.1",
+    source:
+      "/work/shared/crds/SOURCES.md (cert-manager CRDs at v1.21.1); https://github.com/Aviator-Coding/home-ops/pull/1268 (chart quay.io/jetstack/charts/cert-manager v1.21.0 → v1.21.1, 2026-08); image naming as rendered in https://github.com/linode/apl-core/pull/3135",
+    unresolved: NO_DIGEST,
+  },
+
+  "cert-manager-webhook": {
+    repository: "quay.io/jetstack/cert-manager-webhook",
+    tag: "v1.21.1",
+    source: "same release as cert-manager-controller (the chart deploys every component at the chart's appVersion)",
+    unresolved: NO_DIGEST,
+  },
+
+  "cert-manager-cainjector": {
+    repository: "quay.io/jetstack/cert-manager-cainjector",
+    tag: "v1.21.1",
+    source: "same release as cert-manager-controller; name as rendered in https://github.com/linode/apl-core/pull/3135",
+    unresolved: NO_DIGEST,
+  },
+
+  "cert-manager-acmesolver": {
+    repository: "quay.io/jetstack/cert-manager-acmesolver",
+    tag: "v1.21.1",
+    source: "same release as cert-manager-controller; name as rendered in https://github.com/linode/apl-core/pull/3135",
+    unresolved: NO_DIGEST,
+  },
+
+  "cert-manager-startupapicheck": {
+    repository: "quay.io/jetstack/cert-manager-startupapicheck",
+    tag: "v1.21.1",
+    source: "same release as cert-manager-controller (the chart deploys every component at the chart's appVersion)",
+    unresolved: NO_DIGEST,
+  },
+
+  /** CloudNativePG operator. */
+  "cloudnative-pg": {
+    repository: "ghcr.io/cloudnative-pg/cloudnative-pg",
+    tag: "1.30.0",
+    source:
+      "https://cloudnative-pg.io/charts/index.yaml (chart cloudnative-pg 0.29.0, appVersion 1.30.0, 2026-06-29); /work/shared/crds/SOURCES.md (CRDs at v1.30.0)",
+    unresolved: NO_DIGEST,
+  },
+
+  velero: {
+    repository: "docker.io/velero/velero",
+    tag: "v1.18.1",
+    source:
+      "/work/shared/crds/SOURCES.md (Velero CRDs at v1.18.1); image name and v-prefixed tag as in vmware-tanzu/helm-charts charts/velero/values.yaml (https://github.com/vmware-tanzu/helm-charts/commit/cd7a2117e934f627631ba3a58ff0d6581d502af2)",
+    unresolved: NO_DIGEST,
+  },
+
+  "velero-plugin-for-aws": {
+    repository: "docker.io/velero/velero-plugin-for-aws",
+    tag: "v1.14.0",
+    source: "search index file 57679714524 (velero install --plugins velero/velero-plugin-for-aws:v1.14.0); file 65812812900 pairs plugin 1.14.x with Velero 1.18.x",
+    unresolved: NO_DIGEST,
+  },
+
+  prometheus: {
+    repository: "quay.io/prometheus/prometheus",
+    tag: "v3.13.2",
+    source: "search index file 57952872195 (Prometheus 3.13.2 described as the LTS release of 2026-07-29; 3.14.0 and 3.15.0 are newer non-LTS)",
+    unresolved: NO_DIGEST,
+  },
+
+  "prometheus-operator": {
+    repository: "quay.io/prometheus-operator/prometheus-operator",
+    tag: "v0.93.0",
+    source: "/work/shared/crds/SOURCES.md (prometheus-operator CRDs at v0.93.0)",
+    unresolved: NO_DIGEST,
+  },
+
+  "prometheus-config-reloader": {
+    repository: "quay.io/prometheus-operator/prometheus-config-reloader",
+    tag: "v0.93.0",
+    source: "released with prometheus-operator v0.93.0 (/work/shared/crds/SOURCES.md)",
+    unresolved: NO_DIGEST,
+  },
+
+  /** Small HTTP client used by socle's own jobs (e.g. Garage bootstrap). */
+  curl: {
+    repository: "docker.io/curlimages/curl",
+    tag: "8.16.0",
+    source: "search index file 68578793341 (docker.io/curlimages/curl:8.16.0, newest curl tag the stored material shows)",
+    unresolved: NO_DIGEST,
+  },
+
+  "victoria-logs": {
+    repository: "docker.io/victoriametrics/victoria-logs",
+    tag: "v1.45.0",
+    source: "https://docs.victoriametrics.com/helm (chart victoria-logs-single 0.11.26, appVersion v1.45.0)",
+    unresolved: `${NO_DIGEST}; also confirm the image tag carries no suffix for 1.x`,
+  },
+
+  "fluent-bit": {
+    repository: "cr.fluentbit.io/fluent/fluent-bit",
+    tag: "5.0.9",
+    source: "search index files 70880832920 (cr.fluentbit.io/fluent/fluent-bit:5.0.9), 57987048167, 67370615397",
+    unresolved: NO_DIGEST,
+  },
+} satisfies Record<string, ImageEntry>;
