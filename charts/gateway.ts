@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
+import { allowDns, allowFlow, defaultDeny } from "./lib/network";
 import { podSecurityLabels } from "./lib/security";
 
 export const GATEWAY_NAMESPACE = "socle-gateway";
@@ -11,6 +12,10 @@ export const GATEWAY_POD_LABELS = {
   "gateway.envoyproxy.io/owning-gateway-name": GATEWAY_NAME,
   "gateway.envoyproxy.io/owning-gateway-namespace": GATEWAY_NAMESPACE,
 } as const;
+
+/** Pods cert-manager starts to answer ACME HTTP-01 challenges, and their port (cert-manager acmesolver defaults). */
+export const ACME_SOLVER_LABELS = { "acme.cert-manager.io/http01-solver": "true" } as const;
+export const ACME_SOLVER_PORT = 8089;
 
 export interface GatewaySite {
   /** App name; the listener is `https-<name>` and its certificate Secret `<name>-tls`. */
@@ -68,6 +73,15 @@ export class GatewayChart extends Chart {
         parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME, sectionName: "http" }],
         rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
       },
+    });
+    // The namespace holds certificates and, with an ACME issuer, cert-manager's short-lived solver pods.
+    defaultDeny(this, GATEWAY_NAMESPACE);
+    allowDns(this, GATEWAY_NAMESPACE);
+    allowFlow(this, GATEWAY_NAMESPACE, {
+      name: "proxies-to-acme-solver",
+      pods: ACME_SOLVER_LABELS,
+      ingressFrom: [{ namespace: ENVOY_NAMESPACE, pods: GATEWAY_POD_LABELS }],
+      ports: [{ port: ACME_SOLVER_PORT }],
     });
     // Envoy Gateway's policy for client connections: TLS 1.2 minimum on every listener of the Gateway.
     new ApiObject(this, "client-tls", {

@@ -1,19 +1,33 @@
 import * as pulumi from "@pulumi/pulumi";
 import { renderGatewayChart, type GatewayChartProps } from "../../charts/gateway";
 import { renderIssuerChart, type IssuerChartProps } from "../../charts/issuer";
+import { renderGatewayClass } from "../../charts/platform/gateway-class";
+import type { PlatformImages } from "../../charts/platform/images";
+import { CERT_MANAGER_CHART, ENVOY_GATEWAY_CHART } from "../../charts/platform/releases";
+import { certManagerValues, envoyGatewayValues } from "../../charts/platform/values";
+import type { SizingProfile } from "../../src/config/schema";
 import { manifestGroup } from "../lib/manifests";
+import { pinnedRelease } from "./helm";
 
 export interface EdgeArgs {
   readonly gateway: GatewayChartProps;
   readonly issuer: IssuerChartProps;
+  readonly images: PlatformImages;
+  readonly sizing: SizingProfile;
 }
 
-/** The suite's front door: the shared Gateway (HTTPS only, TLS >= 1.2) and the certificate issuer. */
+/**
+ * The suite's front door: Envoy Gateway (Gateway API implementation) and its GatewayClass, cert-manager
+ * with Gateway API support and the ClusterIssuer, then the shared Gateway (HTTPS only, TLS >= 1.2).
+ */
 export class Edge extends pulumi.ComponentResource {
   constructor(name: string, args: EdgeArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("socle:platform:Edge", name, {}, opts);
-    manifestGroup(`${name}-issuer`, renderIssuerChart(args.issuer), { parent: this });
-    manifestGroup(`${name}-gateway`, renderGatewayChart(args.gateway), { parent: this });
+    const envoy = pinnedRelease("envoy-gateway", ENVOY_GATEWAY_CHART, envoyGatewayValues(args.images, args.sizing), { parent: this });
+    const certManager = pinnedRelease("cert-manager", CERT_MANAGER_CHART, certManagerValues(args.images, args.sizing), { parent: this, dependsOn: [envoy] });
+    const gatewayClass = manifestGroup(`${name}-gateway-class`, renderGatewayClass(args.gateway.gatewayClass), { parent: this, dependsOn: [envoy] });
+    manifestGroup(`${name}-issuer`, renderIssuerChart(args.issuer), { parent: this, dependsOn: [certManager] });
+    manifestGroup(`${name}-gateway`, renderGatewayChart(args.gateway), { parent: this, dependsOn: [gatewayClass, certManager] });
     this.registerOutputs({});
   }
 }

@@ -29,12 +29,12 @@ export type ConfigCheck = (config: SocleConfig) => readonly ConfigIssue[];
 export function parseConfig(raw: Record<string, unknown>, ctx: ParseContext, checks: readonly ConfigCheck[] = []): SocleConfig {
   const result = rawConfigSchema.safeParse(raw);
   if (!result.success) {
-    throw new ConfigError(ctx.file, result.error.issues.flatMap((i) => toIssues(i, raw, ctx)));
+    throw new ConfigError(ctx.file, byLine(result.error.issues.flatMap((i) => toIssues(i, raw, ctx))));
   }
   const issues: ConfigIssue[] = [];
   const config = normalize(result.data, ctx, issues, "apps" in raw);
   if (issues.length === 0) for (const check of checks) issues.push(...check(config));
-  if (issues.length > 0) throw new ConfigError(ctx.file, issues.map((i) => withLine(i, ctx)));
+  if (issues.length > 0) throw new ConfigError(ctx.file, byLine(issues.map((i) => withLine(i, ctx))));
   return config;
 }
 
@@ -162,6 +162,14 @@ function toIssues(issue: z.core.$ZodIssue, raw: Record<string, unknown>, ctx: Pa
     fix = `set ${path} to a value that ${problem.replace(/^(must be|is not)\b/, "is")}`;
   }
   return [withLine({ path, value, problem, allowed, fix }, ctx)];
+}
+
+/** In the order the operator reads the stack file: by line, keys without a line last. */
+function byLine(issues: readonly (ConfigIssue & { line?: number })[]): ConfigIssue[] {
+  return issues
+    .map((issue, index) => ({ issue, index }))
+    .sort((a, b) => (a.issue.line ?? Infinity) - (b.issue.line ?? Infinity) || a.index - b.index)
+    .map(({ issue }) => issue);
 }
 
 function withLine(issue: ConfigIssue, ctx: ParseContext): ConfigIssue & { line?: number } {

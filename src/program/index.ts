@@ -37,8 +37,9 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
   const mirror = config.registryMirror;
   const kubeconfig = clusterKubeconfig(config);
   if (kubeconfig) useKubernetesProvider(kubeconfig);
-  const backupKey = new random.RandomPassword("backup-access-key", { length: 24, special: false, upper: false });
-  const backupSecret = new random.RandomPassword("backup-secret-key", { length: 48, special: false });
+  // Garage's key format (imported as is on `existing` targets): id `GK` + 24 hex digits, secret 64 hex digits.
+  const backupKey = new random.RandomBytes("backup-access-key", { length: 12 });
+  const backupSecret = new random.RandomBytes("backup-secret-key", { length: 32 });
 
   const ctx: SuiteContext = {
     config,
@@ -51,7 +52,7 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
     backup: {
       bucket: `${config.organization.id}-backups`,
       endpointURL: `http://garage.${IN_CLUSTER_S3.namespace}.svc:${IN_CLUSTER_S3.port}`,
-      credentials: { accessKeyId: backupKey.result, secretAccessKey: backupSecret.result },
+      credentials: { accessKeyId: pulumi.interpolate`GK${backupKey.hex}`, secretAccessKey: backupSecret.hex },
       peer: { namespace: IN_CLUSTER_S3.namespace, pods: IN_CLUSTER_S3.pods },
       port: IN_CLUSTER_S3.port,
       retentionDays: config.backups.retentionDays,

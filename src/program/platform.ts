@@ -1,12 +1,86 @@
 import type { GatewaySite } from "../../charts/gateway";
+import { resolvePlatformImages } from "../../charts/platform/images";
+import { platformScrapeTargets } from "../../charts/platform/monitors";
+import { VELERO_NAMESPACE } from "../../charts/platform/velero";
+import { Backups } from "../../components/platform/backups";
+import { DatabaseOperator } from "../../components/platform/databases";
 import { Edge } from "../../components/platform/edge";
+import { PlatformNamespaces } from "../../components/platform/namespaces";
+import { ObjectStorage } from "../../components/platform/object-storage";
+import { Observability } from "../../components/platform/observability";
 import type { SuiteContext } from "./context";
 
-/** Platform services of `dedicated` and `platform` stacks: what every app relies on. */
-export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[]): void {
+/**
+ * Platform services of `dedicated` and `platform` stacks: what every app relies on. `appBuckets` are
+ * object-store buckets apps need besides the backup bucket (created in Garage on `existing` targets).
+ */
+export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[], appBuckets: readonly string[] = []): void {
   const { config } = ctx;
-  new Edge("edge", {
-    gateway: { gatewayClass: config.gatewayClass, sites },
-    issuer: { kind: config.tls.issuer, organization: config.organization.name, acmeServer: config.tls.acmeServer, acmeEmail: config.tls.acmeEmail },
+  const images = resolvePlatformImages(ctx.image);
+  const appNamespaces = config.apps.map((app) => ctx.namespace(app));
+  const inCluster = config.cloud.target === "existing";
+  const scrapeTargets = platformScrapeTargets({ garage: inCluster });
+
+  const namespaces = new PlatformNamespaces("platform-namespaces", {
+    routeNamespaces: [...new Set(sites.map((s) => s.routeNamespace))].sort(),
+    apiServer: ctx.apiServer,
+    backupStore: { peer: ctx.backup.peer, port: ctx.backup.port },
+    acme: config.tls.issuer === "acme",
+    scrapePorts: scrapeTargets.map((t) => t.port),
   });
+  const after = { dependsOn: [namespaces] };
+
+  new Edge(
+    "edge",
+    {
+      gateway: { gatewayClass: config.gatewayClass, sites },
+      issuer: { kind: config.tls.issuer, organization: config.organization.name, acmeServer: config.tls.acmeServer, acmeEmail: config.tls.acmeEmail },
+      images,
+      sizing: config.sizing,
+    },
+    after,
+  );
+  new DatabaseOperator("databases", { images, sizing: config.sizing }, after);
+
+  if (inCluster) {
+    new ObjectStorage("object-storage", {
+      sizing: config.sizing,
+      storageClass: ctx.storageClass,
+      images: { garage: images.garage, curl: images.curl },
+      region: config.cloud.region,
+      buckets: [...new Set([ctx.backup.bucket, ...appBuckets])],
+      s3Clients: [{ namespace: VELERO_NAMESPACE }, ...appNamespaces.map((namespace) => ({ namespace }))],
+      backupKey: ctx.backup.credentials,
+    });
+  }
+
+  new Backups(
+    "backups",
+    {
+      images,
+      sizing: config.sizing,
+      credentials: ctx.backup.credentials,
+      bucket: ctx.backup.bucket,
+      prefix: "velero",
+      region: config.cloud.region,
+      s3Url: ctx.backup.endpointURL,
+      namespaces: appNamespaces,
+      retentionDays: ctx.backup.retentionDays,
+    },
+    after,
+  );
+
+  new Observability(
+    "observability",
+    {
+      images,
+      sizing: config.sizing,
+      storageClass: ctx.storageClass,
+      logRetentionDays: config.logs.retentionDays,
+      apiServer: ctx.apiServer,
+      scrapeTargets,
+    },
+    after,
+  );
 }
+

@@ -15,7 +15,6 @@ export interface StateResource {
   outputs?: Record<string, unknown>;
   parent?: string;
   protect?: boolean;
-  retainOnDelete?: boolean;
   provider?: string;
   dependencies?: string[];
 }
@@ -89,7 +88,7 @@ export function buildStateExport(
     res.outputs = outputs;
     if (reg.parentMockUrn) res.parent = urnOf.get(reg.parentMockUrn) ?? reg.parentMockUrn;
     if (reg.protect) res.protect = true;
-    if (reg.retainOnDelete) res.retainOnDelete = true;
+    // retainOnDelete is honoured by the engine but absent from Pulumi's published state schema: not written.
     if (reg.custom && !isProvider) {
       if (reg.providerRef) {
         const sep = reg.providerRef.lastIndexOf("::");

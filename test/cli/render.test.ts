@@ -22,9 +22,10 @@ describe("socle render (command line)", () => {
     const r = socle("render", "three-mistakes", "--stack-file", fixture("three-mistakes"), "--out", out);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("3 configuration errors");
-    expect(r.stderr).toMatch(/1\. socle:adminCidrs\[0\] \(line 12\) = "192\.0\.2\.1\/24": is not an IPv4 CIDR/);
-    expect(r.stderr).toMatch(/socle:apps\[1\] \(line 10\) = "crm": is not an allowed value\n\s+allowed: identity, wiki, docs, chat, mail/);
-    expect(r.stderr).toMatch(/socle:kind \(line 3\) = "dedicate": is not an allowed value\n\s+allowed: dedicated, platform, tenant\n\s+fix: set socle:kind to one of/);
+    // In stack-file order, each with its line, value, allowed values and fix.
+    expect(r.stderr).toMatch(/1\. socle:kind \(line 3\) = "dedicate": is not an allowed value\n\s+allowed: dedicated, platform, tenant\n\s+fix: set socle:kind to one of/);
+    expect(r.stderr).toMatch(/2\. socle:apps\[1\] \(line 10\) = "crm": is not an allowed value\n\s+allowed: identity, wiki, docs, chat, mail/);
+    expect(r.stderr).toMatch(/3\. socle:adminCidrs\[0\] \(line 12\) = "192\.0\.2\.1\/24": is not an IPv4 CIDR such as 10\.0\.0\.0\/16\n\s+fix: /);
     expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack trace
     expect(existsSync(out)).toBe(false);
   });

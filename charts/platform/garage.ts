@@ -1,0 +1,218 @@
+import { App, Chart } from "cdk8s";
+import { k8s } from "cdk8s-plus-33";
+import type { SizingProfile } from "../../src/config/schema";
+import type { Peer } from "../lib/network";
+import { exceptionsAnnotation, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "../lib/security";
+import { toK8sResources } from "../lib/sizing";
+import { namespacePolicies, namespaceSecurityLabels, scrapeFlow } from "./flows";
+import { garageSize } from "./sizing";
+
+export const GARAGE_NAMESPACE = "socle-storage";
+export const GARAGE_LABELS = { "app.kubernetes.io/name": "garage", "app.kubernetes.io/part-of": "socle-storage" } as const;
+export const GARAGE_BOOTSTRAP_LABELS = { "app.kubernetes.io/name": "garage-bootstrap", "app.kubernetes.io/part-of": "socle-storage" } as const;
+/** Ports from Garage's configuration reference (https://garagehq.deuxfleurs.fr/documentation/reference-manual/configuration/). */
+export const GARAGE_PORTS = { s3: 3900, rpc: 3901, admin: 3903 } as const;
+export const GARAGE_UID = 10001;
+/** Secret (made by the component) with `rpc-secret` (32 bytes hex) and `admin-token`. */
+export const GARAGE_SECRET = "garage-secrets";
+/** Secret (made by the component) with the backup access key to import: `access-key-id`, `secret-access-key`. */
+export const GARAGE_KEY_SECRET = "garage-backup-key";
+export const GARAGE_KEY_NAME = "socle-backups";
+
+export interface GarageChartProps {
+  readonly sizing: SizingProfile;
+  readonly storageClass: string;
+  readonly images: { readonly garage: string; readonly curl: string };
+  /** S3 region name clients sign requests for. */
+  readonly region: string;
+  /** Buckets to create; the imported key may read, write and own each. */
+  readonly buckets: readonly string[];
+  /** Pods allowed to use the S3 API (Velero, database clusters). */
+  readonly s3Clients: readonly Peer[];
+}
+
+export const GARAGE_SECURITY_EXCEPTIONS: readonly SecurityException[] = [];
+
+const BYTES: Record<string, number> = { Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** Capacity Garage's layout gives the node: the volume's size in bytes. */
+export function capacityBytes(quantity: string): number {
+  const m = /^(\d+)(Gi|Ti)$/.exec(quantity);
+  if (!m) throw new Error(`capacityBytes: ${quantity} is not a quantity in Gi or Ti`);
+  return Number(m[1]) * BYTES[m[2]];
+}
+
+/**
+ * Garage's configuration. Secrets are not in it: Garage reads `GARAGE_RPC_SECRET` and `GARAGE_ADMIN_TOKEN`
+ * from the environment (configuration reference, `rpc_secret` / `admin_token`). One node, replication
+ * factor 1: durability is the volume's (see docs/components/garage.md).
+ */
+export function garageConfig(region: string): string {
+  return [
+    'metadata_dir = "/var/lib/garage/meta"',
+    'data_dir = "/var/lib/garage/data"',
+    'db_engine = "lmdb"',
+    "replication_factor = 1",
+    `rpc_bind_addr = "[::]:${GARAGE_PORTS.rpc}"`,
+    `rpc_public_addr = "127.0.0.1:${GARAGE_PORTS.rpc}"`,
+    "",
+    "[s3_api]",
+    `s3_region = "${region}"`,
+    `api_bind_addr = "[::]:${GARAGE_PORTS.s3}"`,
+    "",
+    "[admin]",
+    `api_bind_addr = "[::]:${GARAGE_PORTS.admin}"`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Lays out the one-node cluster, imports the backup key and creates the buckets through the admin API v2
+ * (operations GetClusterStatus, UpdateClusterLayout, ApplyClusterLayout, ImportKey, CreateBucket,
+ * GetBucketInfo, AllowBucketKey: deuxfleurs-org/garage doc/api/garage-admin-v2.json). Every step is
+ * idempotent, so the Job can run again after a restore or a bucket added to the list.
+ */
+export function bootstrapScript(capacity: number): string {
+  return `set -eu
+api="http://garage.${GARAGE_NAMESPACE}.svc:${GARAGE_PORTS.admin}/v2"
+first_id() { grep -o '"id": *"[0-9a-f]\\{64\\}"' | head -n 1 | sed 's/.*"\\([0-9a-f]*\\)"$/\\1/'; }
+call() { curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" -H "Content-Type: application/json" "$@"; }
+for i in $(seq 1 60); do status=$(call "$api/GetClusterStatus") && break; sleep 5; done
+node=$(printf '%s' "$status" | first_id)
+[ -n "$node" ] || { echo "garage-bootstrap: no node id in GetClusterStatus" >&2; exit 1; }
+if printf '%s' "$status" | grep -Eq '"layoutVersion": *0([^0-9]|$)'; then
+  call -X POST "$api/UpdateClusterLayout" -d "{\\"roles\\":[{\\"id\\":\\"$node\\",\\"zone\\":\\"dc1\\",\\"capacity\\":${capacity},\\"tags\\":[]}]}"
+  call -X POST "$api/ApplyClusterLayout" -d '{"version":1}'
+fi
+call -X POST "$api/ImportKey" -d "{\\"accessKeyId\\":\\"$KEY_ID\\",\\"secretAccessKey\\":\\"$KEY_SECRET\\",\\"name\\":\\"${GARAGE_KEY_NAME}\\"}" || echo "key already imported"
+for bucket in $BUCKETS; do
+  call -X POST "$api/CreateBucket" -d "{\\"globalAlias\\":\\"$bucket\\"}" || echo "bucket $bucket already exists"
+  id=$(call "$api/GetBucketInfo?globalAlias=$bucket" | first_id)
+  [ -n "$id" ] || { echo "garage-bootstrap: bucket $bucket not found" >&2; exit 1; }
+  call -X POST "$api/AllowBucketKey" -d "{\\"bucketId\\":\\"$id\\",\\"accessKeyId\\":\\"$KEY_ID\\",\\"permissions\\":{\\"read\\":true,\\"write\\":true,\\"owner\\":true}}"
+done
+`;
+}
+
+/** Garage, the in-cluster S3 store of `existing` targets: one StatefulSet, its config, and the bootstrap Job. */
+export class GarageChart extends Chart {
+  constructor(scope: App, id: string, props: GarageChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const ns = GARAGE_NAMESPACE;
+    const size = garageSize(props.sizing);
+    const storage = size.storage!;
+    const { labels } = namespaceSecurityLabels("restricted");
+    new k8s.KubeNamespace(this, "namespace", { metadata: { name: ns, labels: { ...labels, "socle.io/platform": "true" } } });
+    new k8s.KubeServiceAccount(this, "service-account", { metadata: { name: "garage", namespace: ns }, automountServiceAccountToken: false });
+    new k8s.KubeConfigMap(this, "config", {
+      metadata: { name: "garage-config", namespace: ns, labels: { ...GARAGE_LABELS } },
+      data: { "garage.toml": garageConfig(props.region) },
+    });
+
+    const port = (n: number) => k8s.IntOrString.fromNumber(n);
+    const secretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: GARAGE_SECRET, key } } });
+    new k8s.KubeStatefulSet(this, "statefulset", {
+      metadata: { name: "garage", namespace: ns, labels: { ...GARAGE_LABELS, "socle.io/stateful": "true" }, annotations: exceptionsAnnotation(GARAGE_SECURITY_EXCEPTIONS) },
+      spec: {
+        serviceName: "garage",
+        replicas: 1,
+        selector: { matchLabels: { ...GARAGE_LABELS } },
+        template: {
+          metadata: { labels: { ...GARAGE_LABELS } },
+          spec: {
+            serviceAccountName: "garage",
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(GARAGE_UID),
+            containers: [
+              {
+                name: "garage",
+                image: props.images.garage,
+                command: ["/garage", "-c", "/etc/garage/garage.toml", "server"],
+                env: [secretEnv("GARAGE_RPC_SECRET", "rpc-secret"), secretEnv("GARAGE_ADMIN_TOKEN", "admin-token")],
+                ports: [
+                  { name: "s3", containerPort: GARAGE_PORTS.s3 },
+                  { name: "rpc", containerPort: GARAGE_PORTS.rpc },
+                  { name: "admin", containerPort: GARAGE_PORTS.admin },
+                ],
+                securityContext: restrictedContainerSecurityContext(),
+                resources: toK8sResources(size.resources),
+                // `/health` on the admin API answers without a token (admin API v2: Special endpoints).
+                readinessProbe: { httpGet: { path: "/health", port: port(GARAGE_PORTS.admin) }, periodSeconds: 10 },
+                livenessProbe: { tcpSocket: { port: port(GARAGE_PORTS.s3) }, periodSeconds: 20, failureThreshold: 6 },
+                volumeMounts: [
+                  { name: "config", mountPath: "/etc/garage", readOnly: true },
+                  { name: "meta", mountPath: "/var/lib/garage/meta" },
+                  { name: "data", mountPath: "/var/lib/garage/data" },
+                ],
+              },
+            ],
+            volumes: [{ name: "config", configMap: { name: "garage-config" } }],
+          },
+        },
+        volumeClaimTemplates: [
+          { metadata: { name: "meta", labels: { ...GARAGE_LABELS } }, spec: claim(props.storageClass, "10Gi") },
+          { metadata: { name: "data", labels: { ...GARAGE_LABELS } }, spec: claim(props.storageClass, storage) },
+        ],
+      },
+    });
+    new k8s.KubeService(this, "service", {
+      metadata: { name: "garage", namespace: ns, labels: { ...GARAGE_LABELS } },
+      spec: {
+        type: "ClusterIP",
+        selector: { ...GARAGE_LABELS },
+        ports: [
+          { name: "s3", port: GARAGE_PORTS.s3, targetPort: port(GARAGE_PORTS.s3) },
+          { name: "admin", port: GARAGE_PORTS.admin, targetPort: port(GARAGE_PORTS.admin) },
+        ],
+      },
+    });
+
+    new k8s.KubeJob(this, "bootstrap", {
+      metadata: { name: "garage-bootstrap", namespace: ns, labels: { ...GARAGE_BOOTSTRAP_LABELS } },
+      spec: {
+        backoffLimit: 10,
+        template: {
+          metadata: { labels: { ...GARAGE_BOOTSTRAP_LABELS } },
+          spec: {
+            restartPolicy: "OnFailure",
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(GARAGE_UID),
+            containers: [
+              {
+                name: "bootstrap",
+                image: props.images.curl,
+                command: ["sh", "-c", bootstrapScript(capacityBytes(storage))],
+                env: [
+                  secretEnv("ADMIN_TOKEN", "admin-token"),
+                  { name: "KEY_ID", valueFrom: { secretKeyRef: { name: GARAGE_KEY_SECRET, key: "access-key-id" } } },
+                  { name: "KEY_SECRET", valueFrom: { secretKeyRef: { name: GARAGE_KEY_SECRET, key: "secret-access-key" } } },
+                  { name: "BUCKETS", value: [...props.buckets].sort().join(" ") },
+                ],
+                securityContext: restrictedContainerSecurityContext(),
+                resources: toK8sResources({ cpuRequest: "10m", memoryRequest: "16Mi", memoryLimit: "64Mi" }),
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    namespacePolicies(this, ns, [
+      { name: "s3-clients", pods: GARAGE_LABELS, ingressFrom: props.s3Clients, ports: [{ port: GARAGE_PORTS.s3 }] },
+      { name: "admin-from-bootstrap", pods: GARAGE_LABELS, ingressFrom: [{ pods: GARAGE_BOOTSTRAP_LABELS }], ports: [{ port: GARAGE_PORTS.admin }] },
+      { name: "bootstrap-to-admin", pods: GARAGE_BOOTSTRAP_LABELS, egressTo: [{ pods: GARAGE_LABELS }], ports: [{ port: GARAGE_PORTS.admin }] },
+      scrapeFlow("scrape", GARAGE_LABELS, GARAGE_PORTS.admin),
+    ]);
+  }
+}
+
+function claim(storageClass: string, size: string): k8s.PersistentVolumeClaimSpec {
+  return { accessModes: ["ReadWriteOnce"], storageClassName: storageClass, resources: { requests: { storage: k8s.Quantity.fromString(size) } } };
+}
+
+export function renderGarageChart(props: GarageChartProps): Record<string, unknown>[] {
+  const app = new App();
+  return new GarageChart(app, "garage", props).toJson() as Record<string, unknown>[];
+}

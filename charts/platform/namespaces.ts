@@ -1,0 +1,162 @@
+import { App, Chart } from "cdk8s";
+import { k8s } from "cdk8s-plus-33";
+import { ACME_SOLVER_LABELS, ACME_SOLVER_PORT, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS } from "../gateway";
+import type { Peer } from "../lib/network";
+import { allowClusterWide, apiServerFlow, MONITORING_NAMESPACE, namespacePolicies, namespaceSecurityLabels, PROMETHEUS_POD_LABELS, scrapeFlow, webhookFlow, type ApiServer, type PodSecurityLevel } from "./flows";
+import { CERT_MANAGER_CHART, CNPG_CHART, ENVOY_GATEWAY_CHART, VELERO_CHART } from "./releases";
+
+/** Pod labels the upstream charts put on their workloads (chart defaults for the pinned versions). */
+export const ENVOY_GATEWAY_CONTROLLER_LABELS = { "control-plane": "envoy-gateway" } as const;
+export const CERT_MANAGER_LABELS = {
+  controller: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" },
+  webhook: { "app.kubernetes.io/name": "webhook", "app.kubernetes.io/component": "webhook" },
+} as const;
+export const CNPG_OPERATOR_LABELS = { "app.kubernetes.io/name": "cloudnative-pg" } as const;
+export const VELERO_LABELS = { "app.kubernetes.io/name": "velero" } as const;
+
+/** Ports of the services below, named once for the policies, the monitors and the tests. */
+export const PLATFORM_PORTS = {
+  envoyHttp: 10080,
+  envoyHttps: 10443,
+  envoyXds: 18000,
+  envoyMetrics: 19001,
+  certManagerMetrics: 9402,
+  certManagerWebhook: 10250,
+  cnpgWebhook: 9443,
+  cnpgMetrics: 8080,
+  cnpgInstanceStatus: 8000,
+  cnpgInstanceMetrics: 9187,
+  veleroMetrics: 8085,
+  prometheus: 9090,
+  prometheusOperator: 8080,
+} as const;
+
+export interface PlatformNamespacesProps {
+  /** Namespaces whose routes the gateway proxies forward to. */
+  readonly routeNamespaces: readonly string[];
+  readonly apiServer: ApiServer;
+  /** The object store the backups go to, for Velero's egress. */
+  readonly backupStore: { readonly peer: Peer; readonly port: number };
+  /** ACME issuer: cert-manager then reaches the directory over HTTPS. */
+  readonly acme: boolean;
+  /** Metrics ports Prometheus may scrape in any namespace. */
+  readonly scrapePorts: readonly number[];
+}
+
+interface NamespaceSpec {
+  readonly name: string;
+  readonly level: PodSecurityLevel;
+  readonly reason?: string;
+}
+
+export const PLATFORM_NAMESPACES: readonly NamespaceSpec[] = [
+  {
+    name: ENVOY_GATEWAY_CHART.namespace,
+    level: "baseline",
+    reason: "Envoy Gateway creates the proxy Deployments itself; their security context is upstream's and not verified against restricted here",
+  },
+  { name: CERT_MANAGER_CHART.namespace, level: "restricted" },
+  { name: CNPG_CHART.namespace, level: "restricted" },
+  {
+    name: VELERO_CHART.namespace,
+    level: "privileged",
+    reason: "Velero's node-agent reads pod volumes through hostPath /var/lib/kubelet/pods for file-system (kopia) backups",
+  },
+  {
+    name: MONITORING_NAMESPACE,
+    level: "baseline",
+    reason: "kube-prometheus-stack's pods keep the chart's security contexts, not verified against restricted here",
+  },
+];
+
+const ANYWHERE: Peer = { cidr: "0.0.0.0/0" };
+
+/** Every object of every chart of the app (policy sets are sibling charts: construct ids repeat per namespace). */
+export function synthAll(app: App): Record<string, unknown>[] {
+  return app.charts.flatMap((c) => c.toJson() as Record<string, unknown>[]);
+}
+
+/**
+ * Namespaces of the platform services installed from Helm charts, with their Pod Security labels and
+ * NetworkPolicies (default deny + the flows each service needs). The releases
+ * themselves install into these namespaces; they never create them.
+ */
+export class PlatformNamespacesChart extends Chart {
+  constructor(scope: App, id: string, props: PlatformNamespacesProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    for (const ns of PLATFORM_NAMESPACES) {
+      const { labels, annotations } = namespaceSecurityLabels(ns.level, ns.reason);
+      new k8s.KubeNamespace(this, `namespace-${ns.name}`, {
+        metadata: { name: ns.name, labels: { ...labels, "socle.io/platform": "true" }, ...(Object.keys(annotations).length ? { annotations } : {}) },
+      });
+    }
+
+    const P = PLATFORM_PORTS;
+    const api = props.apiServer;
+
+    const eg = ENVOY_GATEWAY_CHART.namespace;
+    const egChart = new Chart(scope, "envoy-gateway-policies", { disableResourceNameHashes: true });
+    namespacePolicies(egChart, eg, [
+      { name: "clients-to-proxies", pods: GATEWAY_POD_LABELS, ingressFrom: [ANYWHERE], ports: [{ port: P.envoyHttp }, { port: P.envoyHttps }] },
+      { name: "proxies-to-controller", pods: GATEWAY_POD_LABELS, egressTo: [{ pods: ENVOY_GATEWAY_CONTROLLER_LABELS }], ports: [{ port: P.envoyXds }] },
+      { name: "controller-from-proxies", pods: ENVOY_GATEWAY_CONTROLLER_LABELS, ingressFrom: [{ pods: GATEWAY_POD_LABELS }], ports: [{ port: P.envoyXds }] },
+      apiServerFlow("controller-to-api-server", ENVOY_GATEWAY_CONTROLLER_LABELS, api),
+      ...props.routeNamespaces.map((ns) => ({ name: `proxies-to-${ns}`, pods: GATEWAY_POD_LABELS, egressTo: [{ namespace: ns }], ports: [] })),
+      { name: "proxies-to-acme-solver", pods: GATEWAY_POD_LABELS, egressTo: [{ namespace: GATEWAY_NAMESPACE, pods: ACME_SOLVER_LABELS }], ports: [{ port: ACME_SOLVER_PORT }] },
+      scrapeFlow("scrape-controller", ENVOY_GATEWAY_CONTROLLER_LABELS, P.envoyMetrics),
+      scrapeFlow("scrape-proxies", GATEWAY_POD_LABELS, P.envoyMetrics),
+    ]);
+
+    const cm = CERT_MANAGER_CHART.namespace;
+    const cmChart = new Chart(scope, "cert-manager-policies", { disableResourceNameHashes: true });
+    namespacePolicies(cmChart, cm, [
+      apiServerFlow("to-api-server", {}, api),
+      webhookFlow("webhook-from-api-server", CERT_MANAGER_LABELS.webhook, api, P.certManagerWebhook),
+      scrapeFlow("scrape-controller", CERT_MANAGER_LABELS.controller, P.certManagerMetrics),
+      // ACME: the directory over HTTPS, and the HTTP-01 self check through the gateway's public address.
+      ...(props.acme ? [{ name: "controller-to-acme", pods: CERT_MANAGER_LABELS.controller, egressTo: [ANYWHERE], ports: [{ port: 443 }, { port: 80 }] }] : []),
+    ]);
+
+    const cnpg = CNPG_CHART.namespace;
+    const cnpgChart = new Chart(scope, "cnpg-policies", { disableResourceNameHashes: true });
+    namespacePolicies(cnpgChart, cnpg, [
+      apiServerFlow("operator-to-api-server", CNPG_OPERATOR_LABELS, api),
+      webhookFlow("webhook-from-api-server", CNPG_OPERATOR_LABELS, api, P.cnpgWebhook),
+      scrapeFlow("scrape-operator", CNPG_OPERATOR_LABELS, P.cnpgMetrics),
+    ]);
+    // The operator polls every instance's status endpoint, in whichever namespace the cluster lives.
+    allowClusterWide(cnpgChart, cnpg, {
+      name: "operator-to-instances",
+      pods: CNPG_OPERATOR_LABELS,
+      direction: "egress",
+      ports: [{ port: P.cnpgInstanceStatus }, { port: 5432 }],
+    });
+
+    const velero = VELERO_CHART.namespace;
+    const veleroChart = new Chart(scope, "velero-policies", { disableResourceNameHashes: true });
+    namespacePolicies(veleroChart, velero, [
+      apiServerFlow("to-api-server", {}, api),
+      { name: "to-backup-store", pods: {}, egressTo: [props.backupStore.peer], ports: [{ port: props.backupStore.port }] },
+      scrapeFlow("scrape", VELERO_LABELS, P.veleroMetrics),
+    ]);
+
+    const monChart = new Chart(scope, "monitoring-policies", { disableResourceNameHashes: true });
+    namespacePolicies(monChart, MONITORING_NAMESPACE, [
+      apiServerFlow("to-api-server", {}, api),
+      { name: "prometheus-to-own-namespace", pods: PROMETHEUS_POD_LABELS, egressTo: [{}], ports: [{ port: P.prometheus }, { port: P.prometheusOperator }] },
+      { name: "own-namespace-from-prometheus", pods: {}, ingressFrom: [{ pods: PROMETHEUS_POD_LABELS }], ports: [{ port: P.prometheus }, { port: P.prometheusOperator }] },
+    ]);
+    allowClusterWide(monChart, MONITORING_NAMESPACE, {
+      name: "prometheus-scrapes",
+      pods: PROMETHEUS_POD_LABELS,
+      direction: "egress",
+      ports: [...new Set(props.scrapePorts)].sort((a, b) => a - b).map((port) => ({ port })),
+    });
+  }
+}
+
+export function renderPlatformNamespaces(props: PlatformNamespacesProps): Record<string, unknown>[] {
+  const app = new App();
+  new PlatformNamespacesChart(app, "platform-namespaces", props);
+  return synthAll(app);
+}

@@ -1,0 +1,73 @@
+import { ApiObject, App, Chart } from "cdk8s";
+import { VELERO_CHART } from "./releases";
+
+export const VELERO_NAMESPACE = VELERO_CHART.namespace;
+export const BACKUP_LOCATION = "default";
+/** Secret (made by the component) holding the AWS-style `cloud` credentials file the S3 plugin reads. */
+export const VELERO_CREDENTIALS_SECRET = "velero-s3-credentials";
+
+export interface VeleroChartProps {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly region: string;
+  /** S3 endpoint; path-style addressing is used, which in-cluster stores (Garage) need. */
+  readonly s3Url: string;
+  /** Namespaces each backed up by its own nightly Schedule. */
+  readonly namespaces: readonly string[];
+  readonly retentionDays: number;
+}
+
+/** Velero's `ttl` as a Go duration, which is what the Schedule's template takes. */
+export function retentionTtl(days: number): string {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`retentionTtl: ${days} is not a whole number of days >= 1`);
+  return `${days * 24}h0m0s`;
+}
+
+/**
+ * Where Velero writes (one BackupStorageLocation on the backup bucket) and what it backs up: one Schedule
+ * per app namespace, every PersistentVolumeClaim included by file-system backup (kopia), since volume
+ * snapshots need a CSI driver with snapshot support that the cluster may not have.
+ */
+export class VeleroChart extends Chart {
+  constructor(scope: App, id: string, props: VeleroChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    new ApiObject(this, "location", {
+      apiVersion: "velero.io/v1",
+      kind: "BackupStorageLocation",
+      metadata: { name: BACKUP_LOCATION, namespace: VELERO_NAMESPACE },
+      spec: {
+        provider: "aws",
+        default: true,
+        accessMode: "ReadWrite",
+        objectStorage: { bucket: props.bucket, prefix: props.prefix },
+        credential: { name: VELERO_CREDENTIALS_SECRET, key: "cloud" },
+        // velero-plugin-for-aws BackupStorageLocation config keys: region, s3Url, s3ForcePathStyle.
+        config: { region: props.region, s3Url: props.s3Url, s3ForcePathStyle: "true" },
+      },
+    });
+    const ttl = retentionTtl(props.retentionDays);
+    for (const ns of [...props.namespaces].sort()) {
+      new ApiObject(this, `schedule-${ns}`, {
+        apiVersion: "velero.io/v1",
+        kind: "Schedule",
+        metadata: { name: `nightly-${ns}`, namespace: VELERO_NAMESPACE, labels: { "socle.io/backup-of": ns } },
+        spec: {
+          schedule: "30 1 * * *",
+          useOwnerReferencesInBackup: false,
+          template: {
+            includedNamespaces: [ns],
+            storageLocation: BACKUP_LOCATION,
+            ttl,
+            snapshotVolumes: false,
+            defaultVolumesToFsBackup: true,
+          },
+        },
+      });
+    }
+  }
+}
+
+export function renderVeleroChart(props: VeleroChartProps): Record<string, unknown>[] {
+  const app = new App();
+  return new VeleroChart(app, "velero", props).toJson() as Record<string, unknown>[];
+}

@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { PlatformImages } from "../../charts/platform/images";
+import { VELERO_CHART } from "../../charts/platform/releases";
+import { renderVeleroChart, VELERO_CREDENTIALS_SECRET, VELERO_NAMESPACE, type VeleroChartProps } from "../../charts/platform/velero";
+import { veleroValues } from "../../charts/platform/values";
+import type { SizingProfile } from "../../src/config/schema";
+import { manifestGroup } from "../lib/manifests";
+import { pinnedRelease } from "./helm";
+
+export interface BackupsArgs extends VeleroChartProps {
+  readonly images: PlatformImages;
+  readonly sizing: SizingProfile;
+  readonly credentials: { readonly accessKeyId: pulumi.Input<string>; readonly secretAccessKey: pulumi.Input<string> };
+}
+
+/** Velero: the credentials file as a Secret, the pinned release, then socle's storage location and schedules. */
+export class Backups extends pulumi.ComponentResource {
+  constructor(name: string, args: BackupsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("socle:platform:Backups", name, {}, opts);
+    const { images, sizing, credentials, ...chartProps } = args;
+    const cloud = pulumi.interpolate`[default]\naws_access_key_id=${credentials.accessKeyId}\naws_secret_access_key=${credentials.secretAccessKey}\n`;
+    const secret = new k8s.core.v1.Secret(
+      `${name}-credentials`,
+      { metadata: { name: VELERO_CREDENTIALS_SECRET, namespace: VELERO_NAMESPACE }, type: "Opaque", stringData: { cloud: pulumi.secret(cloud) } },
+      { parent: this },
+    );
+    const release = pinnedRelease("velero", VELERO_CHART, veleroValues(images, sizing, VELERO_CREDENTIALS_SECRET), { parent: this, dependsOn: [secret] });
+    manifestGroup(name, renderVeleroChart(chartProps), { parent: this, dependsOn: [release] });
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { GATEWAY_POD_LABELS } from "../../charts/gateway";
+import { GARAGE_BOOTSTRAP_LABELS, GARAGE_LABELS, renderGarageChart } from "../../charts/platform/garage";
+import { renderLogCollectorChart } from "../../charts/platform/log-collector";
+import { LOG_COLLECTOR_LABELS, LOG_STORE_LABELS, renderLogStoreChart } from "../../charts/platform/log-store";
+import { CERT_MANAGER_LABELS, CNPG_OPERATOR_LABELS, ENVOY_GATEWAY_CONTROLLER_LABELS, renderPlatformNamespaces } from "../../charts/platform/namespaces";
+import { retentionTtl, renderVeleroChart } from "../../charts/platform/velero";
+import { flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
+import { apiServer, fakeImages, type Obj } from "./fixtures";
+
+const policies = [
+  ...renderPlatformNamespaces({
+    routeNamespaces: ["org-wiki"],
+    apiServer,
+    backupStore: { peer: { namespace: "socle-storage", pods: GARAGE_LABELS }, port: 3900 },
+    acme: false,
+    scrapePorts: [3903, 9428],
+  }),
+  ...renderGarageChart({ sizing: "small", storageClass: "s", images: { garage: fakeImages.garage, curl: fakeImages.curl }, region: "r", buckets: ["b"], s3Clients: [{ namespace: "velero" }, { namespace: "org-wiki" }] }),
+  ...renderLogStoreChart({ sizing: "small", storageClass: "s", image: fakeImages["victoria-logs"], retentionDays: 30 }),
+  ...renderLogCollectorChart({ sizing: "small", image: fakeImages["fluent-bit"], apiServer }),
+].filter((o) => (o as Obj).kind === "NetworkPolicy") as unknown as NetworkPolicy[];
+
+const w = (id: string, namespace: string, labels: Record<string, string>, ports: number[]): Workload => ({ id, namespace, labels, ports });
+const workloads = [
+  w("proxy", "envoy-gateway-system", GATEWAY_POD_LABELS, [10443]),
+  w("eg-controller", "envoy-gateway-system", ENVOY_GATEWAY_CONTROLLER_LABELS, [18000]),
+  w("cert-manager", "cert-manager", CERT_MANAGER_LABELS.controller, [9402]),
+  w("cnpg", "cnpg-system", CNPG_OPERATOR_LABELS, [9443]),
+  w("velero", "velero", { "app.kubernetes.io/name": "velero" }, [8085]),
+  w("garage", "socle-storage", GARAGE_LABELS, [3900, 3903]),
+  w("garage-bootstrap", "socle-storage", GARAGE_BOOTSTRAP_LABELS, []),
+  w("victoria-logs", "socle-logging", LOG_STORE_LABELS, [9428]),
+  w("fluent-bit", "socle-log-collector", LOG_COLLECTOR_LABELS, [2020]),
+  w("prometheus", "socle-monitoring", { "app.kubernetes.io/name": "prometheus" }, [9090]),
+  w("wiki-db", "org-wiki", { "cnpg.io/cluster": "xwiki-db" }, [5432, 8000]),
+  w("intruder", "other-tenant", { app: "x" }, [80]),
+];
+
+describe("platform namespaces: flow table", () => {
+  const table = flowTable(policies, workloads);
+  const platformIds = new Set(["proxy", "eg-controller", "cert-manager", "cnpg", "velero", "garage", "garage-bootstrap", "victoria-logs", "fluent-bit", "prometheus"]);
+  const involving = (f: string) => {
+    const [from, to] = f.split(" -> ");
+    return platformIds.has(from) && platformIds.has(to.split(":")[0]);
+  };
+
+  it("allows exactly the intended flows between platform services", () => {
+    expect(table.filter(involving)).toEqual(
+      [
+        "fluent-bit -> victoria-logs:9428",
+        "garage-bootstrap -> garage:3903",
+        "prometheus -> garage:3903",
+        "prometheus -> prometheus:9090",
+        "prometheus -> victoria-logs:9428",
+        "proxy -> eg-controller:18000",
+        "velero -> garage:3900",
+      ].sort(),
+    );
+  });
+
+  it("lets the proxies reach the app namespaces they route to and the database operator reach instances", () => {
+    expect(table).toContain("proxy -> wiki-db:5432");
+    expect(table).toContain("cnpg -> wiki-db:8000");
+    expect(table).toContain("wiki-db -> garage:3900");
+  });
+
+  it("denies another tenant's pods every platform service", () => {
+    for (const f of table) if (f.startsWith("intruder -> ")) expect(platformIds.has(f.split(" -> ")[1].split(":")[0]), f).toBe(false);
+    expect(table).not.toContain("proxy -> intruder:80");
+    expect(table).not.toContain("intruder -> garage:3900");
+  });
+});
+
+describe("Velero schedules", () => {
+  it("back up each app namespace nightly, kept for the backup retention, volumes by file-system backup", () => {
+    const objs = renderVeleroChart({ bucket: "b", prefix: "velero", region: "r", s3Url: "http://s3", namespaces: ["org-wiki", "org-docs"], retentionDays: 45 }) as Obj[];
+    const schedules = objs.filter((o) => o.kind === "Schedule");
+    expect(schedules.map((s) => s.spec.template.includedNamespaces)).toEqual([["org-docs"], ["org-wiki"]]);
+    for (const s of schedules) {
+      expect(s.spec.template.ttl).toBe("1080h0m0s");
+      expect(s.spec.template.defaultVolumesToFsBackup).toBe(true);
+      expect(s.spec.template.snapshotVolumes).toBe(false);
+      expect(s.spec.template.storageLocation).toBe("default");
+    }
+    expect(() => retentionTtl(0)).toThrow(/whole number of days/);
+  });
+});

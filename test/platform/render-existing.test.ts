@@ -1,0 +1,81 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PINNED_CHARTS } from "../../charts/platform/releases";
+import type { RenderResult } from "../../src/render/render";
+import type { StateResource } from "../../src/render/state";
+import { renderToTemp } from "../helpers/render";
+
+let result: RenderResult;
+let resources: StateResource[];
+let manifests: Record<string, any>[];
+
+beforeAll(async () => {
+  result = await renderToTemp("demo");
+  resources = result.state.deployment.resources;
+  const dir = join(result.outDir, "manifests");
+  manifests = readdirSync(dir).flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS()).filter(Boolean));
+});
+
+const releases = () => resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+const obj = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name);
+
+describe("socle render demo (target existing): platform", () => {
+  it("installs every platform Helm chart at its pinned version, repository and namespace", () => {
+    const byName = new Map(releases().map((r) => [r.inputs!.name as string, r.inputs!]));
+    const expected: Record<string, (typeof PINNED_CHARTS)[keyof typeof PINNED_CHARTS]> = {
+      "envoy-gateway": PINNED_CHARTS.envoyGateway,
+      "cert-manager": PINNED_CHARTS.certManager,
+      "cloudnative-pg": PINNED_CHARTS.cnpg,
+      velero: PINNED_CHARTS.velero,
+      "kube-prometheus-stack": PINNED_CHARTS.kubePrometheusStack,
+    };
+    expect([...byName.keys()].sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, pin] of Object.entries(expected)) {
+      const inputs = byName.get(name)!;
+      expect(inputs.version, name).toBe(pin.version);
+      expect(inputs.version, name).toMatch(/^v?\d+\.\d+\.\d+$/);
+      expect(inputs.chart, name).toBe(pin.chart);
+      expect(inputs.namespace, name).toBe(pin.namespace);
+      expect(inputs.createNamespace, name).toBe(false);
+      if (pin.repo) expect((inputs.repositoryOpts as { repo: string }).repo, name).toBe(pin.repo);
+    }
+    const cm = byName.get("cert-manager")!.values as { config: { enableGatewayAPI: boolean } };
+    expect(cm.config.enableGatewayAPI).toBe(true);
+  });
+
+  it("deploys Garage on a protected StatefulSet with its Secrets generated, never in clear", () => {
+    const sts = resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet" && r.urn.endsWith("socle-storage/garage"))!;
+    expect(sts.protect).toBe(true);
+    expect(obj("Job", "garage-bootstrap")).toBeDefined();
+    for (const name of ["garage-secrets", "garage-backup-key"]) {
+      const s = obj("Secret", name)!;
+      for (const v of Object.values(s.stringData as Record<string, string>)) expect(v).not.toMatch(/socle-render-secret-/);
+    }
+    expect(resources.filter((r) => r.type === "random:index/randomBytes:RandomBytes").map((r) => r.urn.split("::").pop()).sort()).toEqual(
+      ["backup-access-key", "backup-secret-key", "object-storage-rpc-secret"].sort(),
+    );
+  });
+
+  it("schedules a Velero backup of the wiki namespace kept for the backup retention", () => {
+    const schedule = obj("Schedule", "nightly-demo-wiki")!;
+    expect(schedule.spec.template.includedNamespaces).toEqual(["demo-wiki"]);
+    expect(schedule.spec.template.ttl).toBe(`${30 * 24}h0m0s`);
+    expect(obj("BackupStorageLocation", "default")!.spec.objectStorage.bucket).toBe("demo-backups");
+  });
+
+  it("keeps logs for socle:logRetentionDays (365 by default) and labels the store with it", () => {
+    const store = obj("StatefulSet", "victoria-logs")!;
+    expect(store.metadata.labels["socle.io/log-retention-days"]).toBe("365");
+    expect(store.spec.template.spec.containers[0].args).toContain("-retentionPeriod=365d");
+    const socle = resources[0].outputs!.socle as { minLogRetentionDays: number; declaredLoadBalancers: string[] };
+    expect(socle.minLogRetentionDays).toBe(365);
+    expect(socle.declaredLoadBalancers).toEqual(["envoy-gateway-system/*"]);
+  });
+
+  it("declares no LoadBalancer Service of its own: the gateway's, made by Envoy Gateway, is the only one", () => {
+    expect(manifests.filter((m) => m.kind === "Service" && m.spec?.type === "LoadBalancer")).toEqual([]);
+    expect(obj("GatewayClass", "envoy-gateway")!.spec.controllerName).toBe("gateway.envoyproxy.io/gatewayclass-controller");
+  });
+});
