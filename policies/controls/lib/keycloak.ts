@@ -1,0 +1,41 @@
+import type { ResourceView } from "../../types";
+import { describe, isKind, k8sResources } from "./k8s";
+import { asRecord, isRecord, type Json } from "./values";
+
+/** Annotation marking a ConfigMap whose data holds a Keycloak realm representation (JSON). */
+export const REALM_ANNOTATION = "socle.io/keycloak-realm";
+
+export interface RealmSource {
+  readonly view: ResourceView;
+  /** `KeycloakRealmImport identity/socle` or `ConfigMap identity/realm key realm.json`. */
+  readonly where: string;
+  /** Path of the realm inside the object. */
+  readonly path: string;
+  readonly realm?: Json;
+  /** Why the realm could not be read. */
+  readonly error?: string;
+}
+
+/** Every realm representation of the input: KeycloakRealmImport `spec.realm`, annotated ConfigMaps' JSON values. */
+export function realmsOf(resources: readonly ResourceView[]): readonly RealmSource[] {
+  const out: RealmSource[] = [];
+  for (const { view, obj } of k8sResources(resources)) {
+    if (isKind(obj, "k8s.keycloak.org", "KeycloakRealmImport")) {
+      const realm = asRecord(obj.spec).realm;
+      out.push(isRecord(realm) ? { view, where: describe(obj), path: "spec.realm", realm } : { view, where: describe(obj), path: "spec.realm", error: "spec.realm is missing" });
+    } else if (isKind(obj, "", "ConfigMap") && obj.metadata.annotations?.[REALM_ANNOTATION] === "true") {
+      const entries = Object.entries(asRecord(obj.data)).filter(([, v]) => typeof v === "string");
+      if (entries.length === 0) out.push({ view, where: describe(obj), path: "data", error: "the ConfigMap has no data" });
+      for (const [key, text] of entries) {
+        const where = `${describe(obj)} key ${key}`;
+        try {
+          const realm: unknown = JSON.parse(text as string);
+          out.push(isRecord(realm) ? { view, where, path: `data.${key}`, realm } : { view, where, path: `data.${key}`, error: "the value is JSON but not an object" });
+        } catch (e) {
+          out.push({ view, where, path: `data.${key}`, error: `the value is not JSON (${(e as Error).message})` });
+        }
+      }
+    }
+  }
+  return out;
+}

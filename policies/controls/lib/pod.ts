@@ -1,0 +1,72 @@
+import type { KubernetesObject } from "../../types";
+import { apiGroup } from "./k8s";
+import { asRecord, isRecord, records, type Json } from "./values";
+
+export interface PodTemplate {
+  readonly spec: Json;
+  readonly metadata: Json;
+  /** Path of the pod spec inside the object, e.g. `spec.template.spec`. */
+  readonly path: string;
+}
+
+const TEMPLATE_KINDS: Readonly<Record<string, readonly string[]>> = {
+  "": ["ReplicationController"],
+  apps: ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"],
+  batch: ["Job"],
+};
+
+/** The pod spec of a workload object (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob). */
+export function podTemplateOf(obj: KubernetesObject): PodTemplate | undefined {
+  const group = apiGroup(obj);
+  if (group === "" && obj.kind === "Pod") return fromSpec(obj.spec, asRecord(obj.metadata), "spec");
+  if (group === "batch" && obj.kind === "CronJob") {
+    const template = asRecord(asRecord(asRecord(asRecord(obj.spec).jobTemplate).spec).template);
+    return fromSpec(template.spec, asRecord(template.metadata), "spec.jobTemplate.spec.template.spec");
+  }
+  if (!TEMPLATE_KINDS[group]?.includes(obj.kind)) return undefined;
+  const template = asRecord(asRecord(obj.spec).template);
+  return fromSpec(template.spec, asRecord(template.metadata), "spec.template.spec");
+}
+
+function fromSpec(spec: unknown, metadata: Json, path: string): PodTemplate | undefined {
+  return isRecord(spec) ? { spec, metadata, path } : undefined;
+}
+
+/** Pods that run to completion (Jobs, CronJobs, Pods that never restart): no liveness to watch. */
+export function runsToCompletion(obj: KubernetesObject, pod: PodTemplate): boolean {
+  if (apiGroup(obj) === "batch") return true;
+  return obj.kind === "Pod" && (pod.spec.restartPolicy === "Never" || pod.spec.restartPolicy === "OnFailure");
+}
+
+export interface ContainerRef {
+  readonly container: Json;
+  readonly name: string;
+  /** `containers`, `initContainers` or `ephemeralContainers`. */
+  readonly list: string;
+  readonly path: string;
+}
+
+export function containersOf(pod: PodTemplate, lists: readonly string[] = ["initContainers", "containers", "ephemeralContainers"]): readonly ContainerRef[] {
+  return lists.flatMap((list) =>
+    records(pod.spec[list]).map(({ item, index }) => ({
+      container: item,
+      name: typeof item.name === "string" ? item.name : `#${index}`,
+      list,
+      path: `${pod.path}.${list}[${index}]`,
+    })),
+  );
+}
+
+export interface Workload {
+  readonly view: import("../../types").ResourceView;
+  readonly obj: KubernetesObject;
+  readonly pod: PodTemplate;
+}
+
+/** Every object of the resources that carries a pod spec. */
+export function workloadsOf(resources: readonly import("../../types").ResourceView[]): readonly Workload[] {
+  return resources.flatMap((view) => {
+    const pod = view.k8s ? podTemplateOf(view.k8s) : undefined;
+    return view.k8s && pod ? [{ view, obj: view.k8s, pod }] : [];
+  });
+}

@@ -1,0 +1,22 @@
+import type { CheckResult, ResourceView, Violation } from "../../types";
+
+export const pass = (resource: ResourceView, note?: string): CheckResult => ({
+  resource,
+  status: "pass",
+  violations: [],
+  ...(note !== undefined ? { note } : {}),
+});
+
+export const notApplicable = (resource: ResourceView, note: string): CheckResult => ({
+  resource,
+  status: "notApplicable",
+  violations: [],
+  note,
+});
+
+/** Fails with the given violations, or passes (with `passNote`) when there are none. */
+export function verdict(resource: ResourceView, violations: readonly Violation[], passNote?: string): CheckResult {
+  return violations.length > 0 ? { resource, status: "fail", violations } : pass(resource, passNote);
+}
+
+export const violation = (message: string, path?: string): Violation => (path !== undefined ? { message, path } : { message });
