@@ -85,7 +85,16 @@ export class LogCollectorChart extends Chart {
     new k8s.KubeConfigMap(this, "config", { metadata: { name: "fluent-bit-config", namespace: ns, labels: { ...LOG_COLLECTOR_LABELS } }, data: { "fluent-bit.conf": fluentBitConfig() } });
     const port = k8s.IntOrString.fromNumber(LOG_COLLECTOR_PORT);
     new k8s.KubeDaemonSet(this, "daemonset", {
-      metadata: { name: "fluent-bit", namespace: ns, labels: { ...LOG_COLLECTOR_LABELS }, annotations: exceptionsAnnotation(LOG_COLLECTOR_SECURITY_EXCEPTIONS) },
+      metadata: {
+        name: "fluent-bit",
+        namespace: ns,
+        labels: { ...LOG_COLLECTOR_LABELS },
+        annotations: {
+          ...exceptionsAnnotation(LOG_COLLECTOR_SECURITY_EXCEPTIONS),
+          "socle.io/uses-api": "true",
+          "socle.io/uses-api-reason": "the kubernetes filter reads pod metadata (namespace, labels) from the API to tag each log line",
+        },
+      },
       spec: {
         selector: { matchLabels: { ...LOG_COLLECTOR_LABELS } },
         updateStrategy: { type: "RollingUpdate" },

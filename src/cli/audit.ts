@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { runAuditCommand } from "../audit/command";
 import { InputError } from "../audit/errors";
@@ -9,6 +9,12 @@ import { formatConfigError } from "./format";
 import type { Io } from "./main";
 
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** Paths as reports show them: relative to the working directory when inside it, so reports do not depend on where the checkout lives. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
 
 export function registerAudit(program: Command, root: string, io: Io, setCode: (code: number) => void): void {
   program
@@ -26,20 +32,20 @@ export function registerAudit(program: Command, root: string, io: Io, setCode: (
       const isStack = !existsSync(input) && STACK_NAME.test(input) && existsSync(join(root, "stacks", `Pulumi.${input}.yaml`));
       const outDir = resolve(opts.out ?? (isStack ? join(root, "out", input) : join(root, "out", "audit")));
       const defaultWaivers = isStack ? join(root, "waivers", `${input}.yaml`) : undefined;
-      const waiversFile = opts.waivers ? resolve(opts.waivers) : defaultWaivers && existsSync(defaultWaivers) ? defaultWaivers : undefined;
+      const waiversFile = opts.waivers ? opts.waivers : defaultWaivers && existsSync(defaultWaivers) ? shown(defaultWaivers) : undefined;
       try {
         setCode(
           await runAuditCommand({
             input,
             formats: [opts.format],
-            outDir,
+            outDir: shown(outDir),
             waiversFile,
             today: opts.today,
             minLogRetentionDays: opts.minLogRetentionDays,
             projectDir: root,
             renderStack: async (stack) => {
               const result = await renderStack({ root, stack });
-              return join(result.outDir, "state.json");
+              return shown(join(result.outDir, "state.json"));
             },
             log: (line) => io.out(line + "\n"),
           }),

@@ -1,6 +1,7 @@
 import type { GatewaySite } from "../../charts/gateway";
 import { resolvePlatformImages } from "../../charts/platform/images";
 import { platformScrapeTargets } from "../../charts/platform/monitors";
+import { LOG_STORE_NAMESPACE } from "../../charts/platform/log-store";
 import { VELERO_NAMESPACE } from "../../charts/platform/velero";
 import { Backups } from "../../components/platform/backups";
 import { DatabaseOperator } from "../../components/platform/databases";
@@ -64,7 +65,9 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
       prefix: "velero",
       region: config.cloud.region,
       s3Url: ctx.backup.endpointURL,
-      namespaces: appNamespaces,
+      // Apps' volumes, and the log store's: logs are evidence and must outlive a lost volume.
+      // Garage (socle-storage) is the backup target itself; its copy leaves the cluster by bucket replication.
+      namespaces: [...appNamespaces, LOG_STORE_NAMESPACE],
       retentionDays: ctx.backup.retentionDays,
     },
     after,
