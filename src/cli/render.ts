@@ -12,7 +12,8 @@ export async function renderCommand(opts: { root: string; stack: string; outDir?
   try {
     const result = await renderStack({ root: opts.root, stack: opts.stack, outDir: opts.outDir, stackFile: opts.stackFile });
     const total = result.state.deployment.resources.length;
-    const rel = relative(process.cwd(), result.outDir) || ".";
+    const relToCwd = relative(process.cwd(), result.outDir);
+    const rel = relToCwd === "" ? "." : relToCwd.startsWith("..") ? result.outDir : relToCwd;
     const lines = [`socle render ${opts.stack}: ${total} resources`];
     for (const [component, count] of result.resourcesByComponent) lines.push(`  ${component.padEnd(24)} ${String(count).padStart(4)}`);
     lines.push(`  state:     ${rel}/state.json`);

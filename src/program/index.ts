@@ -79,6 +79,8 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
 
   return {
     apps,
+    // Tenants of a platform stack deploy into its cluster with this kubeconfig (read through a StackReference).
+    ...(kubeconfig && config.kind === "platform" ? { kubeconfig: pulumi.secret(kubeconfig) } : {}),
     socle: {
       kind: config.kind,
       organization: config.organization.id,

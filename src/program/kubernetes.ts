@@ -13,7 +13,8 @@ export function useKubernetesProvider(kubeconfig: pulumi.Input<string>): k8s.Pro
     enableServerSideApply: true,
   });
   pulumi.runtime.registerStackTransformation((args) => {
-    if (!pulumi.CustomResource.isInstance(args.resource) || !args.type.startsWith("kubernetes:") || args.opts.provider) return undefined;
+    // Components of the Kubernetes SDK (ConfigGroup, …) pass the provider on to their children.
+    if (!args.type.startsWith("kubernetes:") || args.opts.provider) return undefined;
     return { props: args.props, opts: pulumi.mergeOptions(args.opts, { provider }) };
   });
   return provider;

@@ -18,6 +18,8 @@ export interface Registration {
   readonly version?: string;
   readonly inputs: Record<string, unknown>;
   readonly additionalSecretOutputs: readonly string[];
+  /** Read, not managed, by the stack (e.g. a StackReference): `external` in the state. */
+  readonly external?: boolean;
   id?: string;
   outputs?: Record<string, unknown>;
 }
@@ -92,6 +94,33 @@ export class RecordingMonitor extends MockMonitor {
         (record as { mockUrn: string }).mockUrn = resp.getUrn();
         record.id = resp.getId() || undefined;
         record.outputs = (resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        this.registrations.set(record.mockUrn, record);
+      }
+      callback(err, resp);
+    });
+  }
+
+  override async readResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+    const record: Registration = {
+      mockUrn: "",
+      type: req.getType(),
+      name: req.getName(),
+      custom: true,
+      parentMockUrn: req.getParent() || undefined,
+      protect: false,
+      retainOnDelete: false,
+      dependencies: req.getDependenciesList?.() ?? [],
+      providerRef: req.getProvider() || undefined,
+      version: req.getVersion?.() || undefined,
+      inputs: (req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+      additionalSecretOutputs: [],
+      external: true,
+      id: req.getId() || undefined,
+    };
+    await super.readResource(req, (err: any, resp: any) => {
+      if (!err && resp) {
+        (record as { mockUrn: string }).mockUrn = resp.getUrn();
+        record.outputs = (resp.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>;
         this.registrations.set(record.mockUrn, record);
       }
       callback(err, resp);

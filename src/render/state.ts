@@ -15,6 +15,7 @@ export interface StateResource {
   outputs?: Record<string, unknown>;
   parent?: string;
   protect?: boolean;
+  external?: boolean;
   provider?: string;
   dependencies?: string[];
 }
@@ -88,6 +89,7 @@ export function buildStateExport(
     res.outputs = outputs;
     if (reg.parentMockUrn) res.parent = urnOf.get(reg.parentMockUrn) ?? reg.parentMockUrn;
     if (reg.protect) res.protect = true;
+    if (reg.external) res.external = true;
     // retainOnDelete is honoured by the engine but absent from Pulumi's published state schema: not written.
     if (reg.custom && !isProvider) {
       if (reg.providerRef) {
