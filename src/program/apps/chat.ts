@@ -1,0 +1,41 @@
+import { Chat } from "../../../components/apps/chat";
+import type { AppDeployment, SuiteContext } from "../context";
+import { publicGatewayPeers } from "./docs";
+
+export function deployChat(ctx: SuiteContext): AppDeployment {
+  const sso = ctx.sso.client("chat");
+  const hostname = ctx.hostname("chat");
+  const chat = new Chat("chat", {
+    namespace: ctx.namespace("chat"),
+    hostname,
+    // User ids read `@alice:chat.<domain>`: the hostname clients already know, so discovery needs nothing
+    // outside this hostname. It cannot change once users exist.
+    serverName: hostname,
+    brand: ctx.config.organization.name,
+    sizing: ctx.config.sizing,
+    storageClass: ctx.storageClass,
+    images: { synapse: ctx.image("synapse"), elementWeb: ctx.image("element-web"), postgresql: ctx.image("postgresql") },
+    gateway: { name: ctx.gateway.name, namespace: ctx.gateway.namespace, listener: ctx.gateway.listener("chat"), pods: ctx.gateway.pods, podNamespace: ctx.gateway.podNamespace },
+    clusterIssuer: ctx.clusterIssuer,
+    oidc: { issuerUrl: ctx.sso.issuerUrl, clientId: sso.clientId, clientSecret: sso.secret, displayName: ctx.config.organization.name },
+    publicGateway: publicGatewayPeers(ctx),
+    // Federation off. To allow it, the stack would need a list of Matrix server names here (suggested
+    // key `socle:chatFederationAllowlist`, not in the configuration schema yet).
+    federationAllowlist: [],
+    backup: {
+      destinationPath: `s3://${ctx.backup.bucket}/chat`,
+      endpointURL: ctx.backup.endpointURL,
+      credentialsSecret: "backup-s3-credentials",
+      retentionDays: ctx.backup.retentionDays,
+      peer: ctx.backup.peer,
+      port: ctx.backup.port,
+    },
+    backupCredentials: ctx.backup.credentials,
+    apiServer: ctx.apiServer,
+    cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,
+  });
+  return {
+    sites: [{ name: "chat", hostname, routeNamespace: ctx.namespace("chat") }],
+    outputs: { url: chat.url },
+  };
+}

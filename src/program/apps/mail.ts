@@ -1,0 +1,48 @@
+import { Mail } from "../../../components/apps/mail";
+import { mailDnsRecords } from "../../../charts/mail/dns-records";
+import type { AppDeployment, SuiteContext } from "../context";
+import { publicGatewayPeers } from "./docs";
+
+/**
+ * SMTP and IMAP host: its own name because it resolves to the mail load balancer, while the web hostname
+ * (webmail, JMAP) resolves to the gateway's; one name cannot point at both addresses.
+ */
+export function mailProtocolHostname(domain: string): string {
+  return `mx.${domain}`;
+}
+
+export function deployMail(ctx: SuiteContext): AppDeployment {
+  const sso = ctx.sso.client("mail");
+  const domain = ctx.config.domain;
+  const webHostname = ctx.hostname("mail");
+  const mailHostname = mailProtocolHostname(domain);
+  const mail = new Mail("mail", {
+    namespace: ctx.namespace("mail"),
+    domain,
+    webHostname,
+    mailHostname,
+    sizing: ctx.config.sizing,
+    storageClass: ctx.storageClass,
+    images: { stalwart: ctx.image("stalwart"), roundcube: ctx.image("roundcube"), postgresql: ctx.image("postgresql"), curl: ctx.image("curl") },
+    gateway: { name: ctx.gateway.name, namespace: ctx.gateway.namespace, listener: ctx.gateway.listener("mail"), pods: ctx.gateway.pods, podNamespace: ctx.gateway.podNamespace },
+    clusterIssuer: ctx.clusterIssuer,
+    oidc: { issuerUrl: ctx.sso.issuerUrl, clientId: sso.clientId, providerName: ctx.config.organization.name },
+    oidcClientSecret: sso.secret,
+    publicGateway: publicGatewayPeers(ctx),
+    backup: {
+      destinationPath: `s3://${ctx.backup.bucket}/mail`,
+      endpointURL: ctx.backup.endpointURL,
+      credentialsSecret: "backup-s3-credentials",
+      retentionDays: ctx.backup.retentionDays,
+      peer: ctx.backup.peer,
+      port: ctx.backup.port,
+    },
+    backupCredentials: ctx.backup.credentials,
+    apiServer: ctx.apiServer,
+    cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,
+  });
+  return {
+    sites: [{ name: "mail", hostname: webHostname, routeNamespace: ctx.namespace("mail") }],
+    outputs: { url: mail.url, mailHost: mailHostname, dnsRecords: mailDnsRecords({ domain, mxHost: mailHostname, webHost: webHostname }) },
+  };
+}
