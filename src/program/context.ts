@@ -39,6 +39,8 @@ export interface SuiteContext {
 /** What an app deployer hands back: the hostnames the gateway must serve, and stack outputs. */
 export interface AppDeployment {
   readonly sites: readonly GatewaySite[];
+  /** Buckets the app stores files in, created by the platform's object store (target existing). */
+  readonly buckets?: readonly string[];
   readonly outputs: Readonly<Record<string, unknown>>;
 }
 

@@ -57,6 +57,7 @@ export function deployDocs(ctx: SuiteContext): AppDeployment {
   });
   return {
     sites: [{ name: "docs", hostname: ctx.hostname("docs"), routeNamespace: ctx.namespace("docs") }],
+    buckets: [docsMediaBucket(ctx.config.organization.id)],
     outputs: { url: docs.url },
   };
 }
