@@ -10,6 +10,7 @@ export const PLATFORM_IMAGE_KEYS = [
   "cert-manager-cainjector",
   "cert-manager-acmesolver",
   "cert-manager-startupapicheck",
+  "trust-manager",
   "cloudnative-pg",
   "velero",
   "velero-plugin-for-aws",

@@ -37,6 +37,16 @@ export const CERT_MANAGER_CHART: PinnedChart = {
     "v1.21.1 release notes (https://gitlab.com/sylva-projects/sylva-core/-/merge_requests/8842); same tag as ../shared/crds/cert-manager.",
 };
 
+export const TRUST_MANAGER_CHART: PinnedChart = {
+  chart: "trust-manager",
+  repo: "https://charts.jetstack.io",
+  version: "v0.19.0",
+  namespace: "cert-manager",
+  source:
+    "Repository: cert-manager's trust-manager installation docs (https://cert-manager.io/docs/trust/trust-manager/, Helm chart in the jetstack repository). " +
+    "Version: trust-manager module v0.19.0 (pkg.go.dev, published 2025-08-11); jetstack charts carry the application's version.",
+};
+
 export const CNPG_CHART: PinnedChart = {
   chart: "cloudnative-pg",
   repo: "https://cloudnative-pg.github.io/charts",

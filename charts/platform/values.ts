@@ -43,6 +43,17 @@ export function certManagerValues(images: PlatformImages, sizing: SizingProfile)
   };
 }
 
+/** trust-manager reads sources in cert-manager's namespace; no default CA package (its image is not in the catalog). */
+export function trustManagerValues(images: PlatformImages, sizing: SizingProfile): Record<string, unknown> {
+  return {
+    crds: { enabled: true, keep: true },
+    image: repoOf(images["trust-manager"]),
+    defaultPackage: { enabled: false },
+    app: { trust: { namespace: "cert-manager" } },
+    resources: plainResources(controllerSize(sizing).resources),
+  };
+}
+
 export function cnpgValues(images: PlatformImages, sizing: SizingProfile): Record<string, unknown> {
   const { repository, tag } = repoOf(images["cloudnative-pg"]);
   return {

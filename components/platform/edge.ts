@@ -3,8 +3,9 @@ import { renderGatewayChart, type GatewayChartProps } from "../../charts/gateway
 import { renderIssuerChart, type IssuerChartProps } from "../../charts/issuer";
 import { renderGatewayClass } from "../../charts/platform/gateway-class";
 import type { PlatformImages } from "../../charts/platform/images";
-import { CERT_MANAGER_CHART, ENVOY_GATEWAY_CHART } from "../../charts/platform/releases";
-import { certManagerValues, envoyGatewayValues } from "../../charts/platform/values";
+import { CERT_MANAGER_CHART, ENVOY_GATEWAY_CHART, TRUST_MANAGER_CHART } from "../../charts/platform/releases";
+import { certManagerValues, envoyGatewayValues, trustManagerValues } from "../../charts/platform/values";
+import { renderTrustChart } from "../../charts/trust";
 import type { SizingProfile } from "../../src/config/schema";
 import { manifestGroup } from "../lib/manifests";
 import { pinnedRelease } from "./helm";
@@ -26,7 +27,11 @@ export class Edge extends pulumi.ComponentResource {
     const envoy = pinnedRelease("envoy-gateway", ENVOY_GATEWAY_CHART, envoyGatewayValues(args.images, args.sizing), { parent: this });
     const certManager = pinnedRelease("cert-manager", CERT_MANAGER_CHART, certManagerValues(args.images, args.sizing), { parent: this, dependsOn: [envoy] });
     const gatewayClass = manifestGroup(`${name}-gateway-class`, renderGatewayClass(args.gateway.gatewayClass), { parent: this, dependsOn: [envoy] });
-    manifestGroup(`${name}-issuer`, renderIssuerChart(args.issuer), { parent: this, dependsOn: [certManager] });
+    const issuer = manifestGroup(`${name}-issuer`, renderIssuerChart(args.issuer), { parent: this, dependsOn: [certManager] });
+    if (args.issuer.kind === "internal-ca") {
+      const trustManager = pinnedRelease("trust-manager", TRUST_MANAGER_CHART, trustManagerValues(args.images, args.sizing), { parent: this, dependsOn: [certManager] });
+      manifestGroup(`${name}-trust`, renderTrustChart({ rootSecret: "socle-root-ca" }), { parent: this, dependsOn: [trustManager, issuer] });
+    }
     manifestGroup(`${name}-gateway`, renderGatewayChart(args.gateway), { parent: this, dependsOn: [gatewayClass, certManager] });
     this.registerOutputs({});
   }

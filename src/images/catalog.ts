@@ -138,6 +138,15 @@ export const IMAGES = {
     unresolved: UNATTRIBUTED_DIGEST,
   },
 
+  /** trust-manager distributes the internal CA's certificate to every namespace (internal-ca issuer). */
+  "trust-manager": {
+    repository: "quay.io/jetstack/trust-manager",
+    tag: "v0.19.0",
+    source:
+      "Tag: module version v0.19.0 of github.com/cert-manager/trust-manager (pkg.go.dev, published 2025-08-11). " +
+      "Repository: the chart's values (image.registry quay.io, image.repository jetstack/trust-manager), public copy in ArthurVardevanyan/HomeLab kubernetes/cert-manager/trust-values.yaml.",
+    unresolved: NO_DIGEST,
+  },
   "cert-manager-controller": {
     repository: "quay.io/jetstack/cert-manager-controller",
     tag: "v1.21.1",

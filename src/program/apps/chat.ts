@@ -1,3 +1,4 @@
+import { TRUST_BUNDLE } from "../../../charts/trust";
 import { Chat } from "../../../components/apps/chat";
 import type { AppDeployment, SuiteContext } from "../context";
 import { publicGatewayPeers } from "./docs";
@@ -7,6 +8,8 @@ export function deployChat(ctx: SuiteContext): AppDeployment {
   const hostname = ctx.hostname("chat");
   const chat = new Chat("chat", {
     namespace: ctx.namespace("chat"),
+    // The internal CA's root, distributed by trust-manager: back channels to the identity provider go over HTTPS.
+    ...(ctx.config.tls.issuer === "internal-ca" ? { caBundle: TRUST_BUNDLE } : {}),
     hostname,
     // User ids read `@alice:chat.<domain>`: the hostname clients already know, so discovery needs nothing
     // outside this hostname. It cannot change once users exist.

@@ -1,3 +1,4 @@
+import { TRUST_BUNDLE } from "../../../charts/trust";
 import { PLATFORM_PORTS } from "../../../charts/platform/namespaces";
 import { Docs } from "../../../components/apps/docs";
 import type { AppDeployment, SuiteContext } from "../context";
@@ -20,6 +21,8 @@ export function deployDocs(ctx: SuiteContext): AppDeployment {
   const sso = ctx.sso.client("docs");
   const docs = new Docs("docs", {
     namespace: ctx.namespace("docs"),
+    // The internal CA's root, distributed by trust-manager: back channels to the identity provider go over HTTPS.
+    ...(ctx.config.tls.issuer === "internal-ca" ? { caBundle: TRUST_BUNDLE } : {}),
     hostname: ctx.hostname("docs"),
     sizing: ctx.config.sizing,
     storageClass: ctx.storageClass,
