@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ENVOY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS, listenerName, type GatewaySite } from "../../charts/gateway";
 import { CLUSTER_ISSUER } from "../../charts/issuer";
+import { MAIL_LOAD_BALANCER } from "../../charts/mail";
 import { OUTSCALE_SECNUMCLOUD_REGION, type AppName, type SocleConfig } from "../config/schema";
 import { catalogImage, catalogRegistries } from "../images/ref";
 import { APP_DEPLOYERS } from "./apps";
@@ -63,6 +64,7 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
   };
 
   const sites: GatewaySite[] = [];
+  const buckets: string[] = [];
   const apps: Record<string, unknown> = {};
   for (const app of config.apps) {
     const deployer = APP_DEPLOYERS[app];
@@ -72,10 +74,11 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
     }
     const deployment = deployer(ctx);
     sites.push(...deployment.sites);
+    buckets.push(...(deployment.buckets ?? []));
     apps[app] = deployment.outputs;
   }
 
-  if (config.kind !== "tenant") deployPlatform(ctx, sites);
+  if (config.kind !== "tenant") deployPlatform(ctx, sites, buckets);
 
   return {
     apps,
@@ -88,7 +91,7 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
       region: config.cloud.region,
       allowedRegions: allowedRegions(config),
       allowedRegistries: mirror ? [mirror] : catalogRegistries(),
-      declaredLoadBalancers: [`${ENVOY_NAMESPACE}/*`],
+      declaredLoadBalancers: [`${ENVOY_NAMESPACE}/*`, ...(config.apps.includes("mail") ? [`${appNamespace(config, "mail")}/${MAIL_LOAD_BALANCER}`] : [])],
       minLogRetentionDays: config.logs.retentionDays,
       ...(config.provider ? { provider: config.provider } : {}),
     },

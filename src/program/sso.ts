@@ -5,7 +5,7 @@ import type { AppName, SocleConfig } from "../config/schema";
 /** Where each app receives the identity provider's answer, relative to its own hostname. */
 export const SSO_REDIRECT_PATHS: Partial<Record<AppName, readonly string[]>> = {
   wiki: ["/oidc/authenticator/callback"],
-  // Roundcube's OAuth2 login route (roundcube/roundcubemail program/actions/login/oauth.php).
+  // Roundcube's OAuth2 login route (its `oauth_redirect_uri` in public deployments, search index file 54576142624).
   mail: ["/index.php/login/oauth"],
   // mozilla-django-oidc callback under the Docs API prefix (Keycloak client guide for Docs: `/api/v1.0/callback/`).
   docs: ["/api/v1.0/callback/"],

@@ -6,6 +6,7 @@ import { configChecks } from "../checks";
 import { loadConfig, parseConfig } from "../config";
 import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
+import { dnsRecordsFile } from "./dns";
 import { collectManifests, writeManifestFile } from "./manifests";
 import { RecordingMonitor } from "./monitor";
 import { buildStateExport, type StateExport } from "./state";
@@ -80,6 +81,8 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   const outDir = opts.outDir ?? join(opts.root, "out", opts.stack);
   writeAtomically(outDir, (dir) => {
     writeFileSync(join(dir, "state.json"), JSON.stringify(state, null, 2) + "\n");
+    const dnsRecords = dnsRecordsFile(state);
+    if (dnsRecords !== null) writeFileSync(join(dir, "dns-records.txt"), dnsRecords);
     mkdirSync(join(dir, "manifests"));
     for (const [component, objs] of manifests) writeManifestFile(join(dir, "manifests", `${component}.yaml`), objs, opts.stack);
   });

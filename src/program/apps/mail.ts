@@ -1,3 +1,4 @@
+import { TRUST_BUNDLE } from "../../../charts/trust";
 import { Mail } from "../../../components/apps/mail";
 import { mailDnsRecords } from "../../../charts/mail/dns-records";
 import type { AppDeployment, SuiteContext } from "../context";
@@ -40,6 +41,8 @@ export function deployMail(ctx: SuiteContext): AppDeployment {
     backupCredentials: ctx.backup.credentials,
     apiServer: ctx.apiServer,
     cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,
+    // The internal CA's root (trust-manager): Roundcube checks Stalwart's certificate against it.
+    ...(ctx.config.tls.issuer === "internal-ca" ? { caBundle: TRUST_BUNDLE } : {}),
   });
   return {
     sites: [{ name: "mail", hostname: webHostname, routeNamespace: ctx.namespace("mail") }],
