@@ -41,8 +41,14 @@ describe("waiver file", () => {
     expect(waivers[1]!.line).toBe(10);
   });
 
-  it("reads the demo stack's waiver file (documented example, no waiver)", () => {
-    expect(loadWaivers(join(__dirname, "..", "..", "waivers", "demo.yaml"))).toEqual([]);
+  it("reads the demo stack's waiver file: every waiver justified, approved and dated", () => {
+    const waivers = loadWaivers(join(__dirname, "..", "..", "waivers", "demo.yaml"));
+    expect(waivers.length).toBeGreaterThan(0);
+    for (const w of waivers) {
+      expect(w.justification.length, w.control).toBeGreaterThan(40);
+      expect(w.approver, w.control).toBeTruthy();
+      expect(w.expires, w.control).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
   });
 
   it("accepts an empty list and an empty file", () => {

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PINNED_CHARTS } from "../../charts/platform/releases";
+import { PINNED_CHARTS, TRUST_MANAGER_CHART } from "../../charts/platform/releases";
 import type { RenderResult } from "../../src/render/render";
 import type { StateResource } from "../../src/render/state";
 import { renderToTemp } from "../helpers/render";
@@ -30,6 +30,8 @@ describe("socle render demo (target existing): platform", () => {
       "cloudnative-pg": PINNED_CHARTS.cnpg,
       velero: PINNED_CHARTS.velero,
       "kube-prometheus-stack": PINNED_CHARTS.kubePrometheusStack,
+      // The demo's issuer is the internal CA: trust-manager distributes its root.
+      "trust-manager": TRUST_MANAGER_CHART,
     };
     expect([...byName.keys()].sort()).toEqual(Object.keys(expected).sort());
     for (const [name, pin] of Object.entries(expected)) {
@@ -54,7 +56,7 @@ describe("socle render demo (target existing): platform", () => {
       for (const v of Object.values(s.stringData as Record<string, string>)) expect(v).not.toMatch(/socle-render-secret-/);
     }
     expect(resources.filter((r) => r.type === "random:index/randomBytes:RandomBytes").map((r) => r.urn.split("::").pop()).sort()).toEqual(
-      ["backup-access-key", "backup-secret-key", "object-storage-rpc-secret"].sort(),
+      ["backup-access-key", "backup-secret-key", "object-storage-rpc-secret", "chat-signing-key"].sort(),
     );
   });
 
@@ -71,11 +73,13 @@ describe("socle render demo (target existing): platform", () => {
     expect(store.spec.template.spec.containers[0].args).toContain("-retentionPeriod=365d");
     const socle = resources[0].outputs!.socle as { minLogRetentionDays: number; declaredLoadBalancers: string[] };
     expect(socle.minLogRetentionDays).toBe(365);
-    expect(socle.declaredLoadBalancers).toEqual(["envoy-gateway-system/*"]);
+    // The gateway's, and the mail server's SMTP/IMAP Service.
+    expect(socle.declaredLoadBalancers).toEqual(["envoy-gateway-system/*", "demo-mail/stalwart-mail"]);
   });
 
-  it("declares no LoadBalancer Service of its own: the gateway's, made by Envoy Gateway, is the only one", () => {
-    expect(manifests.filter((m) => m.kind === "Service" && m.spec?.type === "LoadBalancer")).toEqual([]);
+  it("declares no LoadBalancer Service of its own: the gateway's, made by Envoy Gateway, and the mail server's are the only ones", () => {
+    const lbs = manifests.filter((m) => m.kind === "Service" && m.spec?.type === "LoadBalancer");
+    expect(lbs.map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(["demo-mail/stalwart-mail"]);
     expect(obj("GatewayClass", "envoy-gateway")!.spec.controllerName).toBe("gateway.envoyproxy.io/gatewayclass-controller");
   });
 });
