@@ -36,6 +36,24 @@ export interface SuiteContext {
   readonly sso: SsoPlan;
 }
 
+/** Where an app's database archives its WAL and base backups: a prefix of the backup bucket. */
+export function databaseBackup(ctx: SuiteContext, app: AppName) {
+  return {
+    destinationPath: `s3://${ctx.backup.bucket}/${app}`,
+    endpointURL: ctx.backup.endpointURL,
+    credentialsSecret: "backup-s3-credentials",
+    retentionDays: ctx.backup.retentionDays,
+    peer: ctx.backup.peer,
+    port: ctx.backup.port,
+  };
+}
+
+/** The shared Gateway as an app's chart sees it: where its route attaches, and whose pods may reach it. */
+export function gatewayFor(ctx: SuiteContext, site: string) {
+  const g = ctx.gateway;
+  return { name: g.name, namespace: g.namespace, listener: g.listener(site), pods: g.pods, podNamespace: g.podNamespace };
+}
+
 /** What an app deployer hands back: the hostnames the gateway must serve, and stack outputs. */
 export interface AppDeployment {
   readonly sites: readonly GatewaySite[];

@@ -1,6 +1,6 @@
 import { TRUST_BUNDLE } from "../../../charts/trust";
 import { Chat } from "../../../components/apps/chat";
-import type { AppDeployment, SuiteContext } from "../context";
+import { databaseBackup, gatewayFor, type AppDeployment, type SuiteContext } from "../context";
 import { publicGatewayPeers } from "./docs";
 
 export function deployChat(ctx: SuiteContext): AppDeployment {
@@ -18,21 +18,14 @@ export function deployChat(ctx: SuiteContext): AppDeployment {
     sizing: ctx.config.sizing,
     storageClass: ctx.storageClass,
     images: { synapse: ctx.image("synapse"), elementWeb: ctx.image("element-web"), postgresql: ctx.image("postgresql") },
-    gateway: { name: ctx.gateway.name, namespace: ctx.gateway.namespace, listener: ctx.gateway.listener("chat"), pods: ctx.gateway.pods, podNamespace: ctx.gateway.podNamespace },
+    gateway: gatewayFor(ctx, "chat"),
     clusterIssuer: ctx.clusterIssuer,
     oidc: { issuerUrl: ctx.sso.issuerUrl, clientId: sso.clientId, clientSecret: sso.secret, displayName: ctx.config.organization.name },
     publicGateway: publicGatewayPeers(ctx),
     // Federation off. To allow it, the stack would need a list of Matrix server names here (suggested
     // key `socle:chatFederationAllowlist`, not in the configuration schema yet).
     federationAllowlist: [],
-    backup: {
-      destinationPath: `s3://${ctx.backup.bucket}/chat`,
-      endpointURL: ctx.backup.endpointURL,
-      credentialsSecret: "backup-s3-credentials",
-      retentionDays: ctx.backup.retentionDays,
-      peer: ctx.backup.peer,
-      port: ctx.backup.port,
-    },
+    backup: databaseBackup(ctx, "chat"),
     backupCredentials: ctx.backup.credentials,
     apiServer: ctx.apiServer,
     cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,

@@ -1,7 +1,7 @@
 import { TRUST_BUNDLE } from "../../../charts/trust";
 import { PLATFORM_PORTS } from "../../../charts/platform/namespaces";
 import { Docs } from "../../../components/apps/docs";
-import type { AppDeployment, SuiteContext } from "../context";
+import { databaseBackup, gatewayFor, type AppDeployment, type SuiteContext } from "../context";
 
 /** The media bucket of an organisation's Docs, in the backup bucket's object store. */
 export function docsMediaBucket(organizationId: string): string {
@@ -33,7 +33,7 @@ export function deployDocs(ctx: SuiteContext): AppDeployment {
       postgresql: ctx.image("postgresql"),
       valkey: ctx.image("valkey"),
     },
-    gateway: { name: ctx.gateway.name, namespace: ctx.gateway.namespace, listener: ctx.gateway.listener("docs"), pods: ctx.gateway.pods, podNamespace: ctx.gateway.podNamespace },
+    gateway: gatewayFor(ctx, "docs"),
     clusterIssuer: ctx.clusterIssuer,
     oidc: { issuerUrl: ctx.sso.issuerUrl, clientId: sso.clientId },
     oidcClientSecret: sso.secret,
@@ -46,14 +46,7 @@ export function deployDocs(ctx: SuiteContext): AppDeployment {
     },
     mediaCredentials: ctx.backup.credentials,
     publicGateway: publicGatewayPeers(ctx),
-    backup: {
-      destinationPath: `s3://${ctx.backup.bucket}/docs`,
-      endpointURL: ctx.backup.endpointURL,
-      credentialsSecret: "backup-s3-credentials",
-      retentionDays: ctx.backup.retentionDays,
-      peer: ctx.backup.peer,
-      port: ctx.backup.port,
-    },
+    backup: databaseBackup(ctx, "docs"),
     backupCredentials: ctx.backup.credentials,
     apiServer: ctx.apiServer,
     cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,

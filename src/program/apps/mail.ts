@@ -1,7 +1,7 @@
 import { TRUST_BUNDLE } from "../../../charts/trust";
 import { Mail } from "../../../components/apps/mail";
 import { mailDnsRecords } from "../../../charts/mail/dns-records";
-import type { AppDeployment, SuiteContext } from "../context";
+import { databaseBackup, gatewayFor, type AppDeployment, type SuiteContext } from "../context";
 import { publicGatewayPeers } from "./docs";
 
 /**
@@ -25,19 +25,12 @@ export function deployMail(ctx: SuiteContext): AppDeployment {
     sizing: ctx.config.sizing,
     storageClass: ctx.storageClass,
     images: { stalwart: ctx.image("stalwart"), roundcube: ctx.image("roundcube"), postgresql: ctx.image("postgresql"), curl: ctx.image("curl") },
-    gateway: { name: ctx.gateway.name, namespace: ctx.gateway.namespace, listener: ctx.gateway.listener("mail"), pods: ctx.gateway.pods, podNamespace: ctx.gateway.podNamespace },
+    gateway: gatewayFor(ctx, "mail"),
     clusterIssuer: ctx.clusterIssuer,
     oidc: { issuerUrl: ctx.sso.issuerUrl, clientId: sso.clientId, providerName: ctx.config.organization.name },
     oidcClientSecret: sso.secret,
     publicGateway: publicGatewayPeers(ctx),
-    backup: {
-      destinationPath: `s3://${ctx.backup.bucket}/mail`,
-      endpointURL: ctx.backup.endpointURL,
-      credentialsSecret: "backup-s3-credentials",
-      retentionDays: ctx.backup.retentionDays,
-      peer: ctx.backup.peer,
-      port: ctx.backup.port,
-    },
+    backup: databaseBackup(ctx, "mail"),
     backupCredentials: ctx.backup.credentials,
     apiServer: ctx.apiServer,
     cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,

@@ -1,5 +1,5 @@
 import { Wiki } from "../../../components/apps/wiki";
-import type { AppDeployment, SuiteContext } from "../context";
+import { databaseBackup, gatewayFor, type AppDeployment, type SuiteContext } from "../context";
 
 export function deployWiki(ctx: SuiteContext): AppDeployment {
   const wiki = new Wiki("wiki", {
@@ -8,16 +8,9 @@ export function deployWiki(ctx: SuiteContext): AppDeployment {
     sizing: ctx.config.sizing,
     storageClass: ctx.storageClass,
     images: { xwiki: ctx.image("xwiki"), postgresql: ctx.image("postgresql") },
-    gateway: { name: ctx.gateway.name, namespace: ctx.gateway.namespace, listener: ctx.gateway.listener("wiki"), pods: ctx.gateway.pods, podNamespace: ctx.gateway.podNamespace },
+    gateway: gatewayFor(ctx, "wiki"),
     clusterIssuer: ctx.clusterIssuer,
-    backup: {
-      destinationPath: `s3://${ctx.backup.bucket}/wiki`,
-      endpointURL: ctx.backup.endpointURL,
-      credentialsSecret: "backup-s3-credentials",
-      retentionDays: ctx.backup.retentionDays,
-      peer: ctx.backup.peer,
-      port: ctx.backup.port,
-    },
+    backup: databaseBackup(ctx, "wiki"),
     backupCredentials: ctx.backup.credentials,
     apiServer: ctx.apiServer,
     cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,
