@@ -20,12 +20,32 @@ export interface PodSecurityResult {
 
 const LEVELS: readonly PssLevel[] = ["baseline", "restricted"];
 
+/**
+ * Per object, the outcome of each check already run. Restricted repeats most baseline checks, and the two
+ * controls evaluate the same objects: each check runs once per object. Objects are never mutated here.
+ */
+const evaluated = new WeakMap<KubernetesObject, { pod: ReturnType<typeof podUnderCheck> | undefined; byCheck: Map<string, readonly Violation[]> }>();
+
 export function evaluatePodSecurity(obj: KubernetesObject, level: PssLevel): PodSecurityResult {
   if (!LEVELS.includes(level)) {
     throw new Error(`evaluatePodSecurity: unknown Pod Security Standards level ${JSON.stringify(level)}; use "baseline" or "restricted"`);
   }
-  const located = podSpecOf(obj);
-  if (located === undefined) return { applies: false, violations: [] };
-  const pod = podUnderCheck(located);
-  return { applies: true, violations: checksFor(level).flatMap((check) => check.evaluate(pod)) };
+  let entry = evaluated.get(obj);
+  if (!entry) {
+    const located = podSpecOf(obj);
+    entry = { pod: located === undefined ? undefined : podUnderCheck(located), byCheck: new Map() };
+    evaluated.set(obj, entry);
+  }
+  const { pod, byCheck } = entry;
+  if (pod === undefined) return { applies: false, violations: [] };
+  const violations: Violation[] = [];
+  for (const check of checksFor(level)) {
+    let found = byCheck.get(check.id);
+    if (!found) {
+      found = check.evaluate(pod);
+      byCheck.set(check.id, found);
+    }
+    violations.push(...found);
+  }
+  return { applies: true, violations };
 }

@@ -41,9 +41,11 @@ export function runAudit(
 
   const matcher = new WaiverMatcher(waivers);
   const matched = new Map<Waiver, number>(waivers.map((w) => [w, 0]));
-  const keyed: { finding: AuditFinding; key: string }[] = [];
+  const findings: AuditFinding[] = [];
 
   for (const control of sorted) {
+    // Controls run in id order, so each control's findings are sorted on their own and appended.
+    const keyed: { finding: AuditFinding; key: string }[] = [];
     let results;
     try {
       results = control.check(views, context);
@@ -67,28 +69,17 @@ export function runAudit(
       const violations = result.violations.length > 0 ? result.violations : [{ message: result.note ?? "failed (the control gave no detail)" }];
       for (const v of violations) {
         for (const w of covering) matched.set(w, matched.get(w)! + 1);
-        const finding: AuditFinding = {
-          controlId: control.id,
-          status: active ? "waived" : "fail",
-          resource: ref,
-          message: v.message,
-          ...(v.path !== undefined ? { path: v.path } : {}),
-          ...(active ? { waiver: waiverRef(active) } : {}),
-          ...(!active && expired ? { expiredWaiver: waiverRef(expired) } : {}),
-        };
+        const finding: { -readonly [K in keyof AuditFinding]: AuditFinding[K] } = { controlId: control.id, status: active ? "waived" : "fail", resource: ref, message: v.message };
+        if (v.path !== undefined) finding.path = v.path;
+        if (active) finding.waiver = waiverRef(active);
+        else if (expired) finding.expiredWaiver = waiverRef(expired);
         keyed.push({ finding, key });
       }
     }
+    keyed.sort((a, b) => cmp(a.key, b.key) || cmp(a.finding.path ?? "", b.finding.path ?? "") || cmp(a.finding.message, b.finding.message));
+    for (const k of keyed) findings.push(k.finding);
   }
 
-  keyed.sort(
-    (a, b) =>
-      cmp(a.finding.controlId, b.finding.controlId) ||
-      cmp(a.key, b.key) ||
-      cmp(a.finding.path ?? "", b.finding.path ?? "") ||
-      cmp(a.finding.message, b.finding.message),
-  );
-  const findings = keyed.map((k) => k.finding);
   return summarize(sorted, findings, views.length, [...matched].map(([waiver, n]): WaiverOutcome => ({ waiver, expired: isExpired(waiver, context.today), matched: n })));
 }
 

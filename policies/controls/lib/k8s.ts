@@ -6,9 +6,22 @@ export interface K8sResource {
   readonly obj: KubernetesObject;
 }
 
-/** Kubernetes objects among the resources, whatever their Pulumi type token (typed resource or plain manifest). */
-export const k8sResources = (resources: readonly ResourceView[]): readonly K8sResource[] =>
-  resources.flatMap((view) => (view.k8s ? [{ view, obj: view.k8s }] : []));
+const k8sCache = new WeakMap<readonly ResourceView[], readonly K8sResource[]>();
+
+/**
+ * Kubernetes objects among the resources, whatever their Pulumi type token (typed resource or plain manifest).
+ * Every control asks for them: computed once per resource list (the lists are never mutated).
+ */
+export function k8sResources(resources: readonly ResourceView[]): readonly K8sResource[] {
+  let found = k8sCache.get(resources);
+  if (!found) {
+    const list: K8sResource[] = [];
+    for (const view of resources) if (view.k8s) list.push({ view, obj: view.k8s });
+    found = list;
+    k8sCache.set(resources, found);
+  }
+  return found;
+}
 
 /** API group of an object: `""` for the core group (`apiVersion: v1`). */
 export function apiGroup(obj: KubernetesObject): string {
@@ -33,9 +46,21 @@ export const specOf = (obj: KubernetesObject): Json => asRecord(obj.spec);
  * The resource standing for a namespace: the Namespace object when the input has it, else a
  * synthetic view, so that namespace-level findings always name the namespace.
  */
+const namespaceIndex = new WeakMap<readonly K8sResource[], ReadonlyMap<string, ResourceView>>();
+
 export function namespaceView(resources: readonly K8sResource[], namespace: string): ResourceView {
-  const found = resources.find((r) => isKind(r.obj, "", "Namespace") && r.obj.metadata.name === namespace);
-  if (found) return found.view;
+  let index = namespaceIndex.get(resources);
+  if (!index) {
+    const byName = new Map<string, ResourceView>();
+    for (const r of resources) {
+      const name = r.obj.metadata.name;
+      if (name !== undefined && !byName.has(name) && isKind(r.obj, "", "Namespace")) byName.set(name, r.view);
+    }
+    index = byName;
+    namespaceIndex.set(resources, index);
+  }
+  const found = index.get(namespace);
+  if (found) return found;
   const k8s: KubernetesObject = { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } };
   return { type: "kubernetes:core/v1:Namespace", name: namespace, props: {}, protect: false, k8s };
 }

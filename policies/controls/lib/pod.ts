@@ -46,15 +46,23 @@ export interface ContainerRef {
   readonly path: string;
 }
 
-export function containersOf(pod: PodTemplate, lists: readonly string[] = ["initContainers", "containers", "ephemeralContainers"]): readonly ContainerRef[] {
-  return lists.flatMap((list) =>
-    records(pod.spec[list]).map(({ item, index }) => ({
-      container: item,
-      name: typeof item.name === "string" ? item.name : `#${index}`,
-      list,
-      path: `${pod.path}.${list}[${index}]`,
-    })),
-  );
+const ALL_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
+const containerCache = new WeakMap<PodTemplate, readonly ContainerRef[]>();
+
+export function containersOf(pod: PodTemplate, lists: readonly string[] = ALL_LISTS): readonly ContainerRef[] {
+  let all = containerCache.get(pod);
+  if (!all) {
+    all = ALL_LISTS.flatMap((list) =>
+      records(pod.spec[list]).map(({ item, index }) => ({
+        container: item,
+        name: typeof item.name === "string" ? item.name : `#${index}`,
+        list,
+        path: `${pod.path}.${list}[${index}]`,
+      })),
+    );
+    containerCache.set(pod, all);
+  }
+  return lists === ALL_LISTS ? all : all.filter((c) => lists.includes(c.list));
 }
 
 export interface Workload {
@@ -63,10 +71,19 @@ export interface Workload {
   readonly pod: PodTemplate;
 }
 
-/** Every object of the resources that carries a pod spec. */
+const workloadCache = new WeakMap<readonly import("../../types").ResourceView[], readonly Workload[]>();
+
+/** Every object of the resources that carries a pod spec; computed once per resource list, as several controls ask. */
 export function workloadsOf(resources: readonly import("../../types").ResourceView[]): readonly Workload[] {
-  return resources.flatMap((view) => {
-    const pod = view.k8s ? podTemplateOf(view.k8s) : undefined;
-    return view.k8s && pod ? [{ view, obj: view.k8s, pod }] : [];
-  });
+  let found = workloadCache.get(resources);
+  if (!found) {
+    const list: Workload[] = [];
+    for (const view of resources) {
+      const pod = view.k8s ? podTemplateOf(view.k8s) : undefined;
+      if (view.k8s && pod) list.push({ view, obj: view.k8s, pod });
+    }
+    found = list;
+    workloadCache.set(resources, found);
+  }
+  return found;
 }
