@@ -2,7 +2,7 @@
 
 const SECRET_WORDS = new Set(["PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "SECRETS", "TOKEN", "KEY", "APIKEY", "PRIVATEKEY", "CREDENTIAL", "CREDENTIALS", "PASSPHRASE"]);
 /** A last word that makes the name point at a secret rather than hold one (`DB_PASSWORD_FILE`, `TOKEN_URL`). */
-const REFERENCE_WORDS = new Set(["FILE", "PATH", "DIR", "URL", "URI", "HOST", "PORT", "USER", "USERNAME", "NAME", "ID", "POLICY", "LENGTH", "ALGORITHM", "TYPE", "REF", "ENDPOINT", "HEADER", "ISSUER", "EXPIRY", "TTL", "ENABLED", "METHOD", "FORMAT", "SIZE", "ROTATION", "RESET"]);
+const REFERENCE_WORDS = new Set(["FILE", "PATH", "DIR", "URL", "URI", "HOST", "PORT", "USER", "USERNAME", "NAME", "ID", "POLICY", "LENGTH", "ALGORITHM", "TYPE", "REF", "ENDPOINT", "HEADER", "ISSUER", "EXPIRY", "TTL", "ENABLED", "METHOD", "FORMAT", "SIZE", "ROTATION", "RESET", "LIFESPAN", "LIFETIME", "TIMEOUT", "EXPIRATION", "EXPIRES", "COUNT", "SERVERS"]);
 
 /** Words of a name: split on `_`, `-`, `.`, spaces and camelCase boundaries, upper-cased. */
 export function wordsOf(name: string): readonly string[] {
@@ -23,7 +23,7 @@ const PRIVATE_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
 /** `name = value`, `name: value`, `"name": "value"` in configuration files. */
 const ASSIGNMENT = /^\s*["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
 /** Values that are not secrets themselves: empty, null, placeholders filled at run time. */
-const PLACEHOLDER = /^(?:["']{2}|null|~|true|false|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(.*\)s|<[^>]*>|\[secret\]|\[unknown\])$/i;
+const PLACEHOLDER = /^(?:["']{2}|null|~|true|false|\[\]|\{\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(.*\)s|<[^>]*>|\[secret\]|\[unknown\])$/i;
 
 export interface SecretLine {
   readonly line: number;

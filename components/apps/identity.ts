@@ -1,0 +1,61 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import { KEYCLOAK_SECRETS, renderIdentityChart, type IdentityChartProps } from "../../charts/identity";
+import { manifestGroup } from "../lib/manifests";
+import { splitNamespace } from "./wiki";
+
+export type IdentityArgs = IdentityChartProps & {
+  /** Generated secret of each client, by client id: delivered to Keycloak as a Secret, never in the realm file. */
+  readonly clientSecrets: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly backupCredentials: { readonly accessKeyId: pulumi.Input<string>; readonly secretAccessKey: pulumi.Input<string> };
+};
+
+/** Keycloak and its realm; the database and the bootstrap administrator's credentials are generated. */
+export class Identity extends pulumi.ComponentResource {
+  readonly issuerUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: IdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("socle:apps:Identity", name, {}, opts);
+    const { clientSecrets, backupCredentials, ...chartProps } = args;
+    const [nsObj, rest] = splitNamespace(renderIdentityChart(chartProps), args.namespace);
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, nsObj as k8s.core.v1.NamespaceArgs, { parent: this });
+    const inNs = { parent: this, dependsOn: [namespace] };
+    const password = (id: string) => new random.RandomPassword(`${name}-${id}`, { length: 32, special: false }, { parent: this }).result;
+
+    const secrets = [
+      new k8s.core.v1.Secret(
+        `${name}-db-app`,
+        { metadata: { name: KEYCLOAK_SECRETS.db, namespace: args.namespace }, type: "kubernetes.io/basic-auth", stringData: { username: "keycloak", password: password("db-password") } },
+        inNs,
+      ),
+      new k8s.core.v1.Secret(
+        `${name}-admin`,
+        // The bootstrap administrator only opens the master realm once; day-to-day admins live in the organisation's realm with OTP.
+        { metadata: { name: KEYCLOAK_SECRETS.admin, namespace: args.namespace }, type: "Opaque", stringData: { username: "socle-bootstrap-admin", password: password("admin-password") } },
+        inNs,
+      ),
+      new k8s.core.v1.Secret(
+        `${name}-clients`,
+        {
+          metadata: { name: KEYCLOAK_SECRETS.clients, namespace: args.namespace },
+          type: "Opaque",
+          stringData: Object.fromEntries(Object.entries(clientSecrets).map(([id, secret]) => [id, pulumi.secret(secret)])),
+        },
+        inNs,
+      ),
+      new k8s.core.v1.Secret(
+        `${name}-backup-credentials`,
+        {
+          metadata: { name: args.backup.credentialsSecret, namespace: args.namespace },
+          type: "Opaque",
+          stringData: { ACCESS_KEY_ID: pulumi.secret(backupCredentials.accessKeyId), ACCESS_SECRET_KEY: pulumi.secret(backupCredentials.secretAccessKey) },
+        },
+        inNs,
+      ),
+    ];
+    manifestGroup(name, rest, { parent: this, dependsOn: [namespace, ...secrets] });
+    this.issuerUrl = pulumi.output(`https://${args.hostname}/realms/${args.realm.name}`);
+    this.registerOutputs({ issuerUrl: this.issuerUrl });
+  }
+}

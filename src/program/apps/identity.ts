@@ -1,0 +1,39 @@
+import { Identity } from "../../../components/apps/identity";
+import type { RealmClient } from "../../../charts/identity/realm";
+import type { AppName } from "../../config/schema";
+import { databaseBackup, gatewayFor, type AppDeployment, type SuiteContext } from "../context";
+
+/** Apps whose OpenID Connect client sends a PKCE challenge (La Suite Docs: mozilla-django-oidc with PKCE on). */
+const PKCE_APPS: ReadonlySet<AppName> = new Set(["docs"]);
+/** Back-channel logout endpoints, relative to the app's hostname (Synapse's OIDC provider). */
+const BACKCHANNEL_LOGOUT: Partial<Record<AppName, string>> = { chat: "/_synapse/client/oidc/backchannel_logout" };
+
+export function deployIdentity(ctx: SuiteContext): AppDeployment {
+  const clients: RealmClient[] = ctx.sso.clients.map((c) => ({
+    clientId: c.clientId,
+    name: c.app,
+    rootUrl: c.rootUrl,
+    redirectUris: c.redirectUris,
+    pkce: PKCE_APPS.has(c.app),
+    ...(BACKCHANNEL_LOGOUT[c.app] ? { backchannelLogoutUrl: `${c.rootUrl}${BACKCHANNEL_LOGOUT[c.app]}` } : {}),
+  }));
+  const identity = new Identity("identity", {
+    namespace: ctx.namespace("identity"),
+    hostname: ctx.hostname("identity"),
+    sizing: ctx.config.sizing,
+    storageClass: ctx.storageClass,
+    images: { keycloak: ctx.image("keycloak"), postgresql: ctx.image("postgresql") },
+    gateway: gatewayFor(ctx, "identity"),
+    clusterIssuer: ctx.clusterIssuer,
+    realm: { name: ctx.sso.realm, displayName: ctx.config.organization.name, clients },
+    clientSecrets: Object.fromEntries(ctx.sso.clients.map((c) => [c.clientId, c.secret])),
+    backup: databaseBackup(ctx, "identity"),
+    backupCredentials: ctx.backup.credentials,
+    apiServer: ctx.apiServer,
+    cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,
+  });
+  return {
+    sites: [{ name: "identity", hostname: ctx.hostname("identity"), routeNamespace: ctx.namespace("identity") }],
+    outputs: { url: `https://${ctx.hostname("identity")}/`, issuerUrl: identity.issuerUrl },
+  };
+}
