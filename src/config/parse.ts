@@ -49,11 +49,8 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
       if (raw.openstack && raw.region) cloud = { target: "openstack", region: raw.region, settings: raw.openstack };
       break;
     case "outscale":
-      cloud = {
-        target: "outscale",
-        region: raw.region ?? OUTSCALE_SECNUMCLOUD_REGION,
-        settings: raw.outscale ?? defaultsOf("outscale"),
-      };
+      if (!raw.outscale) need("outscale", "add a socle:outscale block (at least objectStorageEndpoint, the OOS endpoint of the region) for target outscale");
+      else cloud = { target: "outscale", region: raw.region ?? OUTSCALE_SECNUMCLOUD_REGION, settings: raw.outscale };
       break;
     case "existing": {
       const settings = raw.existing ?? defaultsOf("existing");
@@ -116,7 +113,7 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
   };
 }
 
-function defaultsOf<K extends "outscale" | "existing">(key: K): NonNullable<RawConfig[K]> {
+function defaultsOf<K extends "existing">(key: K): NonNullable<RawConfig[K]> {
   const shape = rawConfigSchema.shape[key].unwrap();
   return shape.parse({}) as NonNullable<RawConfig[K]>;
 }

@@ -63,6 +63,10 @@ export const openstackSchema = z
     encryptedVolumeType: z.string().min(1).optional(),
     sshAccess: z.enum(["disabled", "admin-cidrs", "bastion"]).default("disabled"),
     magnumTemplate: z.string().min(1).optional(),
+    /** The cloud's S3-compatible endpoint (Swift's S3 API or a Ceph RGW), for backups and app files. */
+    objectStorageEndpoint: z.url({ protocol: /^https$/ }),
+    /** NTP servers the nodes use; absent: the distribution's defaults. */
+    ntpServers: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -79,6 +83,9 @@ export const outscaleSchema = z
       .min(1)
       .default([{ name: "workers", flavor: "tinav6.c4r16p1", count: 3 }]),
     sshAccess: z.enum(["disabled", "admin-cidrs", "bastion"]).default("disabled"),
+    /** OUTSCALE Object Storage (OOS) endpoint of the region, for backups and app files. */
+    objectStorageEndpoint: z.url({ protocol: /^https$/ }),
+    ntpServers: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

@@ -112,8 +112,7 @@ describe("snc-workload-plaintext-secrets", () => {
     for (const n of ["DB_PASSWORD", "jwtSecret", "API_KEY", "aws-secret-access-key", "SMTP_PASS", "clientSecret"]) expect(isSecretName(n), n).toBe(true);
     for (const n of ["DB_PASSWORD_FILE", "KEYCLOAK_URL", "TOKEN_ISSUER", "passwordPolicy", "secretName", "ACCESS_KEY_ID", "MONKEY", "accessTokenLifespan", "trusted_key_servers"]) expect(isSecretName(n), n).toBe(false);
     // Durations and empty collections hold no secret; a literal token still does.
-    expect(secretLines('"accessTokenLifespan": 300,
-trusted_key_servers: []')).toEqual([]);
+    expect(secretLines('"accessTokenLifespan": 300,\ntrusted_key_servers: []')).toEqual([]);
     expect(secretLines('"registrationToken": "abc123"')).toHaveLength(1);
     expect(secretLines('"secret": "${CLIENT_SECRET}",\n"password": "",\ntoken: {{ .Values.token }}')).toEqual([]);
   });
