@@ -80,7 +80,7 @@ describe("parseConfig", () => {
   });
 
   it("rejects settings of another target", () => {
-    const [issue] = issuesOf({ ...valid, outscale: {} });
+    const [issue] = issuesOf({ ...valid, outscale: { objectStorageEndpoint: "https://s3.example.invalid" } });
     expect(issue.path).toBe("socle:outscale");
     expect(issue.fix).toContain("socle:target");
   });
