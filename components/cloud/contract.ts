@@ -22,6 +22,8 @@ export interface ClusterContract {
     readonly buckets: { readonly backups: pulumi.Output<string>; readonly app?: pulumi.Output<string> };
     /** True when the bucket lives in the cloud's service; false for an in-cluster store (Garage) on `existing`. */
     readonly managed: boolean;
+    /** S3 credentials the cloud issued for the buckets (secret); absent when the program generates them (Garage). */
+    readonly credentials?: { readonly accessKeyId: pulumi.Output<string>; readonly secretAccessKey: pulumi.Output<string> };
   };
   readonly region: string;
 }

@@ -83,6 +83,8 @@ export const outscaleSchema = z
       .min(1)
       .default([{ name: "workers", flavor: "tinav6.c4r16p1", count: 3 }]),
     sshAccess: z.enum(["disabled", "admin-cidrs", "bastion"]).default("disabled"),
+    /** Kubernetes minor version of the managed cluster (mode oks), as OKS lists it, e.g. "1.31". */
+    kubernetesVersion: z.string().regex(/^\d+\.\d+$/, "must be a Kubernetes minor version such as 1.31").optional(),
     /** OUTSCALE Object Storage (OOS) endpoint of the region, for backups and app files. */
     objectStorageEndpoint: z.url({ protocol: /^https$/ }),
     ntpServers: z.array(z.string().min(1)).optional(),

@@ -8,6 +8,8 @@ import { OUTSCALE_SECNUMCLOUD_REGION, type AppName, type SocleConfig } from "../
 import { catalogImage, catalogRegistries } from "../images/ref";
 import { APP_DEPLOYERS } from "./apps";
 import type { SuiteContext } from "./context";
+import { provisionCloud, type ClusterContract } from "../../components/cloud";
+import { docsMediaBucket } from "./apps/docs";
 import { useKubernetesProvider } from "./kubernetes";
 import { deployPlatform } from "./platform";
 import { buildSso } from "./sso";
@@ -36,28 +38,31 @@ const IN_CLUSTER_S3 = { namespace: "socle-storage", pods: { "app.kubernetes.io/n
  */
 export function deploy(config: SocleConfig): Record<string, unknown> {
   const mirror = config.registryMirror;
-  const kubeconfig = clusterKubeconfig(config);
+  // Cloud first: a tenant uses its platform's cluster; every other kind provisions (or is given) one.
+  const cluster =
+    config.kind === "tenant"
+      ? undefined
+      : provisionCloud("cluster", {
+          cloud: config.cloud,
+          organization: config.organization,
+          adminCidrs: config.adminCidrs,
+          sizing: config.sizing,
+          domain: config.domain,
+          buckets: config.apps.includes("docs") ? [docsMediaBucket(config.organization.id)] : [],
+        });
+  const kubeconfig = cluster?.kubeconfig ?? clusterKubeconfig(config);
   if (kubeconfig) useKubernetesProvider(kubeconfig);
-  // Garage's key format (imported as is on `existing` targets): id `GK` + 24 hex digits, secret 64 hex digits.
-  const backupKey = new random.RandomBytes("backup-access-key", { length: 12 });
-  const backupSecret = new random.RandomBytes("backup-secret-key", { length: 32 });
+  const backup = backupStore(config, cluster);
 
   const ctx: SuiteContext = {
     config,
     image: (name) => catalogImage(name, mirror),
     namespace: (app) => appNamespace(config, app),
     hostname: (app) => appHostname(config, app),
-    storageClass: config.cloud.target === "existing" ? config.cloud.settings.storageClass : "default",
+    storageClass: cluster ? (cluster.storageClasses.encrypted ?? cluster.storageClasses.default) : config.cloud.target === "existing" ? config.cloud.settings.storageClass : "default",
     gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, listener: listenerName, pods: GATEWAY_POD_LABELS, podNamespace: ENVOY_NAMESPACE },
     clusterIssuer: CLUSTER_ISSUER,
-    backup: {
-      bucket: `${config.organization.id}-backups`,
-      endpointURL: `http://garage.${IN_CLUSTER_S3.namespace}.svc:${IN_CLUSTER_S3.port}`,
-      credentials: { accessKeyId: pulumi.interpolate`GK${backupKey.hex}`, secretAccessKey: backupSecret.hex },
-      peer: { namespace: IN_CLUSTER_S3.namespace, pods: IN_CLUSTER_S3.pods },
-      port: IN_CLUSTER_S3.port,
-      retentionDays: config.backups.retentionDays,
-    },
+    backup: { ...backup, retentionDays: config.backups.retentionDays },
     apiServer: { peers: PRIVATE_RANGES.map((cidr) => ({ cidr })), ports: [443, 6443] },
     cnpgOperatorNamespace: CNPG_NAMESPACE,
     sso: buildSso(config, (app) => appHostname(config, app)),
@@ -110,6 +115,28 @@ function clusterKubeconfig(config: SocleConfig): pulumi.Input<string> | undefine
     return pulumi.secret(readFileSync(config.cloud.settings.kubeconfigPath, "utf8"));
   }
   return undefined;
+}
+
+/**
+ * Where backups and app files go: the in-cluster Garage on `existing` (credentials generated here, in
+ * Garage's key format: id `GK` + 24 hex digits, secret 64 hex digits, imported by the platform); the cloud's
+ * S3-compatible service otherwise, reached over HTTPS (its addresses are the provider's, not known ahead).
+ */
+function backupStore(config: SocleConfig, cluster: ClusterContract | undefined): Omit<SuiteContext["backup"], "retentionDays"> {
+  const bucket = `${config.organization.id}-backups`;
+  if (config.cloud.target !== "existing" && cluster?.objectStorage.credentials) {
+    const endpoint = config.cloud.settings.objectStorageEndpoint;
+    return { bucket, endpointURL: endpoint, credentials: cluster.objectStorage.credentials, peer: { cidr: "0.0.0.0/0" }, port: 443 };
+  }
+  const backupKey = new random.RandomBytes("backup-access-key", { length: 12 });
+  const backupSecret = new random.RandomBytes("backup-secret-key", { length: 32 });
+  return {
+    bucket,
+    endpointURL: `http://garage.${IN_CLUSTER_S3.namespace}.svc:${IN_CLUSTER_S3.port}`,
+    credentials: { accessKeyId: pulumi.interpolate`GK${backupKey.hex}`, secretAccessKey: backupSecret.hex },
+    peer: { namespace: IN_CLUSTER_S3.namespace, pods: IN_CLUSTER_S3.pods },
+    port: IN_CLUSTER_S3.port,
+  };
 }
 
 function allowedRegions(config: SocleConfig): string[] {
