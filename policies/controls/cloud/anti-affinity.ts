@@ -1,7 +1,7 @@
 import type { CheckResult, Control, ResourceView } from "../../types";
 import { notApplicable, verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
-import { asArray, asRecord, asString, records, UNKNOWN_MARKER } from "../lib/values";
+import { asArray, asRecord, asString, isUnknown, records } from "../lib/values";
 
 const SERVER_GROUP = "openstack:compute/serverGroup:ServerGroup";
 const INSTANCE = "openstack:compute/instance:Instance";
@@ -55,7 +55,7 @@ function openstackInstance(view: ResourceView, groups: readonly ResourceView[]):
   const hinted = records(view.props.schedulerHints).map(({ item, index }) => ({ group: asString(item.group), index }));
   const withGroup = hinted.filter((h) => h.group !== undefined);
   if (withGroup.length === 0) return verdict(view, [violation("the control-plane instance has no scheduler hint `group`: nothing keeps it off the other control-plane hosts", "schedulerHints")]);
-  if (withGroup.some((h) => h.group === UNKNOWN_MARKER)) return notApplicable(view, "the server group id is not known yet (preview)");
+  if (withGroup.some((h) => isUnknown(h.group))) return notApplicable(view, "the server group id is not known yet (preview)");
   for (const h of withGroup) {
     const group = groups.find((g) => g.props.id === h.group || g.urn === h.group);
     if (!group) continue;

@@ -1,6 +1,6 @@
 import type { ResourceView } from "../../types";
 import { providerOf } from "./stack";
-import { asString, nonEmptyString, UNKNOWN_MARKER } from "./values";
+import { asString, isUnknown, nonEmptyString } from "./values";
 
 /** Cloud packages whose resources carry a region or a subregion. */
 export const REGIONAL_PACKAGES = ["openstack", "outscale"] as const;
@@ -31,7 +31,7 @@ export function regionOf(resources: readonly ResourceView[], view: ResourceView)
 }
 
 function ownRegion(view: ResourceView): RegionEvidence | undefined {
-  const known = (v: unknown): v is string => nonEmptyString(v) && v !== UNKNOWN_MARKER;
+  const known = (v: unknown): v is string => nonEmptyString(v) && !isUnknown(v);
   const region = asString(view.props.region);
   if (known(region)) return { region, from: "region" };
   for (const key of ["subregionName", "placementSubregionName"]) {

@@ -3,6 +3,9 @@
 /** Stands for a value Pulumi cannot know yet (`pulumi preview` of a resource computed from another's outputs). */
 export const UNKNOWN_MARKER = "[unknown]";
 
+/** A value known only after deployment: the pack's marker, or socle render's `[unknown: known after pulumi up]`. */
+export const isUnknown = (v: unknown): boolean => typeof v === "string" && v.startsWith("[unknown");
+
 export type Json = Readonly<Record<string, unknown>>;
 
 export const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
