@@ -1,19 +1,21 @@
 import { App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
+import { disruptionBudget, spreadOverNodes } from "./lib/availability";
 import { certificate, httpRoute, postgresCluster, scheduledBackup, type GatewayRef, type S3Destination } from "./lib/crds";
 import { databaseFlows } from "./lib/database-flows";
-import { appDeployment, clusterService, httpProbe } from "./lib/deployment";
+import { clusterService, httpProbe } from "./lib/deployment";
 import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
-import { podSecurityLabels } from "./lib/security";
-import { databaseSize, plainResources, type Resources } from "./lib/sizing";
+import { exceptionsAnnotation, podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "./lib/security";
+import { databaseSize, plainResources, toK8sResources } from "./lib/sizing";
 import type { SizingProfile } from "../src/config/schema";
-import { realmRepresentation, type RealmProps } from "./identity/realm";
+import { federationSecretKey, realmRepresentation, type RealmProps } from "./identity/realm";
+import { keycloakSize } from "./identity/sizing";
 
 export const KEYCLOAK_HTTP_PORT = 8080;
-/** Keycloak's management interface: health and metrics, never routed. */
+/** Keycloak's management interface: health and metrics, never routed (https://www.keycloak.org/observability/health). */
 export const KEYCLOAK_MANAGEMENT_PORT = 9000;
-/** JGroups (Infinispan) between replicas; discovery goes through the database (jdbc-ping). */
-const JGROUPS_PORTS = [7800, 57800];
+/** JGroups (Infinispan) between replicas, and its failure detection; discovery goes through the database (jdbc-ping). */
+export const JGROUPS_PORTS = [7800, 57800] as const;
 /** The image's `keycloak` user (keycloak/keycloak, quarkus/container/Dockerfile). */
 export const KEYCLOAK_UID = 1000;
 export const KEYCLOAK_LABELS = { "app.kubernetes.io/name": "keycloak", "app.kubernetes.io/part-of": "socle-identity" } as const;
@@ -21,6 +23,15 @@ export const KEYCLOAK_DB = "keycloak-db";
 export const KEYCLOAK_SECRETS = { db: "keycloak-db-app", admin: "keycloak-admin", clients: "keycloak-clients" } as const;
 /** ConfigMap holding the realm (no secret in it: client secrets are `${ENV}` placeholders resolved at import). */
 export const REALM_CONFIGMAP = "keycloak-realm";
+/** Where `kc.sh build` writes the augmented server; an emptyDir shared by the build step and the server. */
+const BUILD_DIR = "/opt/keycloak/lib/quarkus";
+const CA_DIR = "/etc/socle/ca";
+
+/**
+ * No deviation from Pod Security `restricted`: the build step's output goes to an emptyDir, and the server
+ * mounts it read-only. The list exists so that a future one is declared, not implicit.
+ */
+export const IDENTITY_SECURITY_EXCEPTIONS: readonly SecurityException[] = [];
 
 export interface IdentityChartProps {
   readonly namespace: string;
@@ -31,34 +42,47 @@ export interface IdentityChartProps {
   readonly gateway: GatewayRef & { readonly listener: string; readonly pods: Readonly<Record<string, string>>; readonly podNamespace: string };
   readonly clusterIssuer: string;
   readonly realm: RealmProps;
+  /**
+   * The gateway's proxies as a pod reaches them when it calls a public hostname: Keycloak's back-channel
+   * logout calls to apps go there. Needed only when a client has a back-channel logout URL.
+   */
+  readonly publicGateway?: { readonly peers: readonly Peer[]; readonly ports: readonly number[] };
+  /** ConfigMap with the CA that signs the apps' certificates (private issuer), added to Keycloak's truststore. */
+  readonly caBundle?: { readonly configMap: string; readonly key: string };
   readonly backup: S3Destination & { readonly retentionDays: number; readonly peer: Peer; readonly port: number };
   readonly apiServer: { readonly peers: readonly Peer[]; readonly ports: readonly number[] };
   readonly cnpgOperatorNamespace: string;
 }
 
-export function keycloakSize(profile: SizingProfile): { replicas: number; resources: Resources; heap: string } {
-  switch (profile) {
-    case "small":
-      return { replicas: 1, resources: { cpuRequest: "500m", memoryRequest: "1Gi", memoryLimit: "1536Mi" }, heap: "-Xms512m -Xmx1g" };
-    case "medium":
-      return { replicas: 2, resources: { cpuRequest: "1", memoryRequest: "2Gi", memoryLimit: "3Gi" }, heap: "-Xms1g -Xmx2g" };
-    case "large":
-      return { replicas: 3, resources: { cpuRequest: "2", memoryRequest: "4Gi", memoryLimit: "6Gi" }, heap: "-Xms2g -Xmx4g" };
-  }
-}
-
-/** Environment variable through which the import resolves an app's client secret (`${SOCLE_CLIENT_SECRET_WIKI}`). */
+/** Environment variable through which the import resolves a client's secret (`${SOCLE_CLIENT_SECRET_WIKI}`). */
 export function clientSecretEnv(clientId: string): string {
   return `SOCLE_CLIENT_SECRET_${clientId.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 }
 
+/** Keys of the clients Secret the realm refers to: one per client, plus the upstream provider's when federated. */
+export function clientSecretKeys(realm: RealmProps): string[] {
+  return [...realm.clients.map((c) => c.clientId), ...(realm.federation ? [federationSecretKey(realm.federation.alias)] : [])];
+}
+
 /**
- * Keycloak, the suite's identity provider: one realm for the organisation, imported at start, with an OIDC
- * client per enabled app, a second factor required at sign-in and a strong password policy.
+ * Build-time options (https://keycloak.org/server/containers): `kc.sh build` bakes them in, and
+ * `start --optimized` expects the same values at run time.
+ */
+const BUILD_OPTIONS: readonly k8s.EnvVar[] = [
+  { name: "KC_DB", value: "postgres" },
+  { name: "KC_HEALTH_ENABLED", value: "true" },
+  { name: "KC_METRICS_ENABLED", value: "true" },
+  { name: "KC_CACHE", value: "ispn" },
+];
+
+/**
+ * Keycloak, the suite's identity provider: one realm for the organisation, imported at first start, with
+ * an OIDC client per enabled app, a second factor required at sign-in and a strong password policy.
  *
- * The official image's `start` re-runs Keycloak's build step when its build options (database vendor,
- * health, metrics) differ from the image's; that step writes under /opt/keycloak/lib/quarkus, mounted here
- * as an emptyDir so the root filesystem stays read-only.
+ * The official image is built for the dev-file database; `start` without `--optimized` would re-run the
+ * build and write under /opt/keycloak/lib/quarkus at every boot (keycloak/keycloak#44632). Here an init
+ * container runs `kc.sh build` into an emptyDir mounted there, and the server runs `start --optimized`
+ * with that directory read-only.
  */
 export class IdentityChart extends Chart {
   constructor(scope: App, id: string, props: IdentityChartProps) {
@@ -66,6 +90,10 @@ export class IdentityChart extends Chart {
     const ns = props.namespace;
     const size = keycloakSize(props.sizing);
     const db = databaseSize(props.sizing);
+    const backchannel = props.realm.clients.some((c) => c.backchannelLogoutUrl);
+    if (backchannel && !props.publicGateway) {
+      throw new Error("identity chart: a client has a back-channel logout URL but publicGateway is not set; Keycloak could not reach the app");
+    }
 
     new k8s.KubeNamespace(this, "namespace", { metadata: { name: ns, labels: { ...podSecurityLabels("restricted"), "socle.io/app": "identity" } } });
 
@@ -74,51 +102,93 @@ export class IdentityChart extends Chart {
       data: { [`${props.realm.name}.json`]: JSON.stringify(realmRepresentation(props.realm, clientSecretEnv), null, 2) },
     });
 
-    const secretEnv = (name: string, secret: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
-    appDeployment(this, {
-      name: "keycloak",
-      namespace: ns,
-      labels: KEYCLOAK_LABELS,
-      replicas: size.replicas,
-      uid: KEYCLOAK_UID,
-      image: props.images.keycloak,
-      args: ["start", "--import-realm"],
-      port: KEYCLOAK_HTTP_PORT,
-      env: [
-        { name: "KC_DB", value: "postgres" },
-        { name: "KC_DB_URL", value: `jdbc:postgresql://${KEYCLOAK_DB}-rw:5432/keycloak` },
-        secretEnv("KC_DB_USERNAME", KEYCLOAK_SECRETS.db, "username"),
-        secretEnv("KC_DB_PASSWORD", KEYCLOAK_SECRETS.db, "password"),
-        { name: "KC_HOSTNAME", value: `https://${props.hostname}` },
-        // TLS ends at the gateway; Keycloak trusts its X-Forwarded-* headers and serves plain HTTP inside.
-        { name: "KC_HTTP_ENABLED", value: "true" },
-        { name: "KC_PROXY_HEADERS", value: "xforwarded" },
-        { name: "KC_HEALTH_ENABLED", value: "true" },
-        { name: "KC_METRICS_ENABLED", value: "true" },
-        { name: "KC_CACHE", value: "ispn" },
-        { name: "JAVA_OPTS_APPEND", value: `${size.heap} -Djava.io.tmpdir=/tmp` },
-        secretEnv("KC_BOOTSTRAP_ADMIN_USERNAME", KEYCLOAK_SECRETS.admin, "username"),
-        secretEnv("KC_BOOTSTRAP_ADMIN_PASSWORD", KEYCLOAK_SECRETS.admin, "password"),
-        ...props.realm.clients.map((c) => secretEnv(clientSecretEnv(c.clientId), KEYCLOAK_SECRETS.clients, c.clientId)),
-      ],
-      resources: size.resources,
-      probes: {
-        startupProbe: httpProbe("/health/started", KEYCLOAK_MANAGEMENT_PORT, { failureThreshold: 60 }),
-        readinessProbe: httpProbe("/health/ready", KEYCLOAK_MANAGEMENT_PORT),
-        livenessProbe: httpProbe("/health/live", KEYCLOAK_MANAGEMENT_PORT, { periodSeconds: 20, failureThreshold: 6 }),
-      },
-      scratch: [
-        { name: "quarkus", mountPath: "/opt/keycloak/lib/quarkus", sizeLimit: "512Mi" },
-        { name: "data", mountPath: "/opt/keycloak/data/tmp", sizeLimit: "256Mi" },
-        { name: "tmp", mountPath: "/tmp", sizeLimit: "256Mi" },
-      ],
-      mounts: [
-        {
-          volume: { name: "realm", configMap: { name: REALM_CONFIGMAP } },
-          mount: { name: "realm", mountPath: "/opt/keycloak/data/import", readOnly: true },
-        },
-      ],
+    new k8s.KubeServiceAccount(this, "service-account", {
+      metadata: { name: "keycloak", namespace: ns, labels: { ...KEYCLOAK_LABELS } },
+      automountServiceAccountToken: false,
     });
+
+    const secretEnv = (name: string, secret: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+    const security = restrictedContainerSecurityContext();
+    const scratch = [
+      { name: "data-tmp", mountPath: "/opt/keycloak/data/tmp", sizeLimit: "256Mi" },
+      { name: "tmp", mountPath: "/tmp", sizeLimit: "256Mi" },
+    ];
+    const scratchMounts = scratch.map((s) => ({ name: s.name, mountPath: s.mountPath }));
+    const truststore = props.caBundle ? [{ name: "KC_TRUSTSTORE_PATHS", value: `${CA_DIR}/${props.caBundle.key}` }] : [];
+
+    new k8s.KubeDeployment(this, "deployment", {
+      metadata: { name: "keycloak", namespace: ns, labels: { ...KEYCLOAK_LABELS }, annotations: exceptionsAnnotation(IDENTITY_SECURITY_EXCEPTIONS) },
+      spec: {
+        replicas: size.replicas,
+        selector: { matchLabels: { ...KEYCLOAK_LABELS } },
+        template: {
+          metadata: { labels: { ...KEYCLOAK_LABELS } },
+          spec: {
+            serviceAccountName: "keycloak",
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(KEYCLOAK_UID),
+            ...(size.replicas > 1 ? { affinity: spreadOverNodes(KEYCLOAK_LABELS) } : {}),
+            initContainers: [
+              {
+                name: "build",
+                image: props.images.keycloak,
+                args: ["build"],
+                env: [...BUILD_OPTIONS, { name: "JAVA_OPTS_APPEND", value: "-Djava.io.tmpdir=/tmp" }],
+                securityContext: security,
+                resources: toK8sResources(size.build),
+                volumeMounts: [{ name: "build", mountPath: BUILD_DIR }, ...scratchMounts],
+              },
+            ],
+            containers: [
+              {
+                name: "keycloak",
+                image: props.images.keycloak,
+                args: ["start", "--optimized", "--import-realm"],
+                ports: [
+                  { name: "http", containerPort: KEYCLOAK_HTTP_PORT },
+                  { name: "management", containerPort: KEYCLOAK_MANAGEMENT_PORT },
+                  ...(size.replicas > 1 ? JGROUPS_PORTS.map((port, i) => ({ name: `jgroups-${i}`, containerPort: port })) : []),
+                ],
+                env: [
+                  ...BUILD_OPTIONS,
+                  { name: "KC_DB_URL", value: `jdbc:postgresql://${KEYCLOAK_DB}-rw:5432/keycloak` },
+                  secretEnv("KC_DB_USERNAME", KEYCLOAK_SECRETS.db, "username"),
+                  secretEnv("KC_DB_PASSWORD", KEYCLOAK_SECRETS.db, "password"),
+                  { name: "KC_HOSTNAME", value: `https://${props.hostname}` },
+                  // TLS ends at the gateway; Keycloak trusts its X-Forwarded-* headers and serves plain HTTP inside.
+                  { name: "KC_HTTP_ENABLED", value: "true" },
+                  { name: "KC_PROXY_HEADERS", value: "xforwarded" },
+                  { name: "JAVA_OPTS_APPEND", value: `${size.heap} -Djava.io.tmpdir=/tmp` },
+                  ...truststore,
+                  secretEnv("KC_BOOTSTRAP_ADMIN_USERNAME", KEYCLOAK_SECRETS.admin, "username"),
+                  secretEnv("KC_BOOTSTRAP_ADMIN_PASSWORD", KEYCLOAK_SECRETS.admin, "password"),
+                  ...clientSecretKeys(props.realm).map((key) => secretEnv(clientSecretEnv(key), KEYCLOAK_SECRETS.clients, key)),
+                ],
+                securityContext: security,
+                resources: toK8sResources(size.resources),
+                startupProbe: httpProbe("/health/started", KEYCLOAK_MANAGEMENT_PORT, { failureThreshold: 60 }),
+                readinessProbe: httpProbe("/health/ready", KEYCLOAK_MANAGEMENT_PORT),
+                livenessProbe: httpProbe("/health/live", KEYCLOAK_MANAGEMENT_PORT, { periodSeconds: 20, failureThreshold: 6 }),
+                volumeMounts: [
+                  { name: "build", mountPath: BUILD_DIR, readOnly: true },
+                  ...scratchMounts,
+                  { name: "realm", mountPath: "/opt/keycloak/data/import", readOnly: true },
+                  ...(props.caBundle ? [{ name: "ca", mountPath: CA_DIR, readOnly: true }] : []),
+                ],
+              },
+            ],
+            volumes: [
+              { name: "build", emptyDir: { sizeLimit: k8s.Quantity.fromString("512Mi") } },
+              ...scratch.map((s) => ({ name: s.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(s.sizeLimit) } })),
+              { name: "realm", configMap: { name: REALM_CONFIGMAP } },
+              ...(props.caBundle ? [{ name: "ca", configMap: { name: props.caBundle.configMap } }] : []),
+            ],
+          },
+        },
+      },
+    });
+    disruptionBudget(this, { name: "keycloak", namespace: ns, labels: KEYCLOAK_LABELS, replicas: size.replicas });
     clusterService(this, { name: "keycloak", namespace: ns, labels: KEYCLOAK_LABELS, port: KEYCLOAK_HTTP_PORT });
 
     postgresCluster(this, {
@@ -152,6 +222,10 @@ export class IdentityChart extends Chart {
       allowFlow(this, ns, { name: "keycloak-cluster-in", pods: KEYCLOAK_LABELS, ingressFrom: [{ pods: KEYCLOAK_LABELS }], ports: cluster });
       allowFlow(this, ns, { name: "keycloak-cluster-out", pods: KEYCLOAK_LABELS, egressTo: [{ pods: KEYCLOAK_LABELS }], ports: cluster });
     }
+    if (backchannel && props.publicGateway) {
+      // Back-channel logout: Keycloak calls the apps' public hostnames, which resolve to the gateway.
+      allowFlow(this, ns, { name: "keycloak-to-public-gateway", pods: KEYCLOAK_LABELS, egressTo: [...props.publicGateway.peers], ports: props.publicGateway.ports.map((port) => ({ port })) });
+    }
     databaseFlows(this, {
       namespace: ns,
       cluster: KEYCLOAK_DB,
@@ -161,7 +235,8 @@ export class IdentityChart extends Chart {
       cnpgOperatorNamespace: props.cnpgOperatorNamespace,
     });
     if (props.realm.federation) {
-      // The upstream identity provider (e.g. ProConnect) is called by Keycloak's back channel over HTTPS.
+      // The upstream identity provider (e.g. ProConnect) is outside the cluster: its discovery, token and
+      // keys endpoints over HTTPS. A NetworkPolicy cannot name a host, so any address on 443.
       allowFlow(this, ns, { name: "keycloak-to-federation", pods: KEYCLOAK_LABELS, egressTo: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }] });
     }
   }

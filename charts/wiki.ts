@@ -5,6 +5,7 @@ import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
 import { exceptionsAnnotation, podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "./lib/security";
 import { databaseSize, toK8sResources, plainResources, type Resources } from "./lib/sizing";
 import type { SizingProfile } from "../src/config/schema";
+import { WIKI_OIDC_CONFIGMAP, wikiOidcConfig, wikiStartScript, XWIKI_TRUSTSTORE, type WikiSso } from "./wiki/oidc";
 
 /** XWiki's container listens on Tomcat's HTTP port. */
 export const XWIKI_PORT = 8080;
@@ -39,6 +40,8 @@ export interface WikiChartProps {
   readonly apiServer: { readonly peers: readonly Peer[]; readonly ports: readonly number[] };
   /** Namespace of the CloudNativePG operator, which calls each instance's status endpoint. */
   readonly cnpgOperatorNamespace: string;
+  /** Single sign-on through the organisation's Keycloak realm (XWiki's OpenID Connect Authenticator); none: local accounts. */
+  readonly sso?: WikiSso;
 }
 
 export const WIKI_LABELS = { "app.kubernetes.io/name": "xwiki", "app.kubernetes.io/part-of": "socle-wiki" } as const;
@@ -95,6 +98,20 @@ export class WikiChart extends Chart {
     });
 
     const container = restrictedContainerSecurityContext();
+    const sso = props.sso;
+    if (sso) {
+      new k8s.KubeConfigMap(this, "oidc", {
+        metadata: { name: WIKI_OIDC_CONFIGMAP, namespace: ns, labels: { ...WIKI_LABELS } },
+        data: wikiOidcConfig(sso),
+      });
+    }
+    const ssoVolumes = sso
+      ? [
+          { volume: { name: "oidc", configMap: { name: WIKI_OIDC_CONFIGMAP } }, mount: { name: "oidc", mountPath: "/etc/socle/oidc", readOnly: true } },
+          ...(sso.caBundle ? [{ volume: { name: "ca", configMap: { name: sso.caBundle.configMap } }, mount: { name: "ca", mountPath: "/etc/socle/ca", readOnly: true } }] : []),
+        ]
+      : [];
+    const truststore = sso?.caBundle ? [{ name: "truststore", mountPath: XWIKI_TRUSTSTORE.dir }] : [];
     const tmpVolumes = [
       { name: "webapp", mountPath: WEBAPP_DIR },
       { name: "tomcat-temp", mountPath: "/usr/local/tomcat/temp" },
@@ -121,10 +138,11 @@ export class WikiChart extends Chart {
               {
                 name: "copy-webapp",
                 image: props.images.xwiki,
-                command: ["sh", "-c", `cp -a ${WEBAPP_DIR}/. /webapp/`],
+                command: ["sh", "-c", sso ? wikiStartScript(WEBAPP_DIR, "/webapp", sso) : `cp -a ${WEBAPP_DIR}/. /webapp/`],
+                ...(sso ? { env: [{ name: "OIDC_CLIENT_SECRET", valueFrom: { secretKeyRef: { name: sso.clientSecret.name, key: sso.clientSecret.key } } }] } : {}),
                 securityContext: container,
                 resources: toK8sResources({ cpuRequest: "100m", memoryRequest: "128Mi", memoryLimit: "256Mi" }),
-                volumeMounts: [{ name: "webapp", mountPath: "/webapp" }],
+                volumeMounts: [{ name: "webapp", mountPath: "/webapp" }, ...ssoVolumes.map((v) => v.mount), ...truststore],
               },
             ],
             containers: [
@@ -137,7 +155,7 @@ export class WikiChart extends Chart {
                   { name: "DB_DATABASE", value: "xwiki" },
                   { name: "DB_USER", valueFrom: { secretKeyRef: { name: props.dbSecret, key: "username" } } },
                   { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: props.dbSecret, key: "password" } } },
-                  { name: "JAVA_OPTS", value: `${size.javaOpts} -Djava.io.tmpdir=/tmp` },
+                  { name: "JAVA_OPTS", value: `${size.javaOpts} -Djava.io.tmpdir=/tmp${sso?.caBundle ? ` ${XWIKI_TRUSTSTORE.javaOpts}` : ""}` },
                   // LibreOffice (started by XWiki for office imports) writes its profile under HOME; root's is read-only here.
                   { name: "HOME", value: "/tmp" },
                 ],
@@ -146,12 +164,14 @@ export class WikiChart extends Chart {
                 startupProbe: { httpGet: { path: "/", port: k8s.IntOrString.fromNumber(XWIKI_PORT) }, periodSeconds: 10, failureThreshold: 60 },
                 readinessProbe: { httpGet: { path: "/", port: k8s.IntOrString.fromNumber(XWIKI_PORT) }, periodSeconds: 10, timeoutSeconds: 5 },
                 livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(XWIKI_PORT) }, periodSeconds: 20, failureThreshold: 6 },
-                volumeMounts: [{ name: "data", mountPath: PERMANENT_DIR }, ...tmpVolumes],
+                volumeMounts: [{ name: "data", mountPath: PERMANENT_DIR }, ...tmpVolumes, ...truststore.map((t) => ({ ...t, readOnly: true }))],
               },
             ],
             volumes: [
               { name: "data", persistentVolumeClaim: { claimName: "xwiki-data" } },
               ...tmpVolumes.map((v) => ({ name: v.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(v.name === "webapp" ? "1Gi" : "512Mi") } })),
+              ...ssoVolumes.map((v) => v.volume),
+              ...truststore.map((t) => ({ name: t.name, emptyDir: { sizeLimit: k8s.Quantity.fromString("16Mi") } })),
             ],
           },
         },
@@ -203,6 +223,10 @@ export class WikiChart extends Chart {
       ingressFrom: [{ namespace: props.gateway.podNamespace, pods: props.gateway.pods }],
       ports: [{ port: XWIKI_PORT }],
     });
+    if (sso) {
+      // OIDC back channel (discovery, token, user info, keys) to Keycloak's public hostname, i.e. the gateway.
+      allowFlow(this, ns, { name: "xwiki-to-public-gateway", pods: WIKI_LABELS, egressTo: [...sso.publicGateway.peers], ports: sso.publicGateway.ports.map((port) => ({ port })) });
+    }
     allowFlow(this, ns, { name: "xwiki-to-db", pods: WIKI_LABELS, egressTo: [{ pods: WIKI_DB_LABELS }], ports: [{ port: 5432 }] });
     allowFlow(this, ns, { name: "db-from-xwiki", pods: WIKI_DB_LABELS, ingressFrom: [{ pods: WIKI_LABELS }], ports: [{ port: 5432 }] });
     // Streaming replication and the instance manager's status endpoint between database instances.

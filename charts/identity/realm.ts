@@ -21,15 +21,38 @@ export interface RealmProps {
   readonly displayName: string;
   readonly clients: readonly RealmClient[];
   /** Upstream OpenID Connect provider users may sign in with (e.g. ProConnect); none by default. */
-  readonly federation?: { readonly alias: string; readonly displayName: string; readonly issuer: string; readonly clientId: string };
+  readonly federation?: Federation;
 }
 
-/** Minimum password length: the policy control's floor (policies/controls/identity/password-policy.ts). */
-export const PASSWORD_POLICY = "length(12) and notUsername(undefined) and notEmail(undefined) and passwordHistory(5)";
+export interface Federation {
+  /** Alias of the identity provider in the realm, also its broker endpoint path segment. */
+  readonly alias: string;
+  readonly displayName: string;
+  /** Issuer of the upstream provider; its discovery document gives the endpoints. */
+  readonly issuer: string;
+  readonly clientId: string;
+}
+
+/**
+ * Length 12 is the policy control's floor (policies/controls/identity/password-policy.ts). Argon2 is
+ * Keycloak's default outside FIPS mode since 24 (Red Hat build of Keycloak 26.0 upgrading guide, "Argon2
+ * password hashing"); it is written out so the realm states it rather than inherits it.
+ */
+export const PASSWORD_POLICY = "length(12) and notUsername(undefined) and notEmail(undefined) and passwordHistory(5) and hashAlgorithm(argon2)";
+
+/** Group whose members administer the realm (`realm-management/realm-admin`); they sign in with the same second factor. */
+export const ADMIN_GROUP = "socle-admins";
+
+/** Key, in the clients Secret, of the upstream provider's client secret. */
+export function federationSecretKey(alias: string): string {
+  return `federation-${alias}`;
+}
 
 /** Browser flow: cookie, or username and password followed by a one-time code; no way around the second factor. */
 export const BROWSER_FLOW = "socle-browser";
-const FORMS_FLOW = "socle-browser-forms";
+export const FORMS_FLOW = "socle-browser-forms";
+/** After a federated sign-in: a one-time code of this realm as well, so an upstream account alone never suffices. */
+export const POST_BROKER_FLOW = "socle-post-broker-otp";
 
 function execution(authenticator: string, requirement: "REQUIRED" | "ALTERNATIVE", priority: number) {
   return { authenticator, authenticatorFlow: false, autheticatorFlow: false, requirement, priority, userSetupAllowed: false };
@@ -91,7 +114,20 @@ export function realmRepresentation(props: RealmProps, secretEnv: (clientId: str
         builtIn: false,
         authenticationExecutions: [execution("auth-username-password-form", "REQUIRED", 10), execution("auth-otp-form", "REQUIRED", 20)],
       },
+      ...(props.federation
+        ? [
+            {
+              alias: POST_BROKER_FLOW,
+              description: "One-time code after a sign-in through the upstream provider",
+              providerId: "basic-flow",
+              topLevel: true,
+              builtIn: false,
+              authenticationExecutions: [execution("auth-otp-form", "REQUIRED", 10)],
+            },
+          ]
+        : []),
     ],
+    groups: [{ name: ADMIN_GROUP, path: `/${ADMIN_GROUP}`, clientRoles: { "realm-management": ["realm-admin"] }, subGroups: [] }],
     requiredActions: [
       { alias: "CONFIGURE_TOTP", name: "Configure OTP", providerId: "CONFIGURE_TOTP", enabled: true, defaultAction: true, priority: 10, config: {} },
       { alias: "UPDATE_PASSWORD", name: "Update Password", providerId: "UPDATE_PASSWORD", enabled: true, defaultAction: false, priority: 30, config: {} },
@@ -136,10 +172,11 @@ export function realmRepresentation(props: RealmProps, secretEnv: (clientId: str
             enabled: true,
             trustEmail: true,
             firstBrokerLoginFlowAlias: "first broker login",
+            postBrokerLoginFlowAlias: POST_BROKER_FLOW,
             config: {
               issuer: props.federation.issuer,
               clientId: props.federation.clientId,
-              clientSecret: `\${${secretEnv(`federation-${props.federation.alias}`)}}`,
+              clientSecret: `\${${secretEnv(federationSecretKey(props.federation.alias))}}`,
               clientAuthMethod: "client_secret_post",
               useDiscoveryEndpoint: "true",
               pkceEnabled: "true",

@@ -12,6 +12,8 @@ export interface S3Destination {
   readonly endpointURL: string;
   /** Secret holding `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`. */
   readonly credentialsSecret: string;
+  /** Region of the object store, stated on the Cluster for auditors when the endpoint's host does not show it. */
+  readonly region?: string;
 }
 
 export interface PostgresClusterProps {
@@ -34,7 +36,12 @@ export function postgresCluster(scope: Construct, props: PostgresClusterProps): 
   return new ApiObject(scope, `${props.name}-cluster`, {
     apiVersion: "postgresql.cnpg.io/v1",
     kind: "Cluster",
-    metadata: { name: props.name, namespace: props.namespace, labels: { "socle.io/stateful": "true" } },
+    metadata: {
+      name: props.name,
+      namespace: props.namespace,
+      labels: { "socle.io/stateful": "true" },
+      ...(props.backup.region ? { annotations: { "socle.io/region": props.backup.region } } : {}),
+    },
     spec: {
       instances: props.instances,
       imageName: props.imageName,

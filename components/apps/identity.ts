@@ -2,12 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { KEYCLOAK_SECRETS, renderIdentityChart, type IdentityChartProps } from "../../charts/identity";
+import { federationSecretKey } from "../../charts/identity/realm";
 import { manifestGroup } from "../lib/manifests";
 import { splitNamespace } from "./wiki";
 
 export type IdentityArgs = IdentityChartProps & {
   /** Generated secret of each client, by client id: delivered to Keycloak as a Secret, never in the realm file. */
   readonly clientSecrets: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Secret of socle's client at the upstream provider; required when `realm.federation` is set. */
+  readonly federationClientSecret?: pulumi.Input<string>;
   readonly backupCredentials: { readonly accessKeyId: pulumi.Input<string>; readonly secretAccessKey: pulumi.Input<string> };
 };
 
@@ -17,7 +20,15 @@ export class Identity extends pulumi.ComponentResource {
 
   constructor(name: string, args: IdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("socle:apps:Identity", name, {}, opts);
-    const { clientSecrets, backupCredentials, ...chartProps } = args;
+    const { clientSecrets, federationClientSecret, backupCredentials, ...chartProps } = args;
+    const federation = args.realm.federation;
+    if (federation && federationClientSecret === undefined) {
+      throw new Error(`identity: realm federation "${federation.alias}" is set but federationClientSecret is missing (the client secret socle holds at ${federation.issuer})`);
+    }
+    const missing = args.realm.clients.map((c) => c.clientId).filter((id) => !(id in clientSecrets));
+    if (missing.length > 0) throw new Error(`identity: no generated secret for client(s) ${missing.join(", ")}; every realm client needs one in clientSecrets`);
+    const clientKeys: Record<string, pulumi.Input<string>> = { ...clientSecrets };
+    if (federation && federationClientSecret !== undefined) clientKeys[federationSecretKey(federation.alias)] = federationClientSecret;
     const [nsObj, rest] = splitNamespace(renderIdentityChart(chartProps), args.namespace);
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, nsObj as k8s.core.v1.NamespaceArgs, { parent: this });
     const inNs = { parent: this, dependsOn: [namespace] };
@@ -40,7 +51,7 @@ export class Identity extends pulumi.ComponentResource {
         {
           metadata: { name: KEYCLOAK_SECRETS.clients, namespace: args.namespace },
           type: "Opaque",
-          stringData: Object.fromEntries(Object.entries(clientSecrets).map(([id, secret]) => [id, pulumi.secret(secret)])),
+          stringData: Object.fromEntries(Object.entries(clientKeys).map(([id, secret]) => [id, pulumi.secret(secret)])),
         },
         inNs,
       ),

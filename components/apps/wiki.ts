@@ -2,14 +2,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { renderWikiChart, type WikiChartProps } from "../../charts/wiki";
+import type { WikiSso } from "../../charts/wiki/oidc";
 import { manifestGroup } from "../lib/manifests";
 
-export type WikiArgs = Omit<WikiChartProps, "dbSecret"> & {
+export type WikiArgs = Omit<WikiChartProps, "dbSecret" | "sso"> & {
+  /** Single sign-on; the client secret is delivered as a Secret the init container reads. */
+  readonly sso?: Omit<WikiSso, "clientSecret"> & { readonly clientSecret: pulumi.Input<string> };
   /** Credentials for the backup bucket, delivered as the Secret named in `backup.credentialsSecret`. */
   readonly backupCredentials: { readonly accessKeyId: pulumi.Input<string>; readonly secretAccessKey: pulumi.Input<string> };
 };
 
 const DB_SECRET = "xwiki-db-app";
+const OIDC_SECRET = { name: "xwiki-oidc-client", key: "client-secret" } as const;
 
 /** The wiki: XWiki and its PostgreSQL cluster, with generated credentials delivered as Secrets. */
 export class Wiki extends pulumi.ComponentResource {
@@ -17,7 +21,12 @@ export class Wiki extends pulumi.ComponentResource {
 
   constructor(name: string, args: WikiArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("socle:apps:Wiki", name, {}, opts);
-    const objs = renderWikiChart({ ...args, dbSecret: DB_SECRET });
+    const { sso, backupCredentials, ...chartArgs } = args;
+    const objs = renderWikiChart({
+      ...chartArgs,
+      dbSecret: DB_SECRET,
+      ...(sso ? { sso: { ...sso, clientSecret: OIDC_SECRET } } : {}),
+    });
     const [nsObj, rest] = splitNamespace(objs, args.namespace);
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, nsObj as k8s.core.v1.NamespaceArgs, { parent: this });
 
@@ -37,13 +46,22 @@ export class Wiki extends pulumi.ComponentResource {
         metadata: { name: args.backup.credentialsSecret, namespace: args.namespace },
         type: "Opaque",
         stringData: {
-          ACCESS_KEY_ID: pulumi.secret(args.backupCredentials.accessKeyId),
-          ACCESS_SECRET_KEY: pulumi.secret(args.backupCredentials.secretAccessKey),
+          ACCESS_KEY_ID: pulumi.secret(backupCredentials.accessKeyId),
+          ACCESS_SECRET_KEY: pulumi.secret(backupCredentials.secretAccessKey),
         },
       },
       { parent: this, dependsOn: [namespace] },
     );
-    manifestGroup(name, rest, { parent: this, dependsOn: [namespace, dbSecret, backupSecret] });
+    const oidcSecret = sso
+      ? [
+          new k8s.core.v1.Secret(
+            `${name}-oidc-client`,
+            { metadata: { name: OIDC_SECRET.name, namespace: args.namespace }, type: "Opaque", stringData: { [OIDC_SECRET.key]: pulumi.secret(sso.clientSecret) } },
+            { parent: this, dependsOn: [namespace] },
+          ),
+        ]
+      : [];
+    manifestGroup(name, rest, { parent: this, dependsOn: [namespace, dbSecret, backupSecret, ...oidcSecret] });
 
     this.url = pulumi.output(`https://${args.hostname}/`);
     this.registerOutputs({ url: this.url });

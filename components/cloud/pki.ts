@@ -2,55 +2,59 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { stringify } from "yaml";
 
+/** Validity of the cluster CAs (RKE2's own CAs last 10 years too) and of the administrator certificate. */
+const CA_HOURS = 87600;
+const ADMIN_HOURS = 8760;
+
 /**
- * The cluster's certificate authority and an administrator client certificate, made by the stack: the CA
- * is handed to RKE2 at first boot (cloud-init), so the stack can write a kubeconfig without reading a
- * file off a node. Private keys stay Pulumi secrets.
+ * The cluster's server and client certificate authorities and an administrator client certificate, made by
+ * the stack: the first server receives the CAs at first boot (cloud-init), so the stack composes the
+ * kubeconfig without reading a file off a node. Private keys are Pulumi secrets.
  */
 export class ClusterPki extends pulumi.ComponentResource {
-  readonly caCertPem: pulumi.Output<string>;
-  readonly caKeyPem: pulumi.Output<string>;
-  readonly adminCertPem: pulumi.Output<string>;
-  readonly adminKeyPem: pulumi.Output<string>;
+  readonly serverCa: { readonly certPem: pulumi.Output<string>; readonly keyPem: pulumi.Output<string> };
+  readonly clientCa: { readonly certPem: pulumi.Output<string>; readonly keyPem: pulumi.Output<string> };
+  private readonly adminCertPem: pulumi.Output<string>;
+  private readonly adminKeyPem: pulumi.Output<string>;
 
   constructor(name: string, args: { readonly organization: string }, opts: pulumi.ComponentResourceOptions = {}) {
     super("socle:cloud:ClusterPki", name, {}, opts);
     const child = { parent: this };
-    const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P384" }, child);
-    const ca = new tls.SelfSignedCert(
-      `${name}-ca`,
-      {
-        privateKeyPem: caKey.privateKeyPem,
-        isCaCertificate: true,
-        subject: { commonName: `${args.organization} Kubernetes CA`, organization: args.organization },
-        validityPeriodHours: 87600,
-        allowedUses: ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"],
-      },
-      child,
-    );
+    const ca = (id: "server" | "client") => {
+      const key = new tls.PrivateKey(`${name}-${id}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P384" }, child);
+      const cert = new tls.SelfSignedCert(
+        `${name}-${id}-ca`,
+        {
+          privateKeyPem: key.privateKeyPem,
+          isCaCertificate: true,
+          subject: { commonName: `${args.organization} Kubernetes ${id} CA`, organization: args.organization },
+          validityPeriodHours: CA_HOURS,
+          allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+        },
+        child,
+      );
+      return { key, cert };
+    };
+    const server = ca("server");
+    const client = ca("client");
     const adminKey = new tls.PrivateKey(`${name}-admin-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, child);
     const request = new tls.CertRequest(`${name}-admin-request`, { privateKeyPem: adminKey.privateKeyPem, subject: { commonName: "socle-admin", organization: "system:masters" } }, child);
     const admin = new tls.LocallySignedCert(
       `${name}-admin`,
-      {
-        certRequestPem: request.certRequestPem,
-        caPrivateKeyPem: caKey.privateKeyPem,
-        caCertPem: ca.certPem,
-        validityPeriodHours: 8760,
-        allowedUses: ["client_auth", "digital_signature", "key_encipherment"],
-      },
+      { certRequestPem: request.certRequestPem, caPrivateKeyPem: client.key.privateKeyPem, caCertPem: client.cert.certPem, validityPeriodHours: ADMIN_HOURS, allowedUses: ["client_auth", "digital_signature"] },
       child,
     );
-    this.caCertPem = ca.certPem;
-    this.caKeyPem = pulumi.secret(caKey.privateKeyPem);
+    this.serverCa = { certPem: server.cert.certPem, keyPem: pulumi.secret(server.key.privateKeyPem) };
+    this.clientCa = { certPem: client.cert.certPem, keyPem: pulumi.secret(client.key.privateKeyPem) };
     this.adminCertPem = admin.certPem;
     this.adminKeyPem = pulumi.secret(adminKey.privateKeyPem);
     this.registerOutputs({});
   }
 
+  /** The administrator kubeconfig for the API at `server`: a Pulumi secret. */
   kubeconfig(server: pulumi.Input<string>, clusterName: string): pulumi.Output<string> {
     return pulumi.secret(
-      pulumi.all([server, this.caCertPem, this.adminCertPem, this.adminKeyPem]).apply(([s, ca, cert, key]) => kubeconfigYaml(clusterName, s, ca, cert, key)),
+      pulumi.all([server, this.serverCa.certPem, this.adminCertPem, this.adminKeyPem]).apply(([s, ca, cert, key]) => kubeconfigYaml(clusterName, s, ca, cert, key)),
     );
   }
 }

@@ -110,6 +110,8 @@ export const providerAttestationSchema = z
     qualificationExpires: z.string().regex(ISO_DATE, "must be a date YYYY-MM-DD"),
     /** The provider's registered office is in the EU and it is not subject to extra-European law. */
     euJurisdiction: z.boolean(),
+    /** What the provider's contract states is encrypted at rest (read by the encryption control). */
+    encryptionAtRest: z.object({ blockStorage: z.boolean().default(false), objectStorage: z.boolean().default(false) }).strict().optional(),
   })
   .strict();
 

@@ -42,6 +42,7 @@ export function databaseBackup(ctx: SuiteContext, app: AppName) {
     destinationPath: `s3://${ctx.backup.bucket}/${app}`,
     endpointURL: ctx.backup.endpointURL,
     credentialsSecret: "backup-s3-credentials",
+    region: ctx.config.cloud.region,
     retentionDays: ctx.backup.retentionDays,
     peer: ctx.backup.peer,
     port: ctx.backup.port,

@@ -99,6 +99,11 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
       declaredLoadBalancers: [`${ENVOY_NAMESPACE}/*`, ...(config.apps.includes("mail") ? [`${appNamespace(config, "mail")}/${MAIL_LOAD_BALANCER}`] : [])],
       minLogRetentionDays: config.logs.retentionDays,
       ...(config.provider ? { provider: config.provider } : {}),
+      encryptionAtRest: {
+        blockStorage: config.provider?.encryptionAtRest?.blockStorage ?? false,
+        objectStorage: config.provider?.encryptionAtRest?.objectStorage ?? false,
+        volumeTypes: config.cloud.target === "openstack" && config.cloud.settings.encryptedVolumeType ? [config.cloud.settings.encryptedVolumeType] : [],
+      },
     },
   };
 }

@@ -1,7 +1,14 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderWikiChart, WIKI_DB_LABELS, WIKI_LABELS, XWIKI_PORT } from "../../charts/wiki";
-import { flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
+import { wikiStartScript } from "../../charts/wiki/oidc";
+import { control as plaintextSecrets } from "../../policies/controls/workload/plaintext-secrets";
+import { canReach, flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
 import { wikiProps } from "../helpers/wiki-props";
+import { k8s, run } from "../policies/fixtures/views";
 
 const objs = renderWikiChart(wikiProps) as any[];
 const find = (kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -129,5 +136,72 @@ describe("wiki chart: network flows", () => {
     expect(table).not.toContain("other-tenant-app -> xwiki:8080");
     expect(table).not.toContain("xwiki -> other-tenant-app:8080");
     expect(table).not.toContain("xwiki -> garage:3900");
+  });
+});
+
+describe("wiki chart: single sign-on", () => {
+  const sso = {
+    issuerUrl: "https://auth.org.example/realms/org",
+    clientId: "wiki",
+    clientSecret: { name: "xwiki-oidc-client", key: "client-secret" },
+    publicGateway: { peers: [{ namespace: "envoy-gateway-system", pods: wikiProps.gateway.pods }], ports: [10443] },
+  };
+  const withSso = renderWikiChart({ ...wikiProps, sso }) as any[];
+  const ssoPod = withSso.find((o) => o.kind === "Deployment").spec.template.spec;
+  const init = ssoPod.initContainers[0];
+  const oidc = withSso.find((o) => o.kind === "ConfigMap" && o.metadata.name === "xwiki-oidc");
+
+  it("configures XWiki's OpenID Connect Authenticator against the realm, without the secret in the ConfigMap", () => {
+    expect(oidc.data["xwiki.cfg"]).toBe("xwiki.authentication.authclass=org.xwiki.contrib.oidc.auth.OIDCAuthServiceImpl\n");
+    const lines = oidc.data["xwiki.properties"].split("\n");
+    expect(lines).toEqual(expect.arrayContaining(["oidc.provider=https://auth.org.example/realms/org", "oidc.clientid=wiki", "oidc.skipped=false"]));
+    expect(lines.some((l: string) => l.startsWith("oidc.secret"))).toBe(false);
+    expect(run(plaintextSecrets, withSso.map((o) => k8s(o)))).toSatisfy((results: readonly { status: string }[]) => results.every((r) => r.status !== "fail"));
+  });
+
+  it("hands the client secret to the init container from the Secret only", () => {
+    expect(init.env).toEqual([{ name: "OIDC_CLIENT_SECRET", valueFrom: { secretKeyRef: { name: "xwiki-oidc-client", key: "client-secret" } } }]);
+    expect(init.command[2]).toContain(`printf 'oidc.secret=%s\\n' "$OIDC_CLIENT_SECRET"`);
+    expect(ssoPod.containers[0].env.some((e: any) => e.name === "OIDC_CLIENT_SECRET")).toBe(false);
+  });
+
+  it("the init script appends the settings and the secret to the copied configuration files", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wiki-oidc-"));
+    const [webapp, target, conf] = ["webapp", "target", "oidc"].map((d) => join(dir, d));
+    mkdirSync(join(webapp, "WEB-INF"), { recursive: true });
+    mkdirSync(target);
+    mkdirSync(conf);
+    writeFileSync(join(webapp, "WEB-INF", "xwiki.properties"), "environment.permanentDirectory=/usr/local/xwiki/data");
+    writeFileSync(join(webapp, "WEB-INF", "xwiki.cfg"), "# xwiki.authentication.authclass=com.xpn.xwiki.user.impl.xwiki.XWikiAuthServiceImpl\n");
+    for (const [file, text] of Object.entries(oidc.data as Record<string, string>)) writeFileSync(join(conf, file), text);
+    const script = wikiStartScript(webapp, target, sso).replaceAll("/etc/socle/oidc", conf);
+    execFileSync("sh", ["-c", script], { env: { PATH: process.env.PATH, OIDC_CLIENT_SECRET: "s3cret-canary" } });
+    const properties = readFileSync(join(target, "WEB-INF", "xwiki.properties"), "utf8").split("\n");
+    expect(properties[0]).toBe("environment.permanentDirectory=/usr/local/xwiki/data");
+    expect(properties).toEqual(expect.arrayContaining(["oidc.clientid=wiki", "oidc.secret=s3cret-canary"]));
+    expect(readFileSync(join(target, "WEB-INF", "xwiki.cfg"), "utf8")).toMatch(/\nxwiki\.authentication\.authclass=org\.xwiki\.contrib\.oidc\.auth\.OIDCAuthServiceImpl\n$/);
+  });
+
+  it("lets XWiki reach Keycloak through the gateway, and nothing else new", () => {
+    const ssoPolicies = withSso.filter((o) => o.kind === "NetworkPolicy") as NetworkPolicy[];
+    const gateway = { id: "gateway", namespace: "envoy-gateway-system", labels: wikiProps.gateway.pods, ports: [10443] };
+    const xwiki = { id: "xwiki", namespace: "org-wiki", labels: WIKI_LABELS, ports: [XWIKI_PORT] };
+    expect(canReach(ssoPolicies, xwiki, gateway, 10443)).toBe(true);
+    expect(canReach(objs.filter((o) => o.kind === "NetworkPolicy") as NetworkPolicy[], xwiki, gateway, 10443)).toBe(false);
+    expect(ssoPolicies.length).toBe(objs.filter((o) => o.kind === "NetworkPolicy").length + 1);
+  });
+
+  it("trusts the internal CA through a truststore built at start, when one is given", () => {
+    const list = renderWikiChart({ ...wikiProps, sso: { ...sso, caBundle: { configMap: "socle-ca", key: "ca.crt" } } }) as any[];
+    const spec = list.find((o) => o.kind === "Deployment").spec.template.spec;
+    expect(spec.initContainers[0].command[2]).toContain("keytool -importcert -noprompt -alias socle-ca -file /etc/socle/ca/ca.crt");
+    expect(spec.containers[0].env.find((e: any) => e.name === "JAVA_OPTS").value).toContain("-Djavax.net.ssl.trustStore=/etc/socle/truststore/cacerts");
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: "truststore", mountPath: "/etc/socle/truststore", readOnly: true });
+    expect(spec.volumes.find((v: any) => v.name === "truststore").emptyDir).toBeDefined();
+  });
+
+  it("leaves the wiki unchanged without single sign-on", () => {
+    expect(objs.some((o) => o.kind === "ConfigMap")).toBe(false);
+    expect(pod.initContainers[0].command).toEqual(["sh", "-c", "cp -a /usr/local/tomcat/webapps/ROOT/. /webapp/"]);
   });
 });

@@ -11,7 +11,7 @@ let result: RenderResult;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "socle-cloud-"));
   const demo = readFileSync(join(ROOT, "stacks/Pulumi.demo.yaml"), "utf8");
-  const stack = demo.replace("socle:target: existing", "socle:target: outscale").replace(/  socle:existing:\n(    .*\n)+/, "");
+  const stack = demo.replace("socle:target: existing", "socle:target: outscale").replace(/  socle:existing:\n(    .*\n)+/, "  socle:outscale:\n    imageId: ami-00000000\n    objectStorageEndpoint: https://oos.example.invalid\n");
   expect(stack).toContain("socle:target: outscale");
   expect(stack).not.toContain("socle:existing");
   const stackFile = join(dir, "Pulumi.cloud.yaml");

@@ -1,102 +1,142 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * 3DS Outscale resources, typed by the arguments socle sets. No Pulumi package for Outscale is published
- * on the npm registry; these classes carry the type tokens of the Terraform-bridged provider
- * (`pulumi package add terraform-provider outscale/outscale` generates `@pulumi/outscale` with the same
- * tokens: `outscale:index/<resource>:<Resource>`), and argument names are the camelCase of the Terraform
- * arguments (`outscale_vm.vm_type` → `vmType`). To swap in the generated SDK, replace this module's
- * exports with re-exports of its classes; the components keep compiling where the names agree, and the
- * compiler points at any that differ. Argument names are from the provider's documentation and are to be
- * checked against the generated SDK on that swap.
+ * 3DS Outscale resources, typed by the arguments socle sets, in one module.
+ *
+ * No Pulumi package for Outscale is on the npm registry. `pulumi package add terraform-provider outscale/outscale`
+ * generates the SDK (`@pulumi/outscale`, published in the Pulumi registry as `outscale`); these classes carry
+ * its type tokens (`outscale:index/<resource>:<Resource>`) and its input names, the camelCase of the
+ * Terraform arguments (docs/resources/*.md of outscale/terraform-provider-outscale; the bridge pluralises
+ * list arguments with a singular Terraform name, e.g. `admin_whitelist` → `adminWhitelists`, as the Pulumi
+ * registry's OksCluster page shows). To swap in the generated SDK, replace this module's body with
+ * re-exports of its classes (docs/cloud.md, "Outscale provider SDK"); the compiler points at any difference.
  */
 
+/** A Terraform `tags { key, value }` block. */
 export interface Tag {
   readonly key: string;
   readonly value: pulumi.Input<string>;
 }
 
 type Outputs<K extends string> = { readonly [P in K]: pulumi.Output<string> };
+type Ctor<TArgs, K extends string> = new (name: string, args: TArgs, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource & Outputs<K>;
 
-function outscale<TArgs extends object, K extends string>(token: string, outputs: readonly K[]) {
-  const Resource = class extends pulumi.CustomResource {
+function outscale<TArgs extends object, K extends string = never>(token: string, outputs: readonly K[] = []): Ctor<TArgs, K> {
+  return class extends pulumi.CustomResource {
     constructor(name: string, args: TArgs, opts?: pulumi.CustomResourceOptions) {
       super(token, name, { ...Object.fromEntries(outputs.map((o) => [o, undefined])), ...args }, opts);
     }
-  };
-  return Resource as unknown as new (name: string, args: TArgs, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource & Outputs<K>;
+  } as unknown as Ctor<TArgs, K>;
 }
 
-export const Net = outscale<{ ipRange: string; tenancy?: string; tags?: readonly Tag[] }, "netId">("outscale:index/net:Net", ["netId"]);
-export const Subnet = outscale<{ netId: pulumi.Input<string>; ipRange: string; subregionName: string; tags?: readonly Tag[] }, "subnetId">("outscale:index/subnet:Subnet", ["subnetId"]);
-export const InternetService = outscale<{ tags?: readonly Tag[] }, "internetServiceId">("outscale:index/internetService:InternetService", ["internetServiceId"]);
-export const InternetServiceLink = outscale<{ internetServiceId: pulumi.Input<string>; netId: pulumi.Input<string> }, never>("outscale:index/internetServiceLink:InternetServiceLink", []);
-export const PublicIp = outscale<{ tags?: readonly Tag[] }, "publicIp" | "publicIpId">("outscale:index/publicIp:PublicIp", ["publicIp", "publicIpId"]);
-export const NatService = outscale<{ subnetId: pulumi.Input<string>; publicIpId: pulumi.Input<string>; tags?: readonly Tag[] }, "natServiceId">("outscale:index/natService:NatService", ["natServiceId"]);
-export const RouteTable = outscale<{ netId: pulumi.Input<string>; tags?: readonly Tag[] }, "routeTableId">("outscale:index/routeTable:RouteTable", ["routeTableId"]);
-export const Route = outscale<{ routeTableId: pulumi.Input<string>; destinationIpRange: string; gatewayId?: pulumi.Input<string>; natServiceId?: pulumi.Input<string> }, never>(
-  "outscale:index/route:Route",
-  [],
-);
-export const RouteTableLink = outscale<{ routeTableId: pulumi.Input<string>; subnetId: pulumi.Input<string> }, never>("outscale:index/routeTableLink:RouteTableLink", []);
-export const SecurityGroup = outscale<{ securityGroupName: string; description: string; netId: pulumi.Input<string>; tags?: readonly Tag[] }, "securityGroupId">(
-  "outscale:index/securityGroup:SecurityGroup",
-  ["securityGroupId"],
-);
+type Id = pulumi.Input<string>;
+
+export const TOKENS = {
+  net: "outscale:index/net:Net",
+  subnet: "outscale:index/subnet:Subnet",
+  internetService: "outscale:index/internetService:InternetService",
+  internetServiceLink: "outscale:index/internetServiceLink:InternetServiceLink",
+  publicIp: "outscale:index/publicIp:PublicIp",
+  natService: "outscale:index/natService:NatService",
+  routeTable: "outscale:index/routeTable:RouteTable",
+  route: "outscale:index/route:Route",
+  routeTableLink: "outscale:index/routeTableLink:RouteTableLink",
+  securityGroup: "outscale:index/securityGroup:SecurityGroup",
+  securityGroupRule: "outscale:index/securityGroupRule:SecurityGroupRule",
+  vm: "outscale:index/vm:Vm",
+  volume: "outscale:index/volume:Volume",
+  loadBalancer: "outscale:index/loadBalancer:LoadBalancer",
+  loadBalancerVms: "outscale:index/loadBalancerVms:LoadBalancerVms",
+  accessKey: "outscale:index/accessKey:AccessKey",
+  oosBucket: "outscale:index/oosBucket:OosBucket",
+  oosBucketVersioning: "outscale:index/oosBucketVersioning:OosBucketVersioning",
+  oksProject: "outscale:index/oksProject:OksProject",
+  oksCluster: "outscale:index/oksCluster:OksCluster",
+} as const;
+
+// outscale_net, outscale_subnet
+export const Net = outscale<{ ipRange: string; tenancy?: "default" | "dedicated"; tags?: readonly Tag[] }, "netId">(TOKENS.net, ["netId"]);
+export const Subnet = outscale<{ netId: Id; ipRange: string; subregionName: string; tags?: readonly Tag[] }, "subnetId">(TOKENS.subnet, ["subnetId"]);
+// outscale_internet_service, outscale_internet_service_link
+export const InternetService = outscale<{ tags?: readonly Tag[] }, "internetServiceId">(TOKENS.internetService, ["internetServiceId"]);
+export const InternetServiceLink = outscale<{ internetServiceId: Id; netId: Id }>(TOKENS.internetServiceLink);
+// outscale_public_ip, outscale_nat_service
+export const PublicIp = outscale<{ tags?: readonly Tag[] }, "publicIp" | "publicIpId">(TOKENS.publicIp, ["publicIp", "publicIpId"]);
+export const NatService = outscale<{ subnetId: Id; publicIpId: Id; tags?: readonly Tag[] }, "natServiceId">(TOKENS.natService, ["natServiceId"]);
+// outscale_route_table, outscale_route, outscale_route_table_link
+export const RouteTable = outscale<{ netId: Id; tags?: readonly Tag[] }, "routeTableId">(TOKENS.routeTable, ["routeTableId"]);
+export const Route = outscale<{ routeTableId: Id; destinationIpRange: string; gatewayId?: Id; natServiceId?: Id }>(TOKENS.route);
+export const RouteTableLink = outscale<{ routeTableId: Id; subnetId: Id }>(TOKENS.routeTableLink);
+// outscale_security_group, outscale_security_group_rule
+export const SecurityGroup = outscale<{ securityGroupName: string; description: string; netId: Id; tags?: readonly Tag[] }, "securityGroupId">(TOKENS.securityGroup, ["securityGroupId"]);
 export interface SecurityGroupRuleArgs {
   readonly flow: "Inbound" | "Outbound";
-  readonly securityGroupId: pulumi.Input<string>;
+  readonly securityGroupId: Id;
+  /** With `ipRange`: one CIDR. Exclusive with `rules`. */
   readonly ipProtocol?: "tcp" | "udp" | "-1";
   readonly fromPortRange?: number;
   readonly toPortRange?: number;
-  /** A CIDR the rule admits; or, with `rules`, members of another security group. */
   readonly ipRange?: string;
+  /** Rules from (or to) other security groups, or several CIDRs. */
   readonly rules?: readonly {
+    readonly ipProtocol: "tcp" | "udp" | "-1";
     readonly fromPortRange: number;
     readonly toPortRange: number;
-    readonly ipProtocol: "tcp" | "udp";
-    readonly securityGroupsMembers?: readonly { readonly securityGroupId: pulumi.Input<string> }[];
     readonly ipRanges?: readonly string[];
+    readonly securityGroupsMembers?: readonly { readonly securityGroupId: Id }[];
   }[];
 }
-export const SecurityGroupRule = outscale<SecurityGroupRuleArgs, never>("outscale:index/securityGroupRule:SecurityGroupRule", []);
+export const SecurityGroupRule = outscale<SecurityGroupRuleArgs>(TOKENS.securityGroupRule);
+// outscale_vm
 export interface VmArgs {
   readonly imageId: string;
   readonly vmType: string;
-  readonly subnetId: pulumi.Input<string>;
-  readonly securityGroupIds: readonly pulumi.Input<string>[];
+  readonly subnetId: Id;
+  readonly securityGroupIds: readonly Id[];
   readonly placementSubregionName: string;
   /** Base64-encoded cloud-init. */
   readonly userData: pulumi.Input<string>;
   readonly blockDeviceMappings: readonly {
     readonly deviceName: string;
-    readonly bsu: { readonly volumeSize: number; readonly volumeType: string; readonly deleteOnVmDeletion: boolean };
+    readonly bsu: { readonly volumeSize: number; readonly volumeType: "standard" | "gp2" | "io1"; readonly deleteOnVmDeletion: boolean };
   }[];
   readonly deletionProtection?: boolean;
   readonly tags: readonly Tag[];
 }
-export const Vm = outscale<VmArgs, "vmId" | "privateIp">("outscale:index/vm:Vm", ["vmId", "privateIp"]);
-export const Volume = outscale<{ subregionName: string; size: number; volumeType: string; tags?: readonly Tag[] }, "volumeId">("outscale:index/volume:Volume", ["volumeId"]);
+export const Vm = outscale<VmArgs, "vmId" | "privateIp">(TOKENS.vm, ["vmId", "privateIp"]);
+// outscale_volume
+export const Volume = outscale<{ subregionName: string; size: number; volumeType: "standard" | "gp2" | "io1"; tags?: readonly Tag[] }, "volumeId">(TOKENS.volume, ["volumeId"]);
+// outscale_load_balancer, outscale_load_balancer_vms
 export interface LoadBalancerArgs {
   readonly loadBalancerName: string;
   readonly loadBalancerType: "internal" | "internet-facing";
-  readonly subnets: readonly pulumi.Input<string>[];
-  readonly securityGroups: readonly pulumi.Input<string>[];
+  readonly subnets: readonly Id[];
+  readonly securityGroups: readonly Id[];
   readonly listeners: readonly { readonly backendPort: number; readonly backendProtocol: "TCP"; readonly loadBalancerPort: number; readonly loadBalancerProtocol: "TCP" }[];
+  /** internet-facing only: the public IP (address) to use. */
+  readonly publicIp?: pulumi.Input<string>;
   readonly tags?: readonly Tag[];
 }
-export const LoadBalancer = outscale<LoadBalancerArgs, "dnsName" | "loadBalancerName">("outscale:index/loadBalancer:LoadBalancer", ["dnsName", "loadBalancerName"]);
-export const LoadBalancerVms = outscale<{ loadBalancerName: pulumi.Input<string>; backendVmIds: readonly pulumi.Input<string>[] }, never>("outscale:index/loadBalancerVms:LoadBalancerVms", []);
-export const AccessKey = outscale<{ state?: "ACTIVE" }, "accessKeyId" | "secretKey">("outscale:index/accessKey:AccessKey", ["accessKeyId", "secretKey"]);
-export const OksProject = outscale<{ name: string; cidr: string; region: string; description?: string }, "id">("outscale:index/oksProject:OksProject", []);
+export const LoadBalancer = outscale<LoadBalancerArgs, "dnsName" | "loadBalancerName">(TOKENS.loadBalancer, ["dnsName", "loadBalancerName"]);
+export const LoadBalancerVms = outscale<{ loadBalancerName: Id; backendVmIds: readonly Id[] }>(TOKENS.loadBalancerVms);
+// outscale_access_key
+export const AccessKey = outscale<{ state?: "ACTIVE" | "INACTIVE"; userName?: Id }, "accessKeyId" | "secretKey">(TOKENS.accessKey, ["accessKeyId", "secretKey"]);
+// outscale_oos_bucket, outscale_oos_bucket_versioning
+export const OosBucket = outscale<{ name: string }>(TOKENS.oosBucket);
+export const OosBucketVersioning = outscale<{ bucket: Id; status: "Enabled" | "Suspended" }>(TOKENS.oosBucketVersioning);
+// outscale_oks_project, outscale_oks_cluster (tags are maps here, not blocks)
+export const OksProject = outscale<{ name: string; cidr: string; region: string; description?: string; disableApiTermination?: boolean; tags?: Readonly<Record<string, string>> }>(TOKENS.oksProject);
 export interface OksClusterArgs {
-  readonly projectId: pulumi.Input<string>;
+  readonly projectId: Id;
   readonly name: string;
   readonly version: string;
-  readonly cpMultiAz: boolean;
-  readonly cpSubregions: readonly string[];
-  readonly adminWhitelist: readonly string[];
+  readonly adminWhitelists: readonly string[];
   readonly cidrPods: string;
   readonly cidrService: string;
+  readonly cpMultiAz: boolean;
+  readonly cpSubregions: readonly string[];
+  readonly controlPlanes?: string;
+  readonly disableApiTermination?: boolean;
+  readonly tags?: Readonly<Record<string, string>>;
 }
-export const OksCluster = outscale<OksClusterArgs, "kubeconfig">("outscale:index/oksCluster:OksCluster", ["kubeconfig"]);
+export const OksCluster = outscale<OksClusterArgs, "kubeconfig">(TOKENS.oksCluster, ["kubeconfig"]);

@@ -1,68 +1,96 @@
 import { stringify } from "yaml";
+import { POD_CIDR, SERVICE_CIDR } from "./cidr-split";
+
+export interface PemPair {
+  readonly certPem: string;
+  readonly keyPem: string;
+}
 
 export interface NodeBootstrap {
   readonly role: "server" | "agent";
-  /** First server's registration address (`https://<api>:9345`); absent for the first server itself. */
-  readonly joinUrl?: string;
+  readonly nodeName: string;
   /** Shared secret nodes join with (a Pulumi secret, resolved before rendering). */
   readonly token: string;
+  /** Registration address of the cluster (`https://<api load balancer>:9345`); absent for the first server only. */
+  readonly joinUrl?: string;
   /** Names and addresses the API server certificate must carry (load balancer address, API hostname). */
   readonly tlsSans: readonly string[];
-  readonly nodeName: string;
+  /** NTP servers; absent or empty: the distribution's chrony defaults. */
   readonly ntpServers?: readonly string[];
-  /** Cluster CA certificate and key (PEM), so the stack can compose a kubeconfig without reading a node. */
-  readonly clusterCa?: { readonly certPem: string; readonly keyPem: string };
-  readonly cloudProvider: "openstack" | "outscale";
+  /**
+   * The cluster's CAs, for the first server only: RKE2 uses CA files it finds in its TLS folder instead of
+   * generating them, so the stack can write the kubeconfig without reading a file off a node.
+   */
+  readonly clusterCa?: { readonly server: PemPair; readonly client: PemPair };
+  /** etcd snapshots to keep (servers). */
+  readonly etcdSnapshots: number;
+  /** Registry RKE2 pulls its own system images from (`system-default-registry`). */
+  readonly registryMirror?: string;
+  readonly nodeLabels?: Readonly<Record<string, string>>;
 }
 
-const RKE2_CONFIG = "/etc/rancher/rke2/config.yaml";
+export const RKE2_CONFIG_PATH = "/etc/rancher/rke2/config.yaml";
 const RKE2_TLS = "/var/lib/rancher/rke2/server/tls";
+/** Where the node image keeps RKE2's airgap artifacts (install.sh, tarball, images): nothing is downloaded at boot. */
+export const RKE2_ARTIFACTS = "/opt/rke2-artifacts";
+/** Installed by RKE2's tarball install; the CIS profile needs these kernel parameters before RKE2 starts. */
+const CIS_SYSCTL = "/usr/local/share/rke2/rke2-cis-sysctl.conf";
 
-/**
- * cloud-init for an RKE2 node. RKE2 because it is the Kubernetes distribution hardened for the CIS benchmark
- * by default (`profile: cis` enforces the kernel parameters, Pod Security admission and etcd user), runs with
- * SELinux, and installs offline from its airgap artifacts: the node image carries them under
- * /opt/rke2-artifacts, so no node downloads anything at boot.
- */
-export function renderCloudInit(node: NodeBootstrap): string {
-  const rke2: Record<string, unknown> = {
+/** RKE2's configuration file (`/etc/rancher/rke2/config.yaml`) for one node. Pure. */
+export function rke2Config(node: NodeBootstrap): Record<string, unknown> {
+  return {
     token: node.token,
+    ...(node.joinUrl ? { server: node.joinUrl } : {}),
     "node-name": node.nodeName,
+    // CIS hardening profile: Pod Security admission (restricted), kernel parameters, etcd run as its own user.
     profile: "cis",
     "protect-kernel-defaults": true,
-    "selinux": true,
+    selinux: true,
+    // Node addresses and zones come from the cloud-controller-manager the cluster runs.
     "cloud-provider-name": "external",
-    ...(node.joinUrl ? { server: node.joinUrl } : {}),
+    ...(node.registryMirror ? { "system-default-registry": node.registryMirror } : {}),
+    ...(node.nodeLabels && Object.keys(node.nodeLabels).length > 0 ? { "node-label": Object.entries(node.nodeLabels).map(([k, v]) => `${k}=${v}`).sort() } : {}),
     ...(node.role === "server"
       ? {
           "tls-san": [...node.tlsSans],
+          "cluster-cidr": POD_CIDR,
+          "service-cidr": SERVICE_CIDR,
           "secrets-encryption": true,
+          "write-kubeconfig-mode": "0600",
           "etcd-snapshot-schedule-cron": "0 */6 * * *",
-          "etcd-snapshot-retention": 28,
-          "kube-apiserver-arg": ["audit-log-maxage=30", "audit-log-maxbackup=10"],
-          "disable": ["rke2-ingress-nginx"],
+          "etcd-snapshot-retention": node.etcdSnapshots,
+          // The suite's gateway (Envoy) replaces the bundled ingress controller.
+          disable: ["rke2-ingress-nginx"],
+          "node-taint": ["node-role.kubernetes.io/control-plane=true:NoSchedule"],
         }
       : {}),
   };
+}
+
+/**
+ * cloud-init user data for an RKE2 node: `#cloud-config`, chrony NTP, RKE2's config file (CIS profile)
+ * and, on the first server, the cluster CAs; then the offline install from the image's airgap artifacts.
+ * Pure: same input, same text.
+ */
+export function renderCloudInit(node: NodeBootstrap): string {
   const files: { path: string; permissions: string; owner: string; content: string }[] = [
-    { path: RKE2_CONFIG, permissions: "0600", owner: "root:root", content: stringify(rke2) },
+    { path: RKE2_CONFIG_PATH, permissions: "0600", owner: "root:root", content: stringify(rke2Config(node), { lineWidth: 0 }) },
   ];
   if (node.role === "server" && node.clusterCa) {
-    // RKE2 keeps CA files it finds in place of generating its own (custom CA certificates).
-    for (const ca of ["server-ca", "client-ca"]) {
-      files.push({ path: `${RKE2_TLS}/${ca}.crt`, permissions: "0644", owner: "root:root", content: node.clusterCa.certPem });
-      files.push({ path: `${RKE2_TLS}/${ca}.key`, permissions: "0600", owner: "root:root", content: node.clusterCa.keyPem });
+    for (const [ca, pair] of [["server-ca", node.clusterCa.server], ["client-ca", node.clusterCa.client]] as const) {
+      files.push({ path: `${RKE2_TLS}/${ca}.crt`, permissions: "0644", owner: "root:root", content: pair.certPem });
+      files.push({ path: `${RKE2_TLS}/${ca}.key`, permissions: "0600", owner: "root:root", content: pair.keyPem });
     }
   }
   const service = node.role === "server" ? "rke2-server" : "rke2-agent";
-  const doc: Record<string, unknown> = {
-    hostname: node.nodeName,
-    ...(node.ntpServers && node.ntpServers.length > 0 ? { ntp: { enabled: true, ntp_client: "chrony", servers: [...node.ntpServers] } } : { ntp: { enabled: true, ntp_client: "chrony" } }),
-    write_files: files,
-    runcmd: [
-      ["sh", "-c", `INSTALL_RKE2_ARTIFACT_PATH=/opt/rke2-artifacts INSTALL_RKE2_TYPE=${node.role} sh /opt/rke2-artifacts/install.sh`],
-      ["systemctl", "enable", "--now", `${service}.service`],
-    ],
-  };
+  const ntp = node.ntpServers && node.ntpServers.length > 0 ? { enabled: true, ntp_client: "chrony", servers: [...node.ntpServers] } : { enabled: true, ntp_client: "chrony" };
+  const runcmd: (readonly string[])[] = [
+    ["sh", "-c", `INSTALL_RKE2_ARTIFACT_PATH=${RKE2_ARTIFACTS} INSTALL_RKE2_TYPE=${node.role} sh ${RKE2_ARTIFACTS}/install.sh`],
+    ["cp", "-f", CIS_SYSCTL, "/etc/sysctl.d/60-rke2-cis.conf"],
+    ["systemctl", "restart", "systemd-sysctl"],
+    ...(node.role === "server" ? [["sh", "-c", "id -u etcd >/dev/null 2>&1 || useradd -r -c 'etcd user' -s /sbin/nologin -M etcd -U"]] : []),
+    ["systemctl", "enable", "--now", `${service}.service`],
+  ];
+  const doc = { hostname: node.nodeName, ntp, write_files: files, runcmd };
   return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
 }

@@ -1,9 +1,15 @@
 import { Identity } from "../../../components/apps/identity";
 import type { RealmClient } from "../../../charts/identity/realm";
+import { TRUST_BUNDLE } from "../../../charts/trust";
 import type { AppName } from "../../config/schema";
 import { databaseBackup, gatewayFor, type AppDeployment, type SuiteContext } from "../context";
+import { publicGatewayPeers } from "./docs";
 
-/** Apps whose OpenID Connect client sends a PKCE challenge (La Suite Docs: mozilla-django-oidc with PKCE on). */
+/**
+ * Apps whose OpenID Connect client is configured to send a PKCE challenge, so the realm can require S256:
+ * La Suite Docs (`OIDC_USE_PKCE=True` in charts/docs/settings.ts). The others are not required to (Synapse
+ * and XWiki's authenticator decide on their own; Roundcube's support is not established here).
+ */
 const PKCE_APPS: ReadonlySet<AppName> = new Set(["docs"]);
 /** Back-channel logout endpoints, relative to the app's hostname (Synapse's OIDC provider). */
 const BACKCHANNEL_LOGOUT: Partial<Record<AppName, string>> = { chat: "/_synapse/client/oidc/backchannel_logout" };
@@ -24,6 +30,9 @@ export function deployIdentity(ctx: SuiteContext): AppDeployment {
     storageClass: ctx.storageClass,
     images: { keycloak: ctx.image("keycloak"), postgresql: ctx.image("postgresql") },
     gateway: gatewayFor(ctx, "identity"),
+    publicGateway: publicGatewayPeers(ctx),
+    // The internal CA's root: Keycloak's back-channel logout calls reach the apps over HTTPS.
+    ...(ctx.config.tls.issuer === "internal-ca" ? { caBundle: TRUST_BUNDLE } : {}),
     clusterIssuer: ctx.clusterIssuer,
     realm: { name: ctx.sso.realm, displayName: ctx.config.organization.name, clients },
     clientSecrets: Object.fromEntries(ctx.sso.clients.map((c) => [c.clientId, c.secret])),
