@@ -25,9 +25,60 @@ export interface GatewaySite {
   readonly routeNamespace: string;
 }
 
+/**
+ * How the proxies' Service is exposed. `NodePort`: fixed NodePorts a load balancer socle created forwards
+ * to (the cloud targets' VM modes). `LoadBalancer`: Envoy Gateway's default, a cloud-controller-manager
+ * makes the load balancer (managed clusters, existing clusters).
+ */
+export type GatewayService = { readonly type: "NodePort"; readonly nodePorts: { readonly http: number; readonly https: number } } | { readonly type: "LoadBalancer" };
+
 export interface GatewayChartProps {
   readonly gatewayClass: string;
   readonly sites: readonly GatewaySite[];
+  /** Absent: Envoy Gateway's default (a LoadBalancer Service with NodePorts the cluster picks). */
+  readonly service?: GatewayService;
+}
+
+/** Name of the EnvoyProxy (in the Gateway's namespace) that fixes the proxies' Service. */
+export const GATEWAY_PROXY_CONFIG = "socle-gateway-proxy";
+
+/**
+ * The EnvoyProxy that gives the proxies' Service fixed NodePorts: `spec.provider.kubernetes.envoyService`
+ * with `type: NodePort` and a strategic-merge `patch` of the Service's ports, merged on `port` (the Gateway
+ * listener's port, 80 and 443: Envoy Gateway names the Service port after the listener's,
+ * internal/gatewayapi/listener.go `ServicePort`). Sources, envoyproxy/gateway v1.8.3:
+ * api/v1alpha1/shared_types.go `KubernetesServiceSpec` (type, patch) and `KubernetesPatchSpec`,
+ * internal/infrastructure/kubernetes/proxy/resource_provider.go (patch applied with `MergeWithPatch`),
+ * internal/provider/kubernetes/controller.go `processGatewayParamsRef` (an EnvoyProxy in the Gateway's
+ * namespace, referenced by `spec.infrastructure.parametersRef`). Pure.
+ */
+export function envoyProxyForService(service: Extract<GatewayService, { type: "NodePort" }>): Record<string, unknown> {
+  return {
+    apiVersion: "gateway.envoyproxy.io/v1alpha1",
+    kind: "EnvoyProxy",
+    metadata: { name: GATEWAY_PROXY_CONFIG, namespace: GATEWAY_NAMESPACE },
+    spec: {
+      provider: {
+        type: "Kubernetes",
+        kubernetes: {
+          envoyService: {
+            type: "NodePort",
+            patch: {
+              type: "StrategicMerge",
+              value: {
+                spec: {
+                  ports: [
+                    { port: 80, nodePort: service.nodePorts.http },
+                    { port: 443, nodePort: service.nodePorts.https },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
 }
 
 export function listenerName(site: string): string {
@@ -49,6 +100,7 @@ export class GatewayChart extends Chart {
       metadata: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
       spec: {
         gatewayClassName: props.gatewayClass,
+        ...(props.service?.type === "NodePort" ? { infrastructure: { parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: GATEWAY_PROXY_CONFIG } } } : {}),
         listeners: [
           { name: "http", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "Same" } } },
           ...sites.map((s) => ({
@@ -65,6 +117,10 @@ export class GatewayChart extends Chart {
         ],
       },
     });
+    if (props.service?.type === "NodePort") {
+      const proxy = envoyProxyForService(props.service);
+      new ApiObject(this, "proxy-config", proxy as { apiVersion: string; kind: string });
+    }
     new ApiObject(this, "redirect", {
       apiVersion: "gateway.networking.k8s.io/v1",
       kind: "HTTPRoute",

@@ -15,7 +15,7 @@ Some evidence is not in any upstream API. The platform and app code must follow 
 
 | Convention | Where | Read by |
 | --- | --- | --- |
-| \`socle.encryptionAtRest\` = \`{ blockStorage?: boolean, volumeTypes?: string[], objectStorage?: boolean }\` | root stack output \`socle\` (the hoster's declaration, from its contract: which Cinder volume types carry a LUKS encryption spec, whether all block storage and whether object storage is encrypted at rest) | snc-cloud-encryption-at-rest |
+| \`socle.encryptionAtRest\` = \`{ blockStorage?: boolean, volumeTypes?: string[], objectStorage?: boolean }\` | root stack output \`socle\`, written from the stack file: \`socle:provider.encryptionAtRest.blockStorage\` / \`.objectStorage\` (what the provider's contract states is encrypted at rest) and \`volumeTypes\` = \`[socle:openstack.encryptedVolumeType]\` (the Cinder type with a LUKS encryption spec) | snc-cloud-encryption-at-rest |
 | \`socle.io/role: control-plane\` | OpenStack instance \`metadata\`; Outscale VM \`tags\` (\`key\`/\`value\`) | snc-cloud-anti-affinity |
 | \`socle.io/uses-api: "true"\` and \`socle.io/uses-api-reason: <why>\` | annotations of the workload or of its pod template | snc-workload-service-account-token |
 | \`socle.io/log-retention-days: "<days>"\` | label of the log store's workload (or of the object holding its retention setting); the value must equal the retention actually configured | snc-logs-retention |

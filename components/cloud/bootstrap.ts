@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { renderCloudInit } from "./plan/cloud-init";
+import { joinToken, renderCloudInit, type NodeBootstrap } from "./plan/cloud-init";
 import { ClusterPki } from "./pki";
 
 export interface BootstrapArgs {
@@ -13,44 +13,71 @@ export interface BootstrapArgs {
   readonly registryMirror?: string;
 }
 
+/** Component type of a node's reviewable cloud-init (outputs `nodeName`, `role`, `cloudInit`), read by `socle render`. */
+export const NODE_CLOUD_INIT_TYPE = "socle:cloud:NodeCloudInit";
+/** Stand-ins in the reviewable cloud-init; the same strings as socle render's markers (src/render/markers.ts). */
+export const REVIEW_MARKERS = { secret: "[secret]", unknown: "[unknown: known after pulumi up]" } as const;
+
 /**
- * What every RKE2 node of a cluster shares: the join token (generated, secret), the cluster PKI, and the
- * cloud-init each node boots with. User data is a secret: it carries the token and, for the first server,
- * the CA keys.
+ * What every RKE2 node of a cluster shares: two join secrets (the server token, and the agent token that is
+ * all a worker receives), the cluster PKI, and the cloud-init each node boots with. Tokens take RKE2's secure
+ * `K10<ca-hash>::` form, computed from the CA socle generates, so a joining node verifies the server first.
+ * User data is a secret: it carries a token and, for the first server, the CA keys. Each node also gets a
+ * reviewable copy of its cloud-init, with markers in place of secrets and of values known only after
+ * `pulumi up` (a `socle:cloud:NodeCloudInit` component; `socle render` writes them to `cloud-init/`).
  */
 export class Rke2Bootstrap {
-  readonly token: random.RandomPassword;
+  readonly serverToken: random.RandomPassword;
+  readonly agentToken: random.RandomPassword;
   readonly pki: ClusterPki;
 
   constructor(
-    name: string,
+    private readonly name: string,
     private readonly args: BootstrapArgs,
-    parent: pulumi.Resource,
+    private readonly parent: pulumi.Resource,
   ) {
-    this.token = new random.RandomPassword(`${name}-join-token`, { length: 64, special: false }, { parent });
+    // Letters and digits only: the password follows `user:` in the token.
+    this.serverToken = new random.RandomPassword(`${name}-join-token`, { length: 64, special: false }, { parent });
+    this.agentToken = new random.RandomPassword(`${name}-agent-token`, { length: 64, special: false }, { parent });
     this.pki = new ClusterPki(`${name}-pki`, { organization: args.organization }, { parent });
   }
 
   /** cloud-init of one node, as a secret; `first` is the server that initialises the cluster. */
   userData(role: "server" | "agent", nodeName: string, first: boolean, labels: Readonly<Record<string, string>> = {}): pulumi.Output<string> {
     const { args, pki } = this;
+    const node = (host: string, token: string, agentToken: string | undefined, ca: NodeBootstrap["clusterCa"]): NodeBootstrap => ({
+      role,
+      nodeName,
+      token,
+      ...(agentToken !== undefined ? { agentToken } : {}),
+      ...(first ? {} : { joinUrl: `https://${host}:9345` }),
+      tlsSans: [host, `api.${args.domain}`],
+      ...(args.ntpServers ? { ntpServers: args.ntpServers } : {}),
+      ...(ca ? { clusterCa: ca } : {}),
+      etcdSnapshots: args.etcdSnapshots,
+      ...(args.registryMirror ? { registryMirror: args.registryMirror } : {}),
+      nodeLabels: labels,
+    });
+    const { secret: S, unknown: U } = REVIEW_MARKERS;
+    const review = node(U, S, role === "server" ? S : undefined, first ? { server: { certPem: U, keyPem: S }, client: { certPem: U, keyPem: S } } : undefined);
+    new NodeCloudInit(`${this.name}-${nodeName}-cloud-init`, { nodeName, role, cloudInit: renderCloudInit(review) }, { parent: this.parent });
     return pulumi.secret(
       pulumi
-        .all([this.token.result, args.apiHost, pki.serverCa.certPem, pki.serverCa.keyPem, pki.clientCa.certPem, pki.clientCa.keyPem])
-        .apply(([token, host, serverCert, serverKey, clientCert, clientKey]) =>
-          renderCloudInit({
-            role,
-            nodeName,
-            token,
-            ...(first ? {} : { joinUrl: `https://${host}:9345` }),
-            tlsSans: [host, `api.${args.domain}`],
-            ...(args.ntpServers ? { ntpServers: args.ntpServers } : {}),
-            ...(first ? { clusterCa: { server: { certPem: serverCert, keyPem: serverKey }, client: { certPem: clientCert, keyPem: clientKey } } } : {}),
-            etcdSnapshots: args.etcdSnapshots,
-            ...(args.registryMirror ? { registryMirror: args.registryMirror } : {}),
-            nodeLabels: labels,
-          }),
-        ),
+        .all([this.serverToken.result, this.agentToken.result, args.apiHost, pki.serverCa.certPem, pki.serverCa.keyPem, pki.clientCa.certPem, pki.clientCa.keyPem])
+        .apply(([serverPassword, agentPassword, host, serverCert, serverKey, clientCert, clientKey]) => {
+          const agentToken = joinToken(serverCert, "node", agentPassword);
+          const token = role === "server" ? joinToken(serverCert, "server", serverPassword) : agentToken;
+          const ca = first ? { server: { certPem: serverCert, keyPem: serverKey }, client: { certPem: clientCert, keyPem: clientKey } } : undefined;
+          return renderCloudInit(node(host, token, role === "server" ? agentToken : undefined, ca));
+        }),
     );
+  }
+}
+
+/** A node's reviewable cloud-init (markers for secrets and for values known after `pulumi up`): no cloud resource. */
+class NodeCloudInit extends pulumi.ComponentResource {
+  constructor(name: string, outputs: { readonly nodeName: string; readonly role: string; readonly cloudInit: string }, opts: pulumi.ComponentResourceOptions) {
+    super(NODE_CLOUD_INIT_TYPE, name, {}, opts);
+    this.registerOutputs(outputs);
   }
 }

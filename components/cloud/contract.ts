@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { GatewayService } from "../../charts/gateway";
 
 /**
  * What every cloud target (`openstack`, `outscale`, `existing`) hands to the rest of the program.
@@ -12,8 +13,13 @@ export interface ClusterContract {
   readonly nodePools: readonly { readonly name: string; readonly flavor: string; readonly count: number }[];
   /** Storage classes: `default` for app volumes, `encrypted` when the cloud offers encrypted volumes. */
   readonly storageClasses: { readonly default: string; readonly encrypted?: string };
-  /** Public address of the gateway load balancer (unknown until deployed). */
+  /** Public address of the gateway load balancer (unknown until deployed; a sentence saying where to read it when socle does not make it). */
   readonly gatewayAddress: pulumi.Output<string>;
+  /**
+   * How the gateway's Envoy Service must be exposed for the load balancers of this target: fixed NodePorts
+   * when socle created a load balancer that forwards to them (VM modes). Absent: Envoy Gateway's default.
+   */
+  readonly gatewayService?: GatewayService;
   /** S3-compatible object storage for backups, in the same region. */
   readonly objectStorage: {
     readonly endpoint: pulumi.Output<string>;

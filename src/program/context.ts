@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { GatewaySite } from "../../charts/gateway";
+import type { GatewayService, GatewaySite } from "../../charts/gateway";
 import type { Peer } from "../../charts/lib/network";
 import type { AppName, SocleConfig } from "../config/schema";
 import type { SsoPlan } from "./sso";
@@ -20,6 +20,8 @@ export interface SuiteContext {
     /** Gateway data-plane pods (allowed in by app NetworkPolicies) and their namespace. */
     readonly pods: Readonly<Record<string, string>>;
     readonly podNamespace: string;
+    /** How the proxies' Service is exposed, from the cluster contract (fixed NodePorts behind socle's load balancers). */
+    readonly service?: GatewayService;
   };
   readonly clusterIssuer: string;
   readonly backup: {

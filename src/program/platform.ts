@@ -34,7 +34,7 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
   new Edge(
     "edge",
     {
-      gateway: { gatewayClass: config.gatewayClass, sites },
+      gateway: { gatewayClass: config.gatewayClass, sites, ...(ctx.gateway.service ? { service: ctx.gateway.service } : {}) },
       issuer: { kind: config.tls.issuer, organization: config.organization.name, acmeServer: config.tls.acmeServer, acmeEmail: config.tls.acmeEmail },
       images,
       sizing: config.sizing,

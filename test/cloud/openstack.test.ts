@@ -111,6 +111,33 @@ describe("OpenStack target, mode vms", () => {
     expect(joins.filter((s) => s === undefined)).toHaveLength(1);
   });
 
+  it("lets every node reach the metadata service and attaches a config drive (cloud-init, CCM and Cinder CSI read them)", () => {
+    const egress = ofType(records, "openstack:networking/secGroupRule:SecGroupRule").filter((r) => r.inputs.direction === "egress");
+    for (const g of ["nodes", "servers"]) {
+      expect(egress.find((r) => r.name === `cluster-${g}-egress-metadata`)!.inputs).toMatchObject({ protocol: "tcp", portRangeMin: 80, portRangeMax: 80, remoteIpPrefix: "169.254.169.254/32" });
+    }
+    for (const node of [...instances("control-plane"), ...instances("worker")]) expect(node.inputs.configDrive).toBe(true);
+  });
+
+  it("gives agents only the agent token, in K10 form, and servers both", () => {
+    const config = (n: Recorded) => parse(parse(n.inputs.userData).write_files[0].content);
+    for (const w of instances("worker")) {
+      expect(config(w).token).toMatch(/^K10[0-9a-f]{64}::node:/);
+      expect(config(w)["agent-token"]).toBeUndefined();
+    }
+    for (const s of instances("control-plane")) {
+      expect(config(s).token).toMatch(/^K10[0-9a-f]{64}::server:/);
+      expect(config(s)["agent-token"]).toBe(config(instances("worker")[0]!).token);
+    }
+  });
+
+  it("schedules the cloud-controller-manager on RKE2's servers (label and taint value \"true\")", () => {
+    const ccm = ofType(records, "kubernetes:helm.cattle.io/v1:HelmChart").find((c) => c.inputs.metadata.name === "openstack-cloud-controller-manager")!;
+    const values = parse(ccm.inputs.spec.valuesContent);
+    expect(values.nodeSelector).toEqual({ "node-role.kubernetes.io/control-plane": "true" });
+    expect(values.tolerations).toContainEqual({ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" });
+  });
+
   it("installs the cloud-controller-manager and Cinder CSI from the servers' static charts", () => {
     const charts = ofType(records, "kubernetes:helm.cattle.io/v1:HelmChart");
     expect(charts.map((c) => c.inputs.metadata.name).sort()).toEqual(["openstack-cinder-csi", "openstack-cloud-controller-manager"]);

@@ -1,5 +1,6 @@
 import { provisionCloud } from "../../components/cloud";
 import { beforeAll, describe, expect, it } from "vitest";
+import { OUTSCALE_RESOURCES_V1_8_0, outscaleToken } from "../../components/cloud/outscale/provider";
 import { ofType, quiesce, recordRegistrations, settle, type Recorded } from "./mocks";
 import { ADMIN, outscaleSettings } from "./fixtures";
 
@@ -27,9 +28,25 @@ describe("Outscale target, mode vms", () => {
     const [component] = ofType(records, "socle:cloud:OutscaleCluster");
     const osc = records.filter((r) => r.type.startsWith("outscale:index/"));
     expect(osc.every((r) => r.parent === component!.urn)).toBe(true);
-    for (const t of ["net:Net", "subnet:Subnet", "internetService:InternetService", "natService:NatService", "routeTable:RouteTable", "route:Route", "securityGroup:SecurityGroup", "securityGroupRule:SecurityGroupRule", "vm:Vm", "loadBalancer:LoadBalancer", "publicIp:PublicIp", "oosBucket:OosBucket"]) {
+    for (const t of ["net:Net", "subnet:Subnet", "internetService:InternetService", "natService:NatService", "routeTable:RouteTable", "route:Route", "securityGroup:SecurityGroup", "securityGroupRule:SecurityGroupRule", "vm:Vm", "loadBalancer:LoadBalancer", "publicIp:PublicIp", "accessKey:AccessKey"]) {
       expect(ofType(records, `outscale:index/${t}`).length, t).toBeGreaterThan(0);
     }
+  });
+
+  it("registers only resource types terraform-provider-outscale v1.8.0 has", () => {
+    const released = new Set(OUTSCALE_RESOURCES_V1_8_0.map(outscaleToken));
+    const used = new Set(records.filter((r) => r.type.startsWith("outscale:")).map((r) => r.type));
+    expect([...used].filter((t) => !released.has(t))).toEqual([]);
+    expect(outscaleToken("load_balancer_vms")).toBe("outscale:index/loadBalancerVms:LoadBalancerVms");
+  });
+
+  it("creates every security group without the default allow-all outbound rule, and restricts egress", () => {
+    for (const g of ofType(records, "outscale:index/securityGroup:SecurityGroup")) expect(g.inputs.removeDefaultOutboundRule).toBe(true);
+    const outbound = ofType(records, "outscale:index/securityGroupRule:SecurityGroupRule").filter((r) => r.inputs.flow === "Outbound");
+    const nodes = outbound.filter((r) => r.name.startsWith("cluster-nodes-egress-"));
+    expect(nodes.map((r) => r.name).sort()).toEqual(["cluster-nodes-egress-dns-tcp", "cluster-nodes-egress-dns-udp", "cluster-nodes-egress-https", "cluster-nodes-egress-metadata", "cluster-nodes-egress-network", "cluster-nodes-egress-ntp"]);
+    expect(nodes.find((r) => r.name === "cluster-nodes-egress-metadata")!.inputs.rules[0]).toEqual({ ipProtocol: "tcp", fromPortRange: 80, toPortRange: 80, ipRanges: ["169.254.169.254/32"] });
+    for (const r of outbound) for (const rule of r.inputs.rules) if ((rule.ipRanges ?? []).includes("0.0.0.0/0")) expect([443, 53, 123]).toContain(rule.fromPortRange);
   });
 
   it("spreads the three deletion-protected control-plane VMs over three subregions", () => {
@@ -43,9 +60,8 @@ describe("Outscale target, mode vms", () => {
   });
 
   it("opens no administration port to 0.0.0.0/0; SSH only from the bastion, the bastion only from the admin networks", () => {
-    const rules = ofType(records, "outscale:index/securityGroupRule:SecurityGroupRule");
+    const rules = ofType(records, "outscale:index/securityGroupRule:SecurityGroupRule").filter((r) => r.inputs.flow === "Inbound");
     for (const r of rules) {
-      expect(r.inputs.flow).toBe("Inbound");
       for (const rule of r.inputs.rules) {
         const world = (rule.ipRanges ?? []).includes("0.0.0.0/0");
         if (world) expect([80, 443]).toContain(rule.fromPortRange);
@@ -70,10 +86,9 @@ describe("Outscale target, mode vms", () => {
     expect(ids("cluster-gateway-backends")).toEqual(["cluster-workers-0-id", "cluster-workers-1-id", "cluster-workers-2-id"]);
   });
 
-  it("keeps backups in a protected, versioned OOS bucket and returns secrets as secrets", async () => {
-    const [bucket] = ofType(records, "outscale:index/oosBucket:OosBucket");
-    expect(bucket).toMatchObject({ protect: true, inputs: { name: "ministere-exemple-backups" } });
-    expect(ofType(records, "outscale:index/oosBucketVersioning:OosBucketVersioning")[0]!.inputs).toEqual({ bucket: "ministere-exemple-backups", status: "Enabled" });
+  it("names the OOS buckets the operator creates (no released provider creates them) and returns secrets as secrets", async () => {
+    expect(records.filter((r) => /oos/i.test(r.type))).toEqual([]);
+    expect((await settle(contract.objectStorage.buckets.backups)).value).toBe("ministere-exemple-backups");
     expect((await settle(contract.kubeconfig!)).secret).toBe(true);
     expect((await settle(contract.objectStorage.credentials!.secretAccessKey)).secret).toBe(true);
     expect((await settle(contract.gatewayAddress)).value).toBe("203.0.113.20");

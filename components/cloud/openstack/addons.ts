@@ -16,6 +16,21 @@ export const OPENSTACK_CHARTS = {
   cinderCsi: "openstack-cinder-csi",
 } as const;
 
+/**
+ * Where the cloud-controller-manager runs. The chart's defaults (openstack-cloud-controller-manager 2.36.0,
+ * kubernetes/cloud-provider-openstack charts/openstack-cloud-controller-manager/values.yaml) select
+ * `node-role.kubernetes.io/control-plane: ""` and tolerate that taint with an empty value; RKE2 labels its
+ * servers `node-role.kubernetes.io/control-plane=true` (k3s-io/k3s pkg/server/server.go, embedded in RKE2) and
+ * socle taints them `=true:NoSchedule` (plan/cloud-init.ts): with the defaults the pod never schedules.
+ */
+export const CCM_PLACEMENT = {
+  nodeSelector: { "node-role.kubernetes.io/control-plane": "true" },
+  tolerations: [
+    { key: "node.cloudprovider.kubernetes.io/uninitialized", value: "true", effect: "NoSchedule" },
+    { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+  ],
+} as const;
+
 /** Cinder CSI's provisioner name. */
 export const CINDER_CSI = "cinder.csi.openstack.org";
 export const STORAGE_CLASSES = { default: "csi-cinder-sc-delete", encrypted: "csi-cinder-sc-encrypted" } as const;
@@ -86,7 +101,7 @@ export function openstackAddons(
       { ...k8sChild, dependsOn: [secret] },
     );
   // The cloud-controller-manager initialises nodes (they start tainted as uninitialised): it runs before the CNI.
-  chart("cloud-controller-manager", OPENSTACK_CHARTS.cloudControllerManager, fromSecret, true);
+  chart("cloud-controller-manager", OPENSTACK_CHARTS.cloudControllerManager, { ...fromSecret, ...CCM_PLACEMENT }, true);
   chart("cinder-csi", OPENSTACK_CHARTS.cinderCsi, { ...fromSecret, storageClass: { enabled: false } }, false);
 
   const storageClass = (id: string, className: string, isDefault: boolean, parameters: Record<string, string>) =>

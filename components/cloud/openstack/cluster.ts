@@ -4,6 +4,7 @@ import * as openstack from "@pulumi/openstack";
 import type { OpenStackSettings, SizingProfile } from "../../../src/config/schema";
 import { Rke2Bootstrap } from "../bootstrap";
 import type { ClusterContract } from "../contract";
+import { GATEWAY_ADDRESS_FROM_SERVICE, GATEWAY_NODE_PORTS } from "../plan/flows";
 import { resourceName } from "../plan/names";
 import { CONTROL_PLANE_NODES, sizingPlan, zoneOf } from "../plan/sizing";
 import { openstackAddons, STORAGE_CLASSES } from "./addons";
@@ -58,10 +59,10 @@ export class OpenStackCluster extends pulumi.ComponentResource {
         { organization: org, region, settings, adminCidrs: args.adminCidrs, networkId: net.network.id, subnetId: firstSubnet.id, externalNetworkId: net.externalNetworkId },
         this,
       );
-      // Magnum's cloud-controller-manager gives the gateway's LoadBalancer Service this address (loadBalancerIP).
-      const gatewayIp = new openstack.networking.FloatingIp(`${name}-gateway-ip`, { pool: settings.externalNetwork, description: "socle: public address of the gateway", region }, child);
-      this.contract = { kubeconfig: magnum.kubeconfig, apiEndpoint: magnum.cluster.apiAddress, nodePools, storageClasses, gatewayAddress: gatewayIp.address, objectStorage, region };
-      this.registerOutputs({ apiEndpoint: this.contract.apiEndpoint, gatewayAddress: this.contract.gatewayAddress });
+      // The cluster's cloud-controller-manager makes the gateway's load balancer and floating IP from its LoadBalancer Service.
+      const gatewayAddress = pulumi.output(GATEWAY_ADDRESS_FROM_SERVICE);
+      this.contract = { kubeconfig: magnum.kubeconfig, apiEndpoint: magnum.cluster.apiAddress, nodePools, storageClasses, gatewayAddress, gatewayService: { type: "LoadBalancer" }, objectStorage, region };
+      this.registerOutputs({ apiEndpoint: this.contract.apiEndpoint });
       return;
     }
 
@@ -105,6 +106,8 @@ export class OpenStackCluster extends pulumi.ComponentResource {
           schedulerHints: [{ group: serverGroup.id }],
           blockDevices: [{ sourceType: "volume", destinationType: "volume", uuid: disk.id, bootIndex: 0, deleteOnTermination: false }],
           metadata: { [ROLE_KEY]: "control-plane", "socle.io/organization": org },
+          // User data on a config drive too: cloud-init and the cloud-provider charts read it first (configDrive,metadataService).
+          configDrive: true,
           userData: bootstrap.userData("server", nodeName, i === 0, { "topology.kubernetes.io/zone": zone }),
           region,
         },
@@ -129,6 +132,7 @@ export class OpenStackCluster extends pulumi.ComponentResource {
             // Workers are replaceable: their boot disks go with them; app data lives on Cinder CSI volumes.
             blockDevices: [{ sourceType: "image", destinationType: "volume", uuid: image.id, volumeSize: plan.workerDiskGb, bootIndex: 0, deleteOnTermination: true, ...volumeType }],
             metadata: { [ROLE_KEY]: "worker", "socle.io/pool": pool.name, "socle.io/organization": org },
+            configDrive: true,
             userData: bootstrap.userData("agent", nodeName, false, { "socle.io/pool": pool.name, "topology.kubernetes.io/zone": zone }),
             region,
           },
@@ -143,7 +147,7 @@ export class OpenStackCluster extends pulumi.ComponentResource {
     const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig }, { parent: this, dependsOn: servers.map((s) => s.instance) });
     openstackAddons(name, { organization: org, region, subnetId: firstSubnet.id, externalNetworkId: net.externalNetworkId, encryptedVolumeType: settings.encryptedVolumeType, provider }, this);
 
-    this.contract = { kubeconfig, apiEndpoint, nodePools, storageClasses, gatewayAddress: gateway.address.address, objectStorage, region };
+    this.contract = { kubeconfig, apiEndpoint, nodePools, storageClasses, gatewayAddress: gateway.address.address, gatewayService: { type: "NodePort", nodePorts: GATEWAY_NODE_PORTS }, objectStorage, region };
     this.registerOutputs({ apiEndpoint, gatewayAddress: gateway.address.address });
   }
 }

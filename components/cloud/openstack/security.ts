@@ -1,15 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as openstack from "@pulumi/openstack";
-import { clusterFlows, groupsOf, type NodeGroup } from "../plan/flows";
+import { clusterFlows, groupsOf, NODE_EGRESS, type NodeGroup } from "../plan/flows";
 import { resourceName } from "../plan/names";
 
-/** Outbound flows nodes need besides the node network: HTTPS (registry mirror, cloud APIs, object storage), DNS, NTP. */
-const EGRESS: readonly { readonly id: string; readonly protocol: "tcp" | "udp"; readonly port: number; readonly why: string }[] = [
-  { id: "https", protocol: "tcp", port: 443, why: "registry mirror, OpenStack APIs, object storage" },
-  { id: "dns-udp", protocol: "udp", port: 53, why: "DNS" },
-  { id: "dns-tcp", protocol: "tcp", port: 53, why: "DNS" },
-  { id: "ntp", protocol: "udp", port: 123, why: "NTP" },
-];
 
 /**
  * Security groups that deny by default (`deleteDefaultRules`): the cluster's flow matrix (plan/flows.ts)
@@ -41,8 +34,9 @@ export function openstackSecurityGroups(
   }
   for (const g of Object.keys(groups) as NodeGroup[]) {
     rule(`${g}-egress-network`, { direction: "egress", remoteIpPrefix: args.networkCidr, securityGroupId: groups[g].id, description: "the node network" });
-    for (const e of EGRESS) {
-      rule(`${g}-egress-${e.id}`, { direction: "egress", protocol: e.protocol, portRangeMin: e.port, portRangeMax: e.port, remoteIpPrefix: "0.0.0.0/0", securityGroupId: groups[g].id, description: e.why });
+    // deleteDefaultRules removes the default egress rules too: the metadata service must be allowed here.
+    for (const e of NODE_EGRESS) {
+      rule(`${g}-egress-${e.id}`, { direction: "egress", protocol: e.protocol, portRangeMin: e.port, portRangeMax: e.port, remoteIpPrefix: e.cidr, securityGroupId: groups[g].id, description: e.why });
     }
   }
   return groups;

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { OutscaleSettings, SizingProfile } from "../../../src/config/schema";
 import { Rke2Bootstrap } from "../bootstrap";
 import type { ClusterContract } from "../contract";
-import { GATEWAY_NODE_PORTS } from "../plan/flows";
+import { GATEWAY_ADDRESS_FROM_SERVICE, GATEWAY_NODE_PORTS } from "../plan/flows";
 import { serverOf } from "../plan/kubeconfig";
 import { NAME_LIMITS, resourceName } from "../plan/names";
 import { CONTROL_PLANE_NODES, sizingPlan, zoneOf } from "../plan/sizing";
@@ -10,7 +10,7 @@ import { outscaleNetwork } from "./network";
 import { oksCluster } from "./oks";
 import * as osc from "./provider";
 import { outscaleSecurityGroups } from "./security";
-import { outscaleObjectStorage } from "./storage";
+import { operatorBuckets, outscaleObjectStorage } from "./storage";
 
 export interface OutscaleClusterArgs {
   readonly organization: string;
@@ -47,7 +47,10 @@ export class OutscaleCluster extends pulumi.ComponentResource {
       Object.entries({ Name: tagName, "socle.io/organization": org, ...extra }).map(([key, value]) => ({ key, value }));
     const objectStorage = outscaleObjectStorage(name, { organization: org, region, endpoint: settings.objectStorageEndpoint, appBuckets: args.appBuckets }, this);
     const nodePools = settings.workerPools.map((p) => ({ name: p.name, flavor: p.flavor, count: p.count }));
-    const gatewayIp = new osc.PublicIp(`${name}-gateway-ip`, { tags: tags(resourceName(org, ["gateway"])) }, child);
+    pulumi.log.warn(
+      `OOS buckets ${operatorBuckets(org, args.appBuckets).join(", ")} must exist, with versioning enabled, before pulumi up: no released Outscale provider creates buckets (docs/cloud.md, "Outscale object storage")`,
+      this,
+    );
 
     if (settings.mode === "oks") {
       const oks = oksCluster(
@@ -60,15 +63,18 @@ export class OutscaleCluster extends pulumi.ComponentResource {
         apiEndpoint: oks.kubeconfig.apply(serverOf),
         nodePools,
         storageClasses: { default: STORAGE_CLASS },
-        gatewayAddress: gatewayIp.publicIp,
+        // OKS's cloud-controller-manager makes the gateway's load balancer from its LoadBalancer Service.
+        gatewayAddress: pulumi.output(GATEWAY_ADDRESS_FROM_SERVICE),
+        gatewayService: { type: "LoadBalancer" },
         objectStorage,
         region,
       };
-      this.registerOutputs({ gatewayAddress: gatewayIp.publicIp });
+      this.registerOutputs({});
       return;
     }
 
     const plan = sizingPlan(args.sizing);
+    const gatewayIp = new osc.PublicIp(`${name}-gateway-ip`, { tags: tags(resourceName(org, ["gateway"])) }, child);
     const network = outscaleNetwork(name, { organization: org, networkCidr: settings.networkCidr, subregions, tags }, this);
     const groups = outscaleSecurityGroups(name, { organization: org, netId: network.net.netId, networkCidr: settings.networkCidr, adminCidrs: args.adminCidrs, sshAccess: settings.sshAccess, tags }, this);
     const apiLb = new osc.LoadBalancer(
@@ -140,6 +146,7 @@ export class OutscaleCluster extends pulumi.ComponentResource {
       nodePools,
       storageClasses: { default: STORAGE_CLASS },
       gatewayAddress: gatewayIp.publicIp,
+      gatewayService: { type: "NodePort", nodePorts: GATEWAY_NODE_PORTS },
       objectStorage,
       region,
     };

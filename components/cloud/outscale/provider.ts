@@ -31,6 +31,33 @@ function outscale<TArgs extends object, K extends string = never>(token: string,
 
 type Id = pulumi.Input<string>;
 
+/**
+ * The Outscale provider socle is written against: terraform-provider-outscale v1.8.0 (tag v1.8.0 of
+ * outscale/terraform-provider-outscale), bridged by `pulumi package add terraform-provider outscale/outscale 1.8.0`.
+ */
+export const OUTSCALE_PROVIDER = { repository: "outscale/terraform-provider-outscale", version: "1.8.0" } as const;
+
+/**
+ * Every resource of that release: the file names of `docs/resources/` at tag v1.8.0 (`outscale_<name>`).
+ * A type socle registers must be one of these (`socle check`, rule cloud-provider-types).
+ */
+export const OUTSCALE_RESOURCES_V1_8_0 = [
+  "access_key", "api_access_policy", "api_access_rule", "ca", "client_gateway", "dhcp_option", "flexible_gpu", "flexible_gpu_link",
+  "image", "image_export_task", "image_launch_permission", "internet_service", "internet_service_link", "keypair", "load_balancer",
+  "load_balancer_attributes", "load_balancer_listener_rule", "load_balancer_policy", "load_balancer_vms", "main_route_table_link",
+  "nat_service", "net", "net_access_point", "net_attributes", "net_peering", "net_peering_acceptation", "nic", "nic_link",
+  "nic_private_ip", "oks_cluster", "oks_manifest", "oks_project", "policy", "policy_version", "public_ip", "public_ip_link", "route",
+  "route_table", "route_table_link", "security_group", "security_group_rule", "server_certificate", "snapshot", "snapshot_attributes",
+  "snapshot_export_task", "subnet", "user", "user_group", "virtual_gateway", "virtual_gateway_link",
+  "virtual_gateway_route_propagation", "vm", "volume", "volume_link", "vpn_connection", "vpn_connection_route",
+] as const;
+
+/** The Pulumi type token the bridge gives `outscale_<name>`: `outscale:index/<camelName>:<PascalName>`. Pure. */
+export function outscaleToken(resource: string): string {
+  const camel = resource.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return `outscale:index/${camel}:${camel[0]!.toUpperCase()}${camel.slice(1)}`;
+}
+
 export const TOKENS = {
   net: "outscale:index/net:Net",
   subnet: "outscale:index/subnet:Subnet",
@@ -48,8 +75,6 @@ export const TOKENS = {
   loadBalancer: "outscale:index/loadBalancer:LoadBalancer",
   loadBalancerVms: "outscale:index/loadBalancerVms:LoadBalancerVms",
   accessKey: "outscale:index/accessKey:AccessKey",
-  oosBucket: "outscale:index/oosBucket:OosBucket",
-  oosBucketVersioning: "outscale:index/oosBucketVersioning:OosBucketVersioning",
   oksProject: "outscale:index/oksProject:OksProject",
   oksCluster: "outscale:index/oksCluster:OksCluster",
 } as const;
@@ -68,7 +93,8 @@ export const RouteTable = outscale<{ netId: Id; tags?: readonly Tag[] }, "routeT
 export const Route = outscale<{ routeTableId: Id; destinationIpRange: string; gatewayId?: Id; natServiceId?: Id }>(TOKENS.route);
 export const RouteTableLink = outscale<{ routeTableId: Id; subnetId: Id }>(TOKENS.routeTableLink);
 // outscale_security_group, outscale_security_group_rule
-export const SecurityGroup = outscale<{ securityGroupName: string; description: string; netId: Id; tags?: readonly Tag[] }, "securityGroupId">(TOKENS.securityGroup, ["securityGroupId"]);
+// `remove_default_outbound_rule` (Net only): created without the default allow-all outbound rule (docs/resources/security_group.md, v1.8.0).
+export const SecurityGroup = outscale<{ securityGroupName: string; description: string; netId: Id; removeDefaultOutboundRule?: boolean; tags?: readonly Tag[] }, "securityGroupId">(TOKENS.securityGroup, ["securityGroupId"]);
 export interface SecurityGroupRuleArgs {
   readonly flow: "Inbound" | "Outbound";
   readonly securityGroupId: Id;
@@ -80,8 +106,9 @@ export interface SecurityGroupRuleArgs {
   /** Rules from (or to) other security groups, or several CIDRs. */
   readonly rules?: readonly {
     readonly ipProtocol: "tcp" | "udp" | "-1";
-    readonly fromPortRange: number;
-    readonly toPortRange: number;
+    /** TCP and UDP only. */
+    readonly fromPortRange?: number;
+    readonly toPortRange?: number;
     readonly ipRanges?: readonly string[];
     readonly securityGroupsMembers?: readonly { readonly securityGroupId: Id }[];
   }[];
@@ -121,9 +148,6 @@ export const LoadBalancer = outscale<LoadBalancerArgs, "dnsName" | "loadBalancer
 export const LoadBalancerVms = outscale<{ loadBalancerName: Id; backendVmIds: readonly Id[] }>(TOKENS.loadBalancerVms);
 // outscale_access_key
 export const AccessKey = outscale<{ state?: "ACTIVE" | "INACTIVE"; userName?: Id }, "accessKeyId" | "secretKey">(TOKENS.accessKey, ["accessKeyId", "secretKey"]);
-// outscale_oos_bucket, outscale_oos_bucket_versioning
-export const OosBucket = outscale<{ name: string }>(TOKENS.oosBucket);
-export const OosBucketVersioning = outscale<{ bucket: Id; status: "Enabled" | "Suspended" }>(TOKENS.oosBucketVersioning);
 // outscale_oks_project, outscale_oks_cluster (tags are maps here, not blocks)
 export const OksProject = outscale<{ name: string; cidr: string; region: string; description?: string; disableApiTermination?: boolean; tags?: Readonly<Record<string, string>> }>(TOKENS.oksProject);
 export interface OksClusterArgs {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { clusterFlows, groupsOf, type NodeGroup } from "../plan/flows";
+import { clusterFlows, groupsOf, NODE_EGRESS, type NodeGroup } from "../plan/flows";
 import { resourceName } from "../plan/names";
 import type { Tags } from "./network";
 import * as osc from "./provider";
@@ -20,19 +20,23 @@ export function outscaleSecurityGroups(
   const child = { parent };
   const flows = clusterFlows(args.sshAccess);
   const group = (id: string) =>
-    new osc.SecurityGroup(`${name}-${id}`, { securityGroupName: resourceName(args.organization, [id]), description: `socle ${id}: deny by default`, netId: args.netId, tags: args.tags(resourceName(args.organization, [id])) }, child);
+    new osc.SecurityGroup(
+      `${name}-${id}`,
+      // Without the default allow-all outbound rule (remove_default_outbound_rule, docs/resources/security_group.md, v1.8.0).
+      { securityGroupName: resourceName(args.organization, [id]), description: `socle ${id}: deny by default`, netId: args.netId, removeDefaultOutboundRule: true, tags: args.tags(resourceName(args.organization, [id])) },
+      child,
+    );
   const groups = Object.fromEntries([...groupsOf(flows), "api-lb", "gateway-lb"].map((g) => [g, group(g)])) as Record<NodeGroup | "api-lb" | "gateway-lb", Group>;
-  const rule = (id: string, target: Group, protocol: "tcp" | "udp", from: number, to: number, source: { ipRanges: readonly string[] } | { group: Group }) =>
+  const rule = (id: string, target: Group, protocol: "tcp" | "udp" | "-1", from: number, to: number, source: { ipRanges: readonly string[] } | { group: Group }, flow: "Inbound" | "Outbound" = "Inbound") =>
     new osc.SecurityGroupRule(
       `${name}-${id}`,
       {
-        flow: "Inbound",
+        flow,
         securityGroupId: target.securityGroupId,
         rules: [
           {
             ipProtocol: protocol,
-            fromPortRange: from,
-            toPortRange: to,
+            ...(protocol === "-1" ? {} : { fromPortRange: from, toPortRange: to }),
             ...("group" in source ? { securityGroupsMembers: [{ securityGroupId: source.group.securityGroupId }] } : { ipRanges: [...source.ipRanges] }),
           },
         ],
@@ -47,5 +51,11 @@ export function outscaleSecurityGroups(
   rule("api-lb-supervisor", groups["api-lb"], "tcp", 9345, 9345, { ipRanges: [args.networkCidr] });
   rule("gateway-lb-http", groups["gateway-lb"], "tcp", 80, 80, { ipRanges: ["0.0.0.0/0"] });
   rule("gateway-lb-https", groups["gateway-lb"], "tcp", 443, 443, { ipRanges: ["0.0.0.0/0"] });
+  // Outbound, as on OpenStack: the node network, and a few services beyond it (plan/flows.ts NODE_EGRESS).
+  for (const g of Object.keys(groups) as (NodeGroup | "api-lb" | "gateway-lb")[]) {
+    rule(`${g}-egress-network`, groups[g], "-1", -1, -1, { ipRanges: [args.networkCidr] }, "Outbound");
+    if (g === "api-lb" || g === "gateway-lb") continue;
+    for (const e of NODE_EGRESS) rule(`${g}-egress-${e.id}`, groups[g], e.protocol, e.port, e.port, { ipRanges: [e.cidr] }, "Outbound");
+  }
   return groups;
 }

@@ -4,9 +4,14 @@ import { bucketNames } from "../plan/buckets";
 import * as osc from "./provider";
 
 /**
- * Versioned OOS buckets (backups and the apps' files), protected and kept if the stack is destroyed, and an
- * access key for their S3 API. The key belongs to the account that runs `pulumi up`: give the stack its own
- * Outscale account so that this key reaches nothing else (docs/cloud.md).
+ * OOS buckets the operator creates before `pulumi up` (backups and the apps' files, versioning on), and an
+ * access key for their S3 API.
+ *
+ * No released Outscale provider manages OOS buckets: terraform-provider-outscale v1.8.0 (tag v1.8.0,
+ * `docs/resources/`) has no `outscale_oos_bucket` nor `outscale_oos_bucket_versioning`, and its own guide
+ * `docs/guides/oos-s3-backend-tfstate.md` says the bucket "must exist" and is created with `octl storage
+ * bucket create` or s3cmd. So socle creates no bucket here: it names them (`bucketNames`), and docs/cloud.md
+ * gives the commands. The key belongs to the account that runs `pulumi up`: give the stack its own account.
  */
 export function outscaleObjectStorage(
   name: string,
@@ -14,19 +19,18 @@ export function outscaleObjectStorage(
   parent: pulumi.Resource,
 ): ClusterContract["objectStorage"] {
   const names = bucketNames(args.organization, args.appBuckets);
-  const bucket = (id: string, bucketName: string) => {
-    const b = new osc.OosBucket(`${name}-bucket-${id}`, { name: bucketName }, { parent, protect: true, retainOnDelete: true });
-    new osc.OosBucketVersioning(`${name}-bucket-${id}-versioning`, { bucket: bucketName, status: "Enabled" }, { parent, dependsOn: [b] });
-    return pulumi.output(b.id).apply(() => bucketName);
-  };
-  const backups = bucket("backups", names.backups);
-  const apps = names.apps.map((b, i) => bucket(`app-${i}`, b));
   const key = new osc.AccessKey(`${name}-s3-credentials`, { state: "ACTIVE" }, { parent, additionalSecretOutputs: ["secretKey"] });
   return {
     endpoint: pulumi.output(args.endpoint),
     region: args.region,
-    buckets: { backups, ...(apps[0] ? { app: apps[0] } : {}) },
+    buckets: { backups: pulumi.output(names.backups), ...(names.apps[0] ? { app: pulumi.output(names.apps[0]) } : {}) },
     managed: true,
     credentials: { accessKeyId: pulumi.secret(key.accessKeyId), secretAccessKey: pulumi.secret(key.secretKey) },
   };
+}
+
+/** The buckets the operator must create (versioning enabled) before `pulumi up` on Outscale. Pure. */
+export function operatorBuckets(organization: string, appBuckets: readonly string[]): string[] {
+  const names = bucketNames(organization, appBuckets);
+  return [names.backups, ...names.apps];
 }

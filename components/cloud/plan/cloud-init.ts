@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import { POD_CIDR, SERVICE_CIDR } from "./cidr-split";
 
@@ -9,13 +10,18 @@ export interface PemPair {
 export interface NodeBootstrap {
   readonly role: "server" | "agent";
   readonly nodeName: string;
-  /** Shared secret nodes join with (a Pulumi secret, resolved before rendering). */
+  /**
+   * The secret this node joins with: the server token on servers, the agent token on agents (K10 form,
+   * `joinToken`). A Pulumi secret, resolved before rendering.
+   */
   readonly token: string;
+  /** Servers only: the agent token they accept (`agent-token`), so agents never hold the server token. */
+  readonly agentToken?: string;
   /** Registration address of the cluster (`https://<api load balancer>:9345`); absent for the first server only. */
   readonly joinUrl?: string;
   /** Names and addresses the API server certificate must carry (load balancer address, API hostname). */
   readonly tlsSans: readonly string[];
-  /** NTP servers; absent or empty: the distribution's chrony defaults. */
+  /** NTP servers; absent or empty: the image's own chrony configuration is left alone. */
   readonly ntpServers?: readonly string[];
   /**
    * The cluster's CAs, for the first server only: RKE2 uses CA files it finds in its TLS folder instead of
@@ -30,6 +36,46 @@ export interface NodeBootstrap {
 }
 
 export const RKE2_CONFIG_PATH = "/etc/rancher/rke2/config.yaml";
+/** The API server audit policy RKE2 passes to kube-apiserver (`audit-policy-file`, rancher/rke2 pkg/cli/cmds/root.go). */
+export const AUDIT_POLICY_PATH = "/etc/rancher/rke2/audit-policy.yaml";
+/** Where RKE2 serves the cluster's server CA (`/cacerts`) from, and what the K10 token's hash covers. */
+export const SERVER_CA_PATH = "/var/lib/rancher/rke2/server/tls/server-ca.crt";
+
+/**
+ * A join token in RKE2's secure form, `K10<sha256 of the server CA file>::<user>:<password>`: a joining node
+ * checks the CA the server presents against the hash before sending its credentials. The hash of a
+ * one-certificate bundle is the SHA-256 of the file's bytes (k3s-io/k3s pkg/clientaccess/token.go, `hashCA`,
+ * `FormatTokenBytes`; RKE2 embeds k3s). socle writes that file itself (`clusterCa`), so it knows the bytes.
+ * `user` is `server` for the server token and `node` for the agent token. Pure.
+ */
+export function joinToken(serverCaPem: string, user: "server" | "node", password: string): string {
+  if (!/^[^:\s]+$/.test(password)) throw new Error("joinToken: the password must not be empty nor hold ':' or whitespace");
+  const digest = createHash("sha256").update(serverCaPem, "utf8").digest("hex");
+  return `K10${digest}::${user}:${password}`;
+}
+
+/**
+ * The API server audit policy: nothing for health probes, metadata only for Secrets, ConfigMaps and token
+ * requests (their bodies hold credentials), request and response for every other write, metadata for the
+ * rest. Format: audit.k8s.io/v1 Policy (kubernetes.io "Auditing"). Under the CIS profile RKE2 passes
+ * `--audit-policy-file=/etc/rancher/rke2/audit-policy.yaml` and its log path and rotation (30 days, 10 files,
+ * 100 MB) to kube-apiserver, and writes a policy there only if none exists, with the single rule
+ * `level: None`: nothing is logged (rancher/rke2 pkg/executor/staticpod/staticpod.go, pkg/podtemplate/utils.go
+ * `WriteDefaultPolicyFile`, commit 6ce1a80). cloud-init writes this one first.
+ */
+export const AUDIT_POLICY = {
+  apiVersion: "audit.k8s.io/v1",
+  kind: "Policy",
+  omitStages: ["RequestReceived"],
+  rules: [
+    { level: "None", nonResourceURLs: ["/healthz*", "/livez*", "/readyz*", "/version"] },
+    { level: "None", resources: [{ group: "coordination.k8s.io", resources: ["leases"] }], verbs: ["get", "update", "watch", "list"] },
+    { level: "Metadata", resources: [{ group: "", resources: ["secrets", "configmaps", "serviceaccounts/token"] }, { group: "authentication.k8s.io", resources: ["tokenreviews"] }] },
+    { level: "RequestResponse", verbs: ["create", "update", "patch", "delete", "deletecollection"] },
+    { level: "Metadata" },
+  ],
+} as const;
+
 const RKE2_TLS = "/var/lib/rancher/rke2/server/tls";
 /** Where the node image keeps RKE2's airgap artifacts (install.sh, tarball, images): nothing is downloaded at boot. */
 export const RKE2_ARTIFACTS = "/opt/rke2-artifacts";
@@ -52,6 +98,11 @@ export function rke2Config(node: NodeBootstrap): Record<string, unknown> {
     ...(node.nodeLabels && Object.keys(node.nodeLabels).length > 0 ? { "node-label": Object.entries(node.nodeLabels).map(([k, v]) => `${k}=${v}`).sort() } : {}),
     ...(node.role === "server"
       ? {
+          ...(node.agentToken ? { "agent-token": node.agentToken } : {}),
+          // `external` is not one of RKE2's bundled providers, so RKE2 keeps its own cloud controller
+          // unless told (rancher/rke2 pkg/cli/cmds/root.go validateCloudProvider): the cluster's CCM replaces it.
+          "disable-cloud-controller": true,
+          "audit-policy-file": AUDIT_POLICY_PATH,
           "tls-san": [...node.tlsSans],
           "cluster-cidr": POD_CIDR,
           "service-cidr": SERVICE_CIDR,
@@ -76,6 +127,7 @@ export function renderCloudInit(node: NodeBootstrap): string {
   const files: { path: string; permissions: string; owner: string; content: string }[] = [
     { path: RKE2_CONFIG_PATH, permissions: "0600", owner: "root:root", content: stringify(rke2Config(node), { lineWidth: 0 }) },
   ];
+  if (node.role === "server") files.push({ path: AUDIT_POLICY_PATH, permissions: "0600", owner: "root:root", content: stringify(AUDIT_POLICY, { lineWidth: 0 }) });
   if (node.role === "server" && node.clusterCa) {
     for (const [ca, pair] of [["server-ca", node.clusterCa.server], ["client-ca", node.clusterCa.client]] as const) {
       files.push({ path: `${RKE2_TLS}/${ca}.crt`, permissions: "0644", owner: "root:root", content: pair.certPem });
@@ -83,7 +135,9 @@ export function renderCloudInit(node: NodeBootstrap): string {
     }
   }
   const service = node.role === "server" ? "rke2-server" : "rke2-agent";
-  const ntp = node.ntpServers && node.ntpServers.length > 0 ? { enabled: true, ntp_client: "chrony", servers: [...node.ntpServers] } : { enabled: true, ntp_client: "chrony" };
+  // Without servers, cloud-init's ntp module would write its distribution's public pool servers over the
+  // image's chrony configuration (cloudinit/config/cc_ntp.py): leave the module out, and the image's own.
+  const ntp = node.ntpServers && node.ntpServers.length > 0 ? { ntp: { enabled: true, ntp_client: "chrony", servers: [...node.ntpServers] } } : {};
   const runcmd: (readonly string[])[] = [
     ["sh", "-c", `INSTALL_RKE2_ARTIFACT_PATH=${RKE2_ARTIFACTS} INSTALL_RKE2_TYPE=${node.role} sh ${RKE2_ARTIFACTS}/install.sh`],
     ["cp", "-f", CIS_SYSCTL, "/etc/sysctl.d/60-rke2-cis.conf"],
@@ -91,6 +145,6 @@ export function renderCloudInit(node: NodeBootstrap): string {
     ...(node.role === "server" ? [["sh", "-c", "id -u etcd >/dev/null 2>&1 || useradd -r -c 'etcd user' -s /sbin/nologin -M etcd -U"]] : []),
     ["systemctl", "enable", "--now", `${service}.service`],
   ];
-  const doc = { hostname: node.nodeName, ntp, write_files: files, runcmd };
+  const doc = { hostname: node.nodeName, ...ntp, write_files: files, runcmd };
   return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
 }

@@ -19,8 +19,40 @@ export interface Flow {
   readonly why: string;
 }
 
+/**
+ * The link-local metadata service of OpenStack (Nova, EC2-compatible paths) and of Outscale: cloud-init reads
+ * the instance's user data there when no config drive is attached, and the OpenStack cloud-controller-manager
+ * and Cinder CSI read the instance id there (`[Metadata] search-order`, default `configDrive,metadataService`,
+ * kubernetes/cloud-provider-openstack docs/cinder-csi-plugin/using-cinder-csi-plugin.md, chart 2.36.0).
+ */
+export const METADATA_SERVICE = { address: "169.254.169.254", cidr: "169.254.169.254/32", port: 80 } as const;
+
+export interface EgressRule {
+  readonly id: string;
+  readonly protocol: "tcp" | "udp";
+  readonly port: number;
+  readonly cidr: string;
+  readonly why: string;
+}
+
+/** Outbound flows nodes need besides the node network (both targets deny every other outbound flow). */
+export const NODE_EGRESS: readonly EgressRule[] = [
+  { id: "metadata", protocol: "tcp", port: METADATA_SERVICE.port, cidr: METADATA_SERVICE.cidr, why: "instance metadata service (cloud-init user data, CCM and CSI instance id)" },
+  { id: "https", protocol: "tcp", port: 443, cidr: "0.0.0.0/0", why: "registry mirror, cloud APIs, object storage" },
+  { id: "dns-udp", protocol: "udp", port: 53, cidr: "0.0.0.0/0", why: "DNS" },
+  { id: "dns-tcp", protocol: "tcp", port: 53, cidr: "0.0.0.0/0", why: "DNS" },
+  { id: "ntp", protocol: "udp", port: 123, cidr: "0.0.0.0/0", why: "NTP" },
+];
+
 /** NodePorts the gateway's Envoy Service must use: the public load balancer forwards 80 and 443 to them. */
 export const GATEWAY_NODE_PORTS = { http: 30080, https: 30443 } as const;
+
+/**
+ * On managed clusters (Magnum, OKS) the cluster's own cloud-controller-manager creates the gateway's load
+ * balancer and its address when the proxies' LoadBalancer Service appears: socle cannot know it ahead.
+ */
+export const GATEWAY_ADDRESS_FROM_SERVICE =
+  "[unknown: the address the cluster's cloud-controller-manager gives the gateway's LoadBalancer Service; read it with `kubectl -n envoy-gateway-system get service -l gateway.envoyproxy.io/owning-gateway-name=socle`]";
 
 const tcp = (id: string, to: NodeGroup, port: number | readonly [number, number], source: FlowSource, why: string): Flow => {
   const [from, toPort] = typeof port === "number" ? [port, port] : port;

@@ -10,7 +10,8 @@ const OPENSTACK_CONTAINER = /^openstack:objectstorage\/container(V\d)?:Container
 const OUTSCALE_VOLUME = "outscale:index/volume:Volume";
 const OUTSCALE_VM = "outscale:index/vm:Vm";
 
-const HOW_TO_DECLARE = "declare it in the stack's `encryptionAtRest` (see docs/controls.md)";
+/** Where the stack declares it: the provider attestation (`socle:provider.encryptionAtRest`) and the OpenStack encrypted volume type. */
+const HOW_TO_DECLARE = "declare it in the stack file, in `socle:provider.encryptionAtRest` (blockStorage, objectStorage) or, on OpenStack, as `socle:openstack.encryptedVolumeType` (see docs/controls.md)";
 
 export const control: Control = {
   id: "snc-cloud-encryption-at-rest",
@@ -24,7 +25,7 @@ export const control: Control = {
   rationale:
     "SecNumCloud 10.1.a requires encryption that prevents recovering the customer's data when a resource is reallocated or a physical medium is recovered, per volume for block storage. Cloud APIs do not expose whether a disk is encrypted, so the evidence is the hoster's declaration in the stack metadata (which volume types, and whether block and object storage, are encrypted), checked here against every volume, boot disk and container.",
   remediation:
-    "Create volumes with a volume type the hoster encrypts (a Cinder type with a LUKS encryption spec) and boot instances from such a volume instead of a local ephemeral disk. Declare in the stack which volume types are encrypted (`encryptionAtRest.volumeTypes`) or that all block storage is (`encryptionAtRest.blockStorage: true`), and whether object storage is encrypted at rest (`encryptionAtRest.objectStorage: true`), as stated in the provider's contract.",
+    "Create volumes with a volume type the hoster encrypts (a Cinder type with a LUKS encryption spec) and boot instances from such a volume instead of a local ephemeral disk. Declare it in the stack file as the provider's contract states it: the encrypted Cinder volume type in `socle:openstack.encryptedVolumeType` (socle then creates disks of that type), or that all block storage is encrypted (`socle:provider.encryptionAtRest.blockStorage: true`), and whether object storage is encrypted at rest (`socle:provider.encryptionAtRest.objectStorage: true`).",
   evidence: [
     "openstack:blockstorage/volume:Volume `volumeType`",
     "openstack:compute/instance:Instance `blockDevices[]` (bootIndex, destinationType, sourceType, volumeType)",
@@ -50,9 +51,9 @@ export const control: Control = {
       } else if (view.type === OPENSTACK_INSTANCE) {
         results.push(instance(view, blockEvidence, allBlock));
       } else if (view.type === OUTSCALE_VM) {
-        results.push(verdict(view, allBlock ? [] : [violation(`the VM's volumes are not declared encrypted: ${HOW_TO_DECLARE} (encryptionAtRest.blockStorage)`)], "all block storage is declared encrypted"));
+        results.push(verdict(view, allBlock ? [] : [violation(`the VM's volumes are not declared encrypted: ${HOW_TO_DECLARE} (socle:provider.encryptionAtRest.blockStorage)`)], "all block storage is declared encrypted"));
       } else if (OPENSTACK_CONTAINER.test(view.type)) {
-        results.push(verdict(view, object ? [] : [violation(`object storage is not declared encrypted at rest: ${HOW_TO_DECLARE} (encryptionAtRest.objectStorage)`)], "object storage is declared encrypted at rest"));
+        results.push(verdict(view, object ? [] : [violation(`object storage is not declared encrypted at rest: ${HOW_TO_DECLARE} (socle:provider.encryptionAtRest.objectStorage)`)], "object storage is declared encrypted at rest"));
       }
     }
     return results;

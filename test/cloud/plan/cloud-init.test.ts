@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderCloudInit, RKE2_CONFIG_PATH } from "../../../components/cloud/plan/cloud-init";
+import { createHash } from "node:crypto";
+import { AUDIT_POLICY, AUDIT_POLICY_PATH, joinToken, renderCloudInit, RKE2_CONFIG_PATH } from "../../../components/cloud/plan/cloud-init";
 
 const node = fc.record({
   role: fc.constantFrom("server" as const, "agent" as const),
@@ -22,8 +23,9 @@ describe("cloud-init", () => {
         const text = renderCloudInit(n);
         expect(text.startsWith("#cloud-config\n")).toBe(true);
         const doc = parse(text);
-        expect(doc.ntp).toMatchObject({ enabled: true, ntp_client: "chrony" });
-        if (n.ntpServers && n.ntpServers.length > 0) expect(doc.ntp.servers).toEqual(n.ntpServers);
+        // No servers: no ntp module, so cloud-init writes no public pool over the image's configuration.
+        if (n.ntpServers && n.ntpServers.length > 0) expect(doc.ntp).toEqual({ enabled: true, ntp_client: "chrony", servers: n.ntpServers });
+        else expect(doc.ntp).toBeUndefined();
         const file = doc.write_files.find((f: { path: string }) => f.path === RKE2_CONFIG_PATH);
         expect(file.permissions).toBe("0600");
         const rke2 = parse(file.content);
@@ -39,5 +41,27 @@ describe("cloud-init", () => {
     const ca = { certPem: "CERT", keyPem: "KEY" };
     const doc = parse(renderCloudInit({ role: "server", nodeName: "cp-0", token: "t", tlsSans: [], etcdSnapshots: 28, clusterCa: { server: ca, client: ca } }));
     expect(doc.write_files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(["/var/lib/rancher/rke2/server/tls/server-ca.key", "/var/lib/rancher/rke2/server/tls/client-ca.crt"]));
+  });
+
+  it("writes a real audit policy on servers and disables RKE2's own cloud controller", () => {
+    const server = parse(renderCloudInit({ role: "server", nodeName: "cp-0", token: "t", agentToken: "a", tlsSans: [], etcdSnapshots: 28 }));
+    const policy = server.write_files.find((f: { path: string }) => f.path === AUDIT_POLICY_PATH);
+    expect(parse(policy.content)).toEqual(AUDIT_POLICY);
+    expect(AUDIT_POLICY.rules.at(-1)).toEqual({ level: "Metadata" });
+    const rke2 = parse(server.write_files.find((f: { path: string }) => f.path === RKE2_CONFIG_PATH).content);
+    expect(rke2).toMatchObject({ "disable-cloud-controller": true, "audit-policy-file": AUDIT_POLICY_PATH, "agent-token": "a", token: "t" });
+    const agent = parse(renderCloudInit({ role: "agent", nodeName: "w-0", token: "a", joinUrl: "https://lb:9345", tlsSans: [], etcdSnapshots: 28 }));
+    expect(agent.write_files.map((f: { path: string }) => f.path)).toEqual([RKE2_CONFIG_PATH]);
+    const agentConfig = parse(agent.write_files[0].content);
+    expect(agentConfig["agent-token"]).toBeUndefined();
+    expect(agentConfig.token).toBe("a");
+  });
+
+  it("builds K10 tokens whose hash is the SHA-256 of the server CA file (k3s hashCA of a one-certificate bundle)", () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const token = joinToken(pem, "node", "abc123");
+    expect(token).toBe(`K10${createHash("sha256").update(pem).digest("hex")}::node:abc123`);
+    expect(token.slice(3, token.indexOf("::"))).toHaveLength(64);
+    expect(() => joinToken(pem, "server", "a:b")).toThrow(/':'/);
   });
 });

@@ -144,7 +144,7 @@ describe("snc-cloud-encryption-at-rest", () => {
 
   it("fails a volume of a type not declared encrypted", () => {
     expect(violationsOf(run(encryption, [stack(ENCRYPTED), volume({ volumeType: "classic" })]))).toEqual([
-      { resource: "data", message: "the volume has volume type classic, which is not declared encrypted: declare it in the stack's `encryptionAtRest` (see docs/controls.md)", path: "volumeType" },
+      { resource: "data", message: "the volume has volume type classic, which is not declared encrypted: declare it in the stack file, in `socle:provider.encryptionAtRest` (blockStorage, objectStorage) or, on OpenStack, as `socle:openstack.encryptedVolumeType` (see docs/controls.md)", path: "volumeType" },
     ]);
   });
 
