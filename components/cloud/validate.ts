@@ -37,6 +37,14 @@ export function validateCloud(config: SocleConfig): ConfigIssue[] {
     if (s.mode === "magnum" && s.sshAccess !== "disabled") {
       issues.push({ path: `${key}.sshAccess`, value: s.sshAccess, problem: "has no effect in mode magnum: Magnum manages its nodes' security groups", allowed: "disabled", fix: `set ${key}.sshAccess: disabled, or use mode vms` });
     }
+    if (s.mode === "magnum" && !s.encryptedVolumeType) {
+      issues.push({
+        path: `${key}.encryptedVolumeType`,
+        value: undefined,
+        problem: "is required in mode magnum: magnum-capi-helm names its storage classes after Cinder volume types, and socle puts the boot, etcd and app volumes on this one",
+        fix: `set ${key}.encryptedVolumeType to the Cinder volume type your provider encrypts`,
+      });
+    }
     if (s.mode === "vms" && s.magnumTemplate) {
       issues.push({ path: `${key}.magnumTemplate`, value: s.magnumTemplate, problem: "is only used in mode magnum", fix: `remove ${key}.magnumTemplate, or set ${key}.mode: magnum` });
     }

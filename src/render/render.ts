@@ -6,6 +6,7 @@ import { configChecks } from "../checks";
 import { loadConfig, parseConfig } from "../config";
 import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
+import { collectCloudInit, writeCloudInit } from "./cloud-init";
 import { dnsRecordsFile } from "./dns";
 import { collectManifests, writeManifestFile } from "./manifests";
 import { RecordingMonitor } from "./monitor";
@@ -78,6 +79,7 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
     engineVersion: `socle-render (@pulumi/pulumi ${SDK_VERSION})`,
   });
   const manifests = collectManifests(state, manifestInputs);
+  const cloudInit = collectCloudInit(monitor.registrations.values(), monitor.stackOutputs, monitor.secretValues);
   const outDir = opts.outDir ?? join(opts.root, "out", opts.stack);
   writeAtomically(outDir, (dir) => {
     writeFileSync(join(dir, "state.json"), JSON.stringify(state, null, 2) + "\n");
@@ -85,6 +87,7 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
     if (dnsRecords !== null) writeFileSync(join(dir, "dns-records.txt"), dnsRecords);
     mkdirSync(join(dir, "manifests"));
     for (const [component, objs] of manifests) writeManifestFile(join(dir, "manifests", `${component}.yaml`), objs, opts.stack);
+    writeCloudInit(dir, cloudInit);
   });
   return {
     outDir,

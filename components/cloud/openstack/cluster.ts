@@ -9,7 +9,10 @@ import { resourceName } from "../plan/names";
 import { CONTROL_PLANE_NODES, sizingPlan, zoneOf } from "../plan/sizing";
 import { openstackAddons, STORAGE_CLASSES } from "./addons";
 import { apiLoadBalancer, gatewayLoadBalancer, type Backend } from "./load-balancers";
-import { magnumCluster } from "./magnum";
+import { magnumCluster, magnumStorageClass } from "./magnum";
+
+/** The etcd volume of Magnum's control-plane nodes, GiB (etcd's recommended maximum database is 8 GiB). */
+const MAGNUM_ETCD_VOLUME_GB = 20;
 import { openstackNetwork } from "./network";
 import { openstackSecurityGroups } from "./security";
 import { openstackObjectStorage } from "./storage";
@@ -56,12 +59,25 @@ export class OpenStackCluster extends pulumi.ComponentResource {
     if (settings.mode === "magnum") {
       const magnum = magnumCluster(
         name,
-        { organization: org, region, settings, adminCidrs: args.adminCidrs, networkId: net.network.id, subnetId: firstSubnet.id, externalNetworkId: net.externalNetworkId },
+        {
+          organization: org,
+          region,
+          settings,
+          adminCidrs: args.adminCidrs,
+          networkId: net.network.id,
+          subnetId: firstSubnet.id,
+          externalNetworkId: net.externalNetworkId,
+          bootVolumeGb: plan.workerDiskGb,
+          etcdVolumeGb: MAGNUM_ETCD_VOLUME_GB,
+        },
         this,
       );
       // The cluster's cloud-controller-manager makes the gateway's load balancer and floating IP from its LoadBalancer Service.
       const gatewayAddress = pulumi.output(GATEWAY_ADDRESS_FROM_SERVICE);
-      this.contract = { kubeconfig: magnum.kubeconfig, apiEndpoint: magnum.cluster.apiAddress, nodePools, storageClasses, gatewayAddress, gatewayService: { type: "LoadBalancer" }, objectStorage, region };
+      // magnum-capi-helm makes one storage class per Cinder volume type, named after it (driver.py `_storageclass_definitions`).
+      const magnumClasses = { default: magnumStorageClass(settings.encryptedVolumeType ?? "") };
+      if (args.registryMirror) pulumi.log.warn("socle:registryMirror is not applied to a Magnum cluster's system images: magnum-capi-helm has no container_infra_prefix (docs/cloud.md)", this);
+      this.contract = { kubeconfig: magnum.kubeconfig, apiEndpoint: magnum.cluster.apiAddress, nodePools, storageClasses: magnumClasses, gatewayAddress, gatewayService: { type: "LoadBalancer" }, objectStorage, region };
       this.registerOutputs({ apiEndpoint: this.contract.apiEndpoint });
       return;
     }
