@@ -86,6 +86,17 @@ describe("Outscale target, mode vms", () => {
     expect(ids("cluster-gateway-backends")).toEqual(["cluster-workers-0-id", "cluster-workers-1-id", "cluster-workers-2-id"]);
   });
 
+  it("installs the Outscale cloud-controller-manager and BSU CSI, and the LUKS-encrypted default storage class", () => {
+    const charts = ofType(records, "kubernetes:helm.cattle.io/v1:HelmChart");
+    expect(charts.map((c) => c.inputs.metadata.name).sort()).toEqual(["osc-bsu-csi-driver", "osc-cloud-controller-manager"]);
+    const classes = ofType(records, "kubernetes:storage.k8s.io/v1:StorageClass");
+    const encrypted = classes.find((c) => c.inputs.metadata.name === "bsu-encrypted")!;
+    expect(encrypted.inputs).toMatchObject({ provisioner: "bsu.csi.outscale.com", parameters: { encrypted: "true", "csi.storage.k8s.io/node-stage-secret-name": "bsu-luks-key" } });
+    expect(contract.storageClasses).toEqual({ default: "bsu-gp2", encrypted: "bsu-encrypted" });
+    expect(contract.gatewayService).toEqual({ type: "NodePort", nodePorts: { http: 30080, https: 30443 } });
+    for (const vm of ofType(records, "outscale:index/vm:Vm")) expect(tag(vm, "OscK8sClusterID/ministere-exemple-k8s")).toBe("owned");
+  });
+
   it("names the OOS buckets the operator creates (no released provider creates them) and returns secrets as secrets", async () => {
     expect(records.filter((r) => /oos/i.test(r.type))).toEqual([]);
     expect((await settle(contract.objectStorage.buckets.backups)).value).toBe("ministere-exemple-backups");

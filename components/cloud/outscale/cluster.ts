@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import type { OutscaleSettings, SizingProfile } from "../../../src/config/schema";
 import { Rke2Bootstrap } from "../bootstrap";
 import type { ClusterContract } from "../contract";
@@ -6,6 +7,7 @@ import { GATEWAY_ADDRESS_FROM_SERVICE, GATEWAY_NODE_PORTS } from "../plan/flows"
 import { serverOf } from "../plan/kubeconfig";
 import { NAME_LIMITS, resourceName } from "../plan/names";
 import { CONTROL_PLANE_NODES, sizingPlan, zoneOf } from "../plan/sizing";
+import { OUTSCALE_STORAGE_CLASSES, outscaleAddons } from "./addons";
 import { outscaleNetwork } from "./network";
 import { oksCluster } from "./oks";
 import * as osc from "./provider";
@@ -25,8 +27,11 @@ export interface OutscaleClusterArgs {
 
 /** Node disks: `gp2`, Outscale's general-purpose SSD volume type (outscale_vm `bsu.volume_type`). */
 const VOLUME_TYPE = "gp2";
-/** Storage class name the contract announces on Outscale; the BSU CSI driver is not installed by this component (docs/cloud.md). */
-const STORAGE_CLASS = "standard";
+/**
+ * Storage class OKS is assumed to offer: no source socle could read states the classes an OKS cluster has, so
+ * `socle check` warns on it (docs/cloud.md, "Outscale OKS").
+ */
+const OKS_STORAGE_CLASS = "standard";
 
 /**
  * A hardened Kubernetes cluster on 3DS Outscale, in its SecNumCloud region by default. `vms`: a Net with one
@@ -43,8 +48,12 @@ export class OutscaleCluster extends pulumi.ComponentResource {
     const { settings, organization: org, region } = args;
     const child = { parent: this };
     const subregions = settings.subregions ?? [`${region}a`];
+    // The Outscale cloud-controller-manager finds the cluster's subnets, VMs and security groups by the tag
+    // `OscK8sClusterID/<cluster-id>` (`owned`), and a VM by `OscK8sNodeName` when providerID is not enough
+    // (outscale/cloud-provider-osc deploy/README.md, "Tagging"): every resource carries the first.
+    const clusterTag = { [`OscK8sClusterID/${resourceName(org, ["k8s"])}`]: "owned" };
     const tags = (tagName: string, extra: Readonly<Record<string, string>> = {}): osc.Tag[] =>
-      Object.entries({ Name: tagName, "socle.io/organization": org, ...extra }).map(([key, value]) => ({ key, value }));
+      Object.entries({ Name: tagName, "socle.io/organization": org, ...clusterTag, ...extra }).map(([key, value]) => ({ key, value }));
     const objectStorage = outscaleObjectStorage(name, { organization: org, region, endpoint: settings.objectStorageEndpoint, appBuckets: args.appBuckets }, this);
     const nodePools = settings.workerPools.map((p) => ({ name: p.name, flavor: p.flavor, count: p.count }));
     pulumi.log.warn(
@@ -62,7 +71,7 @@ export class OutscaleCluster extends pulumi.ComponentResource {
         kubeconfig: oks.kubeconfig,
         apiEndpoint: oks.kubeconfig.apply(serverOf),
         nodePools,
-        storageClasses: { default: STORAGE_CLASS },
+        storageClasses: { default: OKS_STORAGE_CLASS },
         // OKS's cloud-controller-manager makes the gateway's load balancer from its LoadBalancer Service.
         gatewayAddress: pulumi.output(GATEWAY_ADDRESS_FROM_SERVICE),
         gatewayService: { type: "LoadBalancer" },
@@ -110,7 +119,7 @@ export class OutscaleCluster extends pulumi.ComponentResource {
           // Control-plane disks hold etcd: kept when the VM goes, and the VM protected from deletion.
           blockDeviceMappings: [{ deviceName: "/dev/sda1", bsu: { volumeSize: diskGb, volumeType: VOLUME_TYPE, deleteOnVmDeletion: role === "agent" } }],
           deletionProtection: role === "server",
-          tags: tags(nodeName, { "socle.io/role": role === "server" ? "control-plane" : "worker", ...labels }),
+          tags: tags(nodeName, { "socle.io/role": role === "server" ? "control-plane" : "worker", OscK8sNodeName: nodeName, ...labels }),
         },
         role === "server" ? { parent: this, protect: true } : { parent: this, dependsOn: [network.publicDefault] },
       );
@@ -140,11 +149,14 @@ export class OutscaleCluster extends pulumi.ComponentResource {
     );
     new osc.LoadBalancerVms(`${name}-gateway-backends`, { loadBalancerName: gatewayLb.loadBalancerName, backendVmIds: workers.map((w) => w.vmId) }, child);
 
+    const kubeconfig = bootstrap.pki.kubeconfig(apiEndpoint, resourceName(org, ["k8s"]));
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig }, { parent: this, dependsOn: servers });
+    outscaleAddons(name, { region, provider }, this);
     this.contract = {
-      kubeconfig: bootstrap.pki.kubeconfig(apiEndpoint, resourceName(org, ["k8s"])),
+      kubeconfig,
       apiEndpoint,
       nodePools,
-      storageClasses: { default: STORAGE_CLASS },
+      storageClasses: { ...OUTSCALE_STORAGE_CLASSES },
       gatewayAddress: gatewayIp.publicIp,
       gatewayService: { type: "NodePort", nodePorts: GATEWAY_NODE_PORTS },
       objectStorage,

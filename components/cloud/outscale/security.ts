@@ -7,7 +7,8 @@ import * as osc from "./provider";
 type Group = InstanceType<typeof osc.SecurityGroup>;
 
 /**
- * Security groups for nodes, control plane, bastion (when SSH goes through one) and the two load balancers.
+ * Security groups (the nodes' one tagged `OscK8sMainSG/<cluster-id>`: the cloud-controller-manager opens it to
+ * the load balancers it creates, cloud-provider-osc deploy/README.md) for nodes, control plane, bastion (when SSH goes through one) and the two load balancers.
  * Outscale security groups admit nothing inbound until a rule does: the rules below are the cluster's flow
  * matrix (plan/flows.ts), the API load balancer's (6443 from the admin and node networks, 9345 from the node
  * network) and the gateway's (80 and 443 from anywhere).
@@ -23,7 +24,7 @@ export function outscaleSecurityGroups(
     new osc.SecurityGroup(
       `${name}-${id}`,
       // Without the default allow-all outbound rule (remove_default_outbound_rule, docs/resources/security_group.md, v1.8.0).
-      { securityGroupName: resourceName(args.organization, [id]), description: `socle ${id}: deny by default`, netId: args.netId, removeDefaultOutboundRule: true, tags: args.tags(resourceName(args.organization, [id])) },
+      { securityGroupName: resourceName(args.organization, [id]), description: `socle ${id}: deny by default`, netId: args.netId, removeDefaultOutboundRule: true, tags: args.tags(resourceName(args.organization, [id]), id === "nodes" ? { [`OscK8sMainSG/${resourceName(args.organization, ["k8s"])}`]: "owned" } : {}) },
       child,
     );
   const groups = Object.fromEntries([...groupsOf(flows), "api-lb", "gateway-lb"].map((g) => [g, group(g)])) as Record<NodeGroup | "api-lb" | "gateway-lb", Group>;
