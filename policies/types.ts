@@ -44,6 +44,8 @@ export interface ResourceView {
   readonly k8s?: KubernetesObject;
   /** Source file for manifest inputs. */
   readonly file?: string;
+  /** URNs this resource depends on (a state's `dependencies`): how references resolve when ids are unknown, as in a render. */
+  readonly dependencies?: readonly string[];
 }
 
 export interface KubernetesObject {

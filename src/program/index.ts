@@ -101,6 +101,8 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
       organization: config.organization.id,
       target: config.cloud.target,
       region: config.cloud.region,
+      // The admin networks, for `socle check` (rule cloud-admin-surface).
+      adminCidrs: [...config.adminCidrs],
       allowedRegions: allowedRegions(config),
       allowedRegistries: mirror ? [mirror] : catalogRegistries(),
       declaredLoadBalancers: [`${ENVOY_NAMESPACE}/*`, ...(config.apps.includes("mail") ? [`${appNamespace(config, "mail")}/${MAIL_LOAD_BALANCER}`] : [])],

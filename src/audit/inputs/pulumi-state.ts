@@ -54,6 +54,10 @@ export function loadDeployment(
     const view: { -readonly [K in keyof ResourceView]: ResourceView[K] } = { urn, type, name: urn.slice(urn.lastIndexOf("::") + 2), props, protect: r.protect === true };
     if (parent !== undefined) view.parent = parent;
     if (provider !== undefined) view.provider = provider;
+    if (Array.isArray(r.dependencies)) {
+      const deps = r.dependencies.filter((d): d is string => typeof d === "string");
+      if (deps.length > 0) view.dependencies = deps;
+    }
     if (k8s) view.k8s = k8s;
     views[i] = view;
   }
