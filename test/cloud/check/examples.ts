@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { KubernetesObject, ResourceView } from "../../../policies/types";
@@ -54,7 +54,11 @@ export function exampleStack(stack: string, planted: (get: () => CheckModel) => 
   describe(`${stack}: node bootstrap`, () => {
     it(`writes ${opts.nodes} reviewable cloud-init files, each valid for cloud-init's schema validator`, () => {
       const dir = join(result.outDir, "cloud-init");
-      const files = opts.nodes === 0 ? [] : readdirSync(dir).sort();
+      if (opts.nodes === 0) {
+        expect(existsSync(dir)).toBe(false);
+        return;
+      }
+      const files = readdirSync(dir).sort();
       expect(files).toHaveLength(opts.nodes);
       for (const f of files) {
         // Debian's cloud-init (installed by .ci/run): exits non-zero on a schema error.
