@@ -7,7 +7,9 @@ import { loadInput } from "../../../src/audit/inputs/load";
 import { CLOUD_RULES } from "../../../src/check/rules/cloud";
 import type { CheckFinding, CheckModel } from "../../../src/check/types";
 import type { RenderResult } from "../../../src/render/render";
-import { renderToTemp } from "../../helpers/render";
+import { CONTROLS } from "../../../policies/catalog";
+import { runAuditCommand } from "../../../src/audit/command";
+import { renderToTemp, ROOT } from "../../helpers/render";
 
 /** The check model of a state file, as the check engine builds it: every view, its Kubernetes objects, and the rest as cloud resources. */
 export async function modelOf(statePath: string): Promise<CheckModel> {
@@ -65,6 +67,23 @@ export function exampleStack(stack: string, planted: (get: () => CheckModel) => 
         const out = execFileSync("cloud-init", ["schema", "--config-file", join(dir, f)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
         expect(out, f).toMatch(/^Valid cloud-config/);
       }
+    });
+  });
+
+  describe(`${stack}: socle audit`, () => {
+    it("passes every mandatory control, with the stack's written waivers only", async () => {
+      const lines: string[] = [];
+      const code = await runAuditCommand({
+        input: join(result.outDir, "state.json"),
+        formats: ["json"],
+        outDir: join(result.outDir, "audit"),
+        waiversFile: join(ROOT, "waivers", `${stack}.yaml`),
+        today: "2026-11-30",
+        controls: CONTROLS,
+        log: (l) => lines.push(l),
+      });
+      expect(lines[0]).toMatch(/\(0 mandatory\)/);
+      expect(code).toBe(0);
     });
   });
 
