@@ -27,6 +27,11 @@ describe("validateCloud", () => {
     expect(validateCloud(config({ target: "outscale", region: "cloudgouv-eu-west-1", settings: outscaleSettings() }))).toEqual([]);
   });
 
+  it("requires the encrypted volume type in mode magnum (magnum-capi-helm names storage classes after volume types)", () => {
+    const { encryptedVolumeType: _, ...rest } = openstackSettings({ mode: "magnum", sshAccess: "disabled" });
+    expect(paths(config({ target: "openstack", region: "example-region-1", settings: rest }))).toEqual(["socle:openstack.encryptedVolumeType"]);
+  });
+
   it("refuses a region outside the allowlist unless overridden, naming the allowed values", () => {
     const [issue] = validateCloud(config({ target: "openstack", region: "other-1", settings: openstackSettings() }));
     expect(issue).toMatchObject({ path: "socle:region", value: "other-1", allowed: "example-region-1" });
