@@ -11,6 +11,8 @@ export interface BootstrapArgs {
   readonly ntpServers?: readonly string[];
   readonly etcdSnapshots: number;
   readonly registryMirror?: string;
+  /** The kube-system Secret with the etcd snapshots' S3 settings (etcd-snapshots.ts), when snapshots leave the servers. */
+  readonly etcdS3Secret?: string;
 }
 
 /** Component type of a node's reviewable cloud-init (outputs `nodeName`, `role`, `cloudInit`), read by `socle render`. */
@@ -55,6 +57,7 @@ export class Rke2Bootstrap {
       ...(args.ntpServers ? { ntpServers: args.ntpServers } : {}),
       ...(ca ? { clusterCa: ca } : {}),
       etcdSnapshots: args.etcdSnapshots,
+      ...(args.etcdS3Secret && role === "server" ? { etcdS3Secret: args.etcdS3Secret } : {}),
       ...(args.registryMirror ? { registryMirror: args.registryMirror } : {}),
       nodeLabels: labels,
     });

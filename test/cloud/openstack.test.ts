@@ -131,6 +131,17 @@ describe("OpenStack target, mode vms", () => {
     }
   });
 
+  it("sends etcd snapshots to the backups bucket through a kube-system Secret, keeping the S3 keys out of user data", () => {
+    const [secret] = ofType(records, "kubernetes:core/v1:Secret").filter((s) => s.inputs.metadata.name === "etcd-s3-config");
+    expect(Object.keys(secret!.inputs.stringData).sort()).toEqual(["etcd-s3-access-key", "etcd-s3-bucket", "etcd-s3-endpoint", "etcd-s3-folder", "etcd-s3-region", "etcd-s3-secret-key"]);
+    expect(secret!.inputs.stringData["etcd-s3-endpoint"]).toBe("s3.example.invalid");
+    for (const s of instances("control-plane")) {
+      const config = parse(parse(s.inputs.userData).write_files[0].content);
+      expect(config).toMatchObject({ "etcd-s3": true, "etcd-s3-config-secret": "etcd-s3-config" });
+      expect(s.inputs.userData).not.toContain("etcd-s3-access-key");
+    }
+  });
+
   it("schedules the cloud-controller-manager on RKE2's servers (label and taint value \"true\")", () => {
     const ccm = ofType(records, "kubernetes:helm.cattle.io/v1:HelmChart").find((c) => c.inputs.metadata.name === "openstack-cloud-controller-manager")!;
     const values = parse(ccm.inputs.spec.valuesContent);

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as openstack from "@pulumi/openstack";
 import type { OpenStackSettings, SizingProfile } from "../../../src/config/schema";
 import { Rke2Bootstrap } from "../bootstrap";
+import { ETCD_S3_SECRET, etcdSnapshotStore } from "../etcd-snapshots";
 import type { ClusterContract } from "../contract";
 import { GATEWAY_ADDRESS_FROM_SERVICE, GATEWAY_NODE_PORTS } from "../plan/flows";
 import { resourceName } from "../plan/names";
@@ -86,7 +87,7 @@ export class OpenStackCluster extends pulumi.ComponentResource {
     const ctx = { name, organization: org, region, parent: this };
     const api = apiLoadBalancer(ctx, { subnetId: firstSubnet.id, networkCidr: settings.networkCidr, adminCidrs: args.adminCidrs });
     const apiEndpoint = pulumi.interpolate`https://${api.lb.vipAddress}:6443`;
-    const bootstrap = new Rke2Bootstrap(name, { organization: org, domain: args.domain, apiHost: api.lb.vipAddress, ntpServers: settings.ntpServers, etcdSnapshots: plan.etcdSnapshots, registryMirror: args.registryMirror }, this);
+    const bootstrap = new Rke2Bootstrap(name, { organization: org, domain: args.domain, apiHost: api.lb.vipAddress, ntpServers: settings.ntpServers, etcdSnapshots: plan.etcdSnapshots, registryMirror: args.registryMirror, etcdS3Secret: ETCD_S3_SECRET }, this);
     const serverGroup = new openstack.compute.ServerGroup(`${name}-control-plane`, { name: resourceName(org, ["control-plane"]), policies: ["anti-affinity"], region }, child);
     const image = openstack.images.getImageOutput({ name: settings.image, mostRecent: true, region }, child);
     const volumeType = settings.encryptedVolumeType ? { volumeType: settings.encryptedVolumeType } : {};
@@ -161,6 +162,7 @@ export class OpenStackCluster extends pulumi.ComponentResource {
 
     const kubeconfig = bootstrap.pki.kubeconfig(apiEndpoint, resourceName(org, ["k8s"]));
     const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig }, { parent: this, dependsOn: servers.map((s) => s.instance) });
+    etcdSnapshotStore(name, objectStorage, provider, this);
     openstackAddons(name, { organization: org, region, subnetId: firstSubnet.id, externalNetworkId: net.externalNetworkId, encryptedVolumeType: settings.encryptedVolumeType, provider }, this);
 
     this.contract = { kubeconfig, apiEndpoint, nodePools, storageClasses, gatewayAddress: gateway.address.address, gatewayService: { type: "NodePort", nodePorts: GATEWAY_NODE_PORTS }, objectStorage, region };

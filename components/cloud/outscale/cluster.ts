@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { OutscaleSettings, SizingProfile } from "../../../src/config/schema";
 import { Rke2Bootstrap } from "../bootstrap";
+import { ETCD_S3_SECRET, etcdSnapshotStore } from "../etcd-snapshots";
 import type { ClusterContract } from "../contract";
 import { GATEWAY_ADDRESS_FROM_SERVICE, GATEWAY_NODE_PORTS } from "../plan/flows";
 import { serverOf } from "../plan/kubeconfig";
@@ -102,7 +103,7 @@ export class OutscaleCluster extends pulumi.ComponentResource {
       child,
     );
     const apiEndpoint = pulumi.interpolate`https://${apiLb.dnsName}:6443`;
-    const bootstrap = new Rke2Bootstrap(name, { organization: org, domain: args.domain, apiHost: apiLb.dnsName, ntpServers: settings.ntpServers, etcdSnapshots: plan.etcdSnapshots, registryMirror: args.registryMirror }, this);
+    const bootstrap = new Rke2Bootstrap(name, { organization: org, domain: args.domain, apiHost: apiLb.dnsName, ntpServers: settings.ntpServers, etcdSnapshots: plan.etcdSnapshots, registryMirror: args.registryMirror, etcdS3Secret: ETCD_S3_SECRET }, this);
     const base64 = (text: pulumi.Output<string>) => pulumi.secret(text.apply((t) => Buffer.from(t, "utf8").toString("base64")));
 
     const vm = (id: string, nodeName: string, vmType: string, i: number, role: "server" | "agent", diskGb: number, groupIds: pulumi.Input<string>[], labels: Record<string, string>) => {
@@ -152,6 +153,7 @@ export class OutscaleCluster extends pulumi.ComponentResource {
     const kubeconfig = bootstrap.pki.kubeconfig(apiEndpoint, resourceName(org, ["k8s"]));
     const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig }, { parent: this, dependsOn: servers });
     outscaleAddons(name, { region, provider }, this);
+    etcdSnapshotStore(name, objectStorage, provider, this);
     this.contract = {
       kubeconfig,
       apiEndpoint,

@@ -30,6 +30,8 @@ export interface NodeBootstrap {
   readonly clusterCa?: { readonly server: PemPair; readonly client: PemPair };
   /** etcd snapshots to keep (servers). */
   readonly etcdSnapshots: number;
+  /** Servers: also upload etcd snapshots to S3, configured by this kube-system Secret (`etcd-s3-config-secret`). */
+  readonly etcdS3Secret?: string;
   /** Registry RKE2 pulls its own system images from (`system-default-registry`). */
   readonly registryMirror?: string;
   readonly nodeLabels?: Readonly<Record<string, string>>;
@@ -110,6 +112,7 @@ export function rke2Config(node: NodeBootstrap): Record<string, unknown> {
           "write-kubeconfig-mode": "0600",
           "etcd-snapshot-schedule-cron": "0 */6 * * *",
           "etcd-snapshot-retention": node.etcdSnapshots,
+          ...(node.etcdS3Secret ? { "etcd-s3": true, "etcd-s3-config-secret": node.etcdS3Secret } : {}),
           // The suite's gateway (Envoy) replaces the bundled ingress controller.
           disable: ["rke2-ingress-nginx"],
           "node-taint": ["node-role.kubernetes.io/control-plane=true:NoSchedule"],
