@@ -41,3 +41,15 @@ describe("cloud rule helpers", () => {
     expect(rangeHolds(80, 80, 443)).toBe(false);
   });
 });
+
+describe("cloud-admin-surface without declared admin networks", () => {
+  it("says it could not check against socle:adminCidrs, and still catches a source open to the world", async () => {
+    const { adminSurface } = await import("../../../src/check/rules/cloud/admin-surface");
+    const rule = (remoteIpPrefix: string) => ({ urn: `urn:r:${remoteIpPrefix}`, type: "openstack:networking/secGroupRule:SecGroupRule", name: "ssh", protect: false, props: { direction: "ingress", protocol: "tcp", portRangeMin: 22, portRangeMax: 22, remoteIpPrefix } });
+    const model = (views: any[]) => ({ resources: views, objects: [], cloud: views, context: {} as never });
+    const found = adminSurface.run(model([rule("0.0.0.0/0"), rule("192.0.2.0/24")]));
+    expect(found.map((f) => f.severity)).toEqual(["warning", "blocker"]);
+    expect(found[1]!.message).toMatch(/^0\.0\.0\.0\/0 reaches administration port\(s\) 22/);
+    expect(adminSurface.run(model([]))).toEqual([]);
+  });
+});

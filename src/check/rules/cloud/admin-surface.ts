@@ -49,7 +49,7 @@ export const adminSurface: CheckRule = {
 
     if (admin.length === 0) {
       const stack = model.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-      if (model.cloud.length > 0) {
+      if (model.cloud.some((r) => r.type.startsWith("openstack:") || r.type.startsWith("outscale:"))) {
         out.push({
           rule: this.id,
           severity: "warning",
