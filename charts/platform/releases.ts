@@ -19,12 +19,17 @@ export interface PinnedChart {
 
 export const ENVOY_GATEWAY_CHART: PinnedChart = {
   chart: "oci://docker.io/envoyproxy/gateway-helm",
-  version: "v1.8.4",
+  // One version for the chart and the controller image (catalog `envoy-gateway`, v1.9.1): Envoy Gateway
+  // publishes gateway-helm at each release tag with that release's image in `global.images.envoyGateway.image`
+  // (envoyproxy/gateway charts/gateway-helm/values.tmpl.yaml, `image: ${GatewayImage}`). The chart was v1.8.4
+  // while the image was v1.9.1: a v1.8 chart (RBAC, CRDs, config) driving a v1.9 controller.
+  version: "v1.9.1",
   namespace: "envoy-gateway-system",
   source:
     "Chart location: https://gateway.envoyproxy.io/_print/v1.9/install/ (\"published at oci://docker.io/envoyproxy/gateway-helm\"). " +
-    "Version v1.8.4: release train on Docker Hub (https://hub.docker.com/layers/envoyproxy/gateway-addons-helm/v1.8.4/...) and a public " +
-    "`helm template ... gateway-helm --version v1.8.4` install guide (code corpus).",
+    "Version v1.9.1: https://gitlab.com/gitlab-org/charts/gitlab/-/merge_requests/5431 (Renovate: gateway-helm 1.9.1 → 1.9.2) and public " +
+    "`helm install eg oci://docker.io/envoyproxy/gateway-helm --version v1.9.1` guides (search index files 69135703652, 70183308366: v1.9.1 dated 2026-08-28). " +
+    "Image keys: envoyproxy/gateway charts/gateway-helm/values.tmpl.yaml and README.md (global.images.envoyGateway.image, global.images.envoyProxy.image; search index file 54493278153).",
 };
 
 export const CERT_MANAGER_CHART: PinnedChart = {
@@ -84,6 +89,35 @@ export const PINNED_CHARTS = {
   velero: VELERO_CHART,
   kubePrometheusStack: KUBE_PROMETHEUS_STACK_CHART,
 } as const;
+
+/** Every chart the platform can install (trust-manager only with the internal CA issuer), by lock name. */
+export const ALL_CHARTS = { ...PINNED_CHARTS, trustManager: TRUST_MANAGER_CHART } as const;
+export type ChartName = keyof typeof ALL_CHARTS;
+
+/**
+ * Where a chart lives in the organisation's OCI registry, below the mirror's address, in the mirror's one
+ * layout `<mirror>/<original location>/<chart>`: `oci://docker.io/envoyproxy/gateway-helm` →
+ * `docker.io/envoyproxy/gateway-helm`; chart `cert-manager` of `https://charts.jetstack.io` →
+ * `charts.jetstack.io/cert-manager` (what `helm push <chart>.tgz oci://<mirror>/charts.jetstack.io` creates).
+ */
+export function chartMirrorPath(chart: PinnedChart): string {
+  if (chart.chart.startsWith("oci://")) return chart.chart.slice("oci://".length).replace(/\/+$/, "");
+  if (!chart.repo) throw new Error(`chart ${chart.chart} has neither an oci:// reference nor a repository`);
+  const repo = chart.repo.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, "");
+  return `${repo}/${chart.chart}`;
+}
+
+/** The chart as a release installs it: from `oci://<mirror>/…` when a mirror is set, from upstream otherwise. */
+export function chartFrom(chart: PinnedChart, mirror?: string): PinnedChart {
+  if (!mirror) return chart;
+  const { repo: _upstream, ...rest } = chart;
+  return { ...rest, chart: `oci://${mirror.replace(/\/+$/, "")}/${chartMirrorPath(chart)}` };
+}
+
+/** Upstream source of a chart as the lock records it: the oci:// reference, or `<repository URL>#<chart>`. */
+export function chartSource(chart: PinnedChart): string {
+  return chart.chart.startsWith("oci://") ? chart.chart : `${chart.repo}#${chart.chart}`;
+}
 
 /** Splits `registry/repo:tag@digest` into the parts Helm charts ask for separately. */
 export function splitImage(ref: string): { registry: string; repository: string; tag: string; digest?: string; withoutDigest: string } {
