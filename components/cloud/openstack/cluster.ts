@@ -55,7 +55,7 @@ export class OpenStackCluster extends pulumi.ComponentResource {
     if (settings.mode === "magnum") {
       const magnum = magnumCluster(
         name,
-        { organization: org, region, settings, adminCidrs: args.adminCidrs, networkId: net.network.id, subnetId: firstSubnet.id, externalNetworkId: net.externalNetworkId },
+        { organization: org, region, settings, adminCidrs: args.adminCidrs, networkId: net.network.id, subnetId: firstSubnet.id, externalNetworkId: net.externalNetworkId, registryMirror: args.registryMirror },
         this,
       );
       // Magnum's cloud-controller-manager gives the gateway's LoadBalancer Service this address (loadBalancerIP).

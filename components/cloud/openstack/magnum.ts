@@ -20,6 +20,8 @@ export function magnumCluster(
     readonly networkId: pulumi.Input<string>;
     readonly subnetId: pulumi.Input<string>;
     readonly externalNetworkId: pulumi.Input<string>;
+    /** `socle:registryMirror`: Magnum's own images come from the mirror (`container_infra_prefix`). */
+    readonly registryMirror?: string;
   },
   parent: pulumi.Resource,
 ): { readonly cluster: openstack.containerinfra.Cluster; readonly kubeconfig: pulumi.Output<string> } {
@@ -30,6 +32,13 @@ export function magnumCluster(
     calico_ipv4pool: POD_CIDR,
     service_cluster_ip_range: SERVICE_CIDR,
     ...(settings.encryptedVolumeType ? { boot_volume_type: settings.encryptedVolumeType, etcd_volume_type: settings.encryptedVolumeType } : {}),
+    // Magnum label `container_infra_prefix`: one prefix replacing every default image location of Magnum's node
+    // scripts (`${CONTAINER_INFRA_PREFIX:-docker.io/openstackmagnum/}heat-container-agent`,
+    // `${CONTAINER_INFRA_PREFIX:-registry.k8s.io/provider-os/}…`, `${CONTAINER_INFRA_PREFIX:-k8s.gcr.io/sig-storage/}csi-…`
+    // in openstack/magnum drivers/common/templates/kubernetes/fragments; search index files 1471944985, 339531506,
+    // 236701197). Being flat, it cannot follow `<mirror>/<registry>/<path>`: Magnum's images go to one project,
+    // `<mirror>/magnum/<image>` (docs/mirror.md lists them).
+    ...(args.registryMirror ? { container_infra_prefix: `${args.registryMirror.replace(/\/+$/, "")}/magnum/` } : {}),
   };
   const templateId = settings.magnumTemplate
     ? openstack.containerinfra.getClusterTemplateOutput({ name: settings.magnumTemplate, region }, child).id
