@@ -11,7 +11,7 @@ export interface ImageEntry {
   readonly digest?: string;
   /** Where the tag (and digest) were read. */
   readonly source: string;
-  /** Why no digest is recorded yet; the operator resolves it with `crane digest` or `skopeo inspect` before `pulumi up`. */
+  /** Why no public digest is recorded; `socle images lock` records the one the organisation's registry serves (images.lock.yaml). */
   readonly unresolved?: string;
 }
 
@@ -20,8 +20,8 @@ export interface ImageEntry {
 // tag is real public data but cannot be cited further, so no digest is ever taken from one.
 // docs/images.md lists the candidate digests those files show, for the operator to verify.
 const UNATTRIBUTED_DIGEST =
-  "public files pin a digest for this tag, but none whose repository can be named; see docs/images.md for the candidate to verify with `crane digest`";
-const NO_DIGEST = "no stored public source states a digest for this tag; resolve with `crane digest` before `pulumi up`";
+  "public files pin a digest for this tag, but none whose repository can be named (docs/research/images.md lists the candidate); `socle images lock` records the digest the organisation's registry serves";
+const NO_DIGEST = "no stored public source states a digest for this tag; `socle images lock` records the digest the organisation's registry serves";
 
 export const IMAGES = {
   // ---------------------------------------------------------------- applications
