@@ -70,8 +70,11 @@ describe("OpenStack example stack with socle:registryMirror", () => {
     }
   });
 
-  it("keeps the nodes' mirror list in step with the image catalog", () => {
+  it("keeps the nodes' mirror list and docs/mirror.md in step with the image catalog and the charts", () => {
     expect(catalogRegistries().filter((r) => !(MIRRORED_REGISTRIES as readonly string[]).includes(r))).toEqual([]);
+    const page = readFileSync(join(ROOT, "docs", "mirror.md"), "utf8");
+    for (const r of MIRRORED_REGISTRIES) expect(page, r).toContain(`| \`${r}\` |`);
+    for (const c of Object.values(ALL_CHARTS)) expect(page, c.chart).toContain(`| \`${chartMirrorPath(c)}\` |`);
   });
 
   it("takes every Helm chart from oci://<mirror>/… and every image from the mirror", () => {
