@@ -39,7 +39,9 @@ export const CERT_MANAGER_CHART: PinnedChart = {
   namespace: "cert-manager",
   source:
     "Repository: https://cert-manager.io/docs/installation/helm/ (\"the only supported source of cert-manager charts\"). Version: cert-manager " +
-    "v1.21.1 release notes (https://gitlab.com/sylva-projects/sylva-core/-/merge_requests/8842); same tag as ../shared/crds/cert-manager.",
+    "v1.21.1 release notes (https://gitlab.com/sylva-projects/sylva-core/-/merge_requests/8842); same tag as ../shared/crds/cert-manager. " +
+    "Image keys: image, webhook.image, cainjector.image, acmesolver.image, startupapicheck.image, each {repository, tag, digest} (\"Setting a digest " +
+    "will override any tag\": cert-manager/cert-manager deploy/charts/cert-manager/values.yaml, stored version 001eb00d7f276ebcb4f84ffa8ba9255d9292b8c8).",
 };
 
 export const TRUST_MANAGER_CHART: PinnedChart = {
@@ -65,11 +67,15 @@ export const CNPG_CHART: PinnedChart = {
 export const VELERO_CHART: PinnedChart = {
   chart: "velero",
   repo: "https://vmware-tanzu.github.io/helm-charts",
-  version: "12.2.0",
+  // The newest chart whose Velero version is confirmed equal to the catalog's image (v1.18.1): 12.1.0 carries
+  // appVersion 1.18.1 and `image.tag: v1.18.1`. 12.2.0 (pinned before) exists, but no stored source states
+  // the Velero version it ships, so chart and image could not be shown to agree.
+  version: "12.1.0",
   namespace: "velero",
   source:
-    "Repository: https://vmware-tanzu.github.io/helm-charts. Version: vmware-tanzu/helm-charts release velero-12.2.0 " +
-    "(https://gitlab.com/sylva-projects/sylva-core/-/merge_requests/8509). The Velero version it ships is not confirmed here.",
+    "Repository: https://vmware-tanzu.github.io/helm-charts. Version: vmware-tanzu/helm-charts@84dd2c080519168bae69541f3c4c3fa6b2596da9 " +
+    "charts/velero/Chart.yaml (version 12.1.0, appVersion 1.18.1). Image keys: image.repository, image.tag, image.digest (\"If used, it will take " +
+    "precedence over the image.tag\"), initContainers (plugins), same commit charts/velero/values.yaml.",
 };
 
 export const KUBE_PROMETHEUS_STACK_CHART: PinnedChart = {
@@ -79,7 +85,10 @@ export const KUBE_PROMETHEUS_STACK_CHART: PinnedChart = {
   namespace: "socle-monitoring",
   source:
     "Repository: prometheus-community/helm-charts README. Version: release kube-prometheus-stack-91.5.0 " +
-    "(https://newreleases.io/project/github/prometheus-community/helm-charts/release/kube-prometheus-stack-91.5.0).",
+    "(https://newreleases.io/project/github/prometheus-community/helm-charts/release/kube-prometheus-stack-91.5.0). " +
+    "Operator v0.94.0 (catalog prometheus-operator, prometheus-config-reloader): 91.0.0 bumped it to v0.94.0, 91.5.1 to v0.94.1. " +
+    "Image keys: prometheusOperator.image, prometheusOperator.prometheusConfigReloader.image, prometheus.prometheusSpec.image, each " +
+    "{registry, repository, tag, sha} (prometheus-community/helm-charts charts/kube-prometheus-stack/values.yaml, stored version 88.5.3 at cf408a290).",
 };
 
 export const PINNED_CHARTS = {

@@ -216,15 +216,20 @@ export const IMAGES = {
 
   "prometheus-operator": {
     repository: "quay.io/prometheus-operator/prometheus-operator",
-    tag: "v0.93.0",
-    source: "/work/shared/crds/SOURCES.md (prometheus-operator CRDs at v0.93.0)",
+    // One version with the chart that installs it and its CRDs (charts/platform/releases.ts, kube-prometheus-stack
+    // 91.5.0): 91.0.0 bumped the operator to v0.94.0, 91.5.1 is the first to move it to v0.94.1.
+    tag: "v0.94.0",
+    source:
+      "https://github.com/prometheus-community/helm-charts/releases/tag/kube-prometheus-stack-91.0.0 (\"Bump prometheus-operator to v0.94.0\", #7269); " +
+      "https://newreleases.io/project/github/prometheus-community/helm-charts/release/kube-prometheus-stack-91.5.1 (\"Update dependency prometheus-operator/prometheus-operator to v0.94.1\", #7312): chart 91.5.0 runs v0.94.0. " +
+      "(/work/shared/crds holds the v0.93.0 CRDs used for offline schema checks.)",
     unresolved: NO_DIGEST,
   },
 
   "prometheus-config-reloader": {
     repository: "quay.io/prometheus-operator/prometheus-config-reloader",
-    tag: "v0.93.0",
-    source: "released with prometheus-operator v0.93.0 (/work/shared/crds/SOURCES.md)",
+    tag: "v0.94.0",
+    source: "released with prometheus-operator v0.94.0, the operator of chart kube-prometheus-stack 91.5.0 (see prometheus-operator)",
     unresolved: NO_DIGEST,
   },
 

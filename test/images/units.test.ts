@@ -45,7 +45,7 @@ describe("images lock file", () => {
     kind: "ImagesLock",
     registry: "registry.example.fr/mirror",
     images: Object.entries(IMAGES).map(([name, e], i) => ({ name, sourceRegistry: e.repository.split("/")[0]!, repository: e.repository, tag: e.tag, digest: `sha256:${digests[i % digests.length]}`, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-11-30T12:00:00Z" })),
-    charts: [{ name: "velero", source: "https://vmware-tanzu.github.io/helm-charts#velero", mirrorPath: "vmware-tanzu.github.io/helm-charts/velero", version: "12.2.0", digest: `sha256:${digests[0]}`, mediaType: "application/vnd.oci.image.manifest.v1+json", resolvedAt: "2026-11-30T12:00:00Z" }],
+    charts: [{ name: "velero", source: "https://vmware-tanzu.github.io/helm-charts#velero", mirrorPath: "vmware-tanzu.github.io/helm-charts/velero", version: "12.1.0", digest: `sha256:${digests[0]}`, mediaType: "application/vnd.oci.image.manifest.v1+json", resolvedAt: "2026-11-30T12:00:00Z" }],
   });
 
   it("round-trips, and the same lock in any order gives the same bytes", () => {
