@@ -47,6 +47,24 @@ export function imagesIn(v: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * Images a chart's values name through its own keys: `image` strings, and `{registry?, repository, tag,
+ * digest|sha}` objects (cert-manager, Velero, CloudNativePG, kube-prometheus-stack values.yaml), rebuilt.
+ */
+export function valueImages(v: unknown, out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x) => valueImages(x, out));
+  else if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (typeof o.repository === "string" && typeof o.tag === "string") {
+      const name = typeof o.registry === "string" ? `${o.registry}/${o.repository}` : o.repository;
+      const digest = typeof o.digest === "string" ? o.digest : typeof o.sha === "string" ? `sha256:${o.sha}` : undefined;
+      out.push(digest ? `${name}:${o.tag}@${digest}` : `${name}:${o.tag}`);
+    }
+    for (const [k, x] of Object.entries(o)) (k === "image" && typeof x === "string" ? out.push(x) : valueImages(x, out));
+  }
+  return out;
+}
+
 /** Every Helm chart from oci://<mirror>/…, no upstream chart repository, every Kubernetes image from the mirror. */
 export function expectChartsAndImagesFromMirror(records: readonly Recorded[]): void {
   const releases = records.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
@@ -56,6 +74,10 @@ export function expectChartsAndImagesFromMirror(records: readonly Recorded[]): v
     expect(allowed.has(r.inputs.chart), `${r.name}: ${r.inputs.chart}`).toBe(true);
     expect(r.inputs.repositoryOpts, r.name).toBeUndefined();
   }
+  const fromValues = releases.flatMap((r) => valueImages(r.inputs.values));
+  // Every platform chart sets its images through its values (cert-manager alone sets five).
+  expect(fromValues.length).toBeGreaterThanOrEqual(12);
+  for (const image of fromValues) expect(image.startsWith(`${MIRROR}/`), image).toBe(true);
   const all = records.filter((r) => r.type.startsWith("kubernetes:")).flatMap((r) => imagesIn(r.inputs));
   expect(all.length).toBeGreaterThan(15);
   for (const image of all) expect(image.startsWith(`${MIRROR}/`), image).toBe(true);

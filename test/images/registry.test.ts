@@ -12,6 +12,7 @@ import { credentialsFrom } from "../../src/images/credentials";
 import { readLock } from "../../src/images/lock";
 import { RegistryClient, RegistryError } from "../../src/images/registry";
 import { renderStack } from "../../src/render/render";
+import { valueImages } from "./mirror-stack";
 import { missingBinaries, PASSWORD, pushWithUmociAndSkopeo, startRegistry, USER, type TestRegistry } from "./registry-harness";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -130,8 +131,11 @@ describe.skipIf(missing.length > 0)("socle images against a real registry (docke
     for (const r of releases) {
       expect(r.inputs!.chart as string).toMatch(/^oci:\/\/registry\.demo\.socle\.test\/mirror\//);
       expect(r.inputs!.repositoryOpts).toBeUndefined();
-      const values = JSON.stringify(r.inputs!.values);
-      for (const m of values.matchAll(/"image":"([^"]+)"/g)) expect(served.has(m[1]!.split("@")[1] ?? ""), m[1]).toBe(true);
+      // Through each chart's own keys: `image` strings and {registry, repository, tag, digest|sha} objects.
+      for (const image of valueImages(r.inputs!.values)) {
+        expect(image, image).toMatch(/^registry\.demo\.socle\.test\/mirror\/.+@sha256:[0-9a-f]{64}$/);
+        expect(served.has(image.split("@")[1]!), image).toBe(true);
+      }
     }
   });
 
