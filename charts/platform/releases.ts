@@ -29,7 +29,9 @@ export const ENVOY_GATEWAY_CHART: PinnedChart = {
     "Chart location: https://gateway.envoyproxy.io/_print/v1.9/install/ (\"published at oci://docker.io/envoyproxy/gateway-helm\"). " +
     "Version v1.9.1: https://gitlab.com/gitlab-org/charts/gitlab/-/merge_requests/5431 (Renovate: gateway-helm 1.9.1 → 1.9.2) and public " +
     "`helm install eg oci://docker.io/envoyproxy/gateway-helm --version v1.9.1` guides (search index files 69135703652, 70183308366: v1.9.1 dated 2026-08-28). " +
-    "Image keys: envoyproxy/gateway charts/gateway-helm/values.tmpl.yaml and README.md (global.images.envoyGateway.image, global.images.envoyProxy.image; search index file 54493278153).",
+    "Image keys: global.images.envoyGateway.image (the controller) and global.images.envoyProxy.image (\"Full image for the managed Envoy Proxy data plane\"), " +
+    "envoyproxy/gateway@39763b1c07ec30a5526fe70434a2cfe4181de642 (tag v1.9.0, head of release/v1.9 in the stored snapshot) charts/gateway-helm/values.tmpl.yaml; " +
+    "global.images.ratelimit.image is left at its default: socle enables no rate limiting, so no ratelimit Deployment is created.",
 };
 
 export const CERT_MANAGER_CHART: PinnedChart = {
