@@ -25,8 +25,13 @@ export const PLATFORM_IMAGE_KEYS = [
 
 export type PlatformImageKey = (typeof PLATFORM_IMAGE_KEYS)[number];
 
-export type PlatformImages = Readonly<Record<PlatformImageKey, string>>;
+/**
+ * Image references of the platform, and the mirror they come from (`socle:registryMirror`): the Helm
+ * releases take their charts from the same mirror (charts/platform/releases.ts `chartFrom`).
+ */
+export type PlatformImages = Readonly<Record<PlatformImageKey, string>> & { readonly registryMirror?: string };
 
-export function resolvePlatformImages(image: (key: string) => string): PlatformImages {
-  return Object.fromEntries(PLATFORM_IMAGE_KEYS.map((k) => [k, image(k)])) as PlatformImages;
+export function resolvePlatformImages(image: (key: string) => string, registryMirror?: string): PlatformImages {
+  const refs = Object.fromEntries(PLATFORM_IMAGE_KEYS.map((k) => [k, image(k)])) as Record<PlatformImageKey, string>;
+  return registryMirror ? { ...refs, registryMirror } : refs;
 }

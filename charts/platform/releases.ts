@@ -19,12 +19,19 @@ export interface PinnedChart {
 
 export const ENVOY_GATEWAY_CHART: PinnedChart = {
   chart: "oci://docker.io/envoyproxy/gateway-helm",
-  version: "v1.8.4",
+  // One version for the chart and the controller image (catalog `envoy-gateway`, v1.9.1): Envoy Gateway
+  // publishes gateway-helm at each release tag with that release's image in `global.images.envoyGateway.image`
+  // (envoyproxy/gateway charts/gateway-helm/values.tmpl.yaml, `image: ${GatewayImage}`). The chart was v1.8.4
+  // while the image was v1.9.1: a v1.8 chart (RBAC, CRDs, config) driving a v1.9 controller.
+  version: "v1.9.1",
   namespace: "envoy-gateway-system",
   source:
     "Chart location: https://gateway.envoyproxy.io/_print/v1.9/install/ (\"published at oci://docker.io/envoyproxy/gateway-helm\"). " +
-    "Version v1.8.4: release train on Docker Hub (https://hub.docker.com/layers/envoyproxy/gateway-addons-helm/v1.8.4/...) and a public " +
-    "`helm template ... gateway-helm --version v1.8.4` install guide (code corpus).",
+    "Version v1.9.1: https://gitlab.com/gitlab-org/charts/gitlab/-/merge_requests/5431 (Renovate: gateway-helm 1.9.1 → 1.9.2) and public " +
+    "`helm install eg oci://docker.io/envoyproxy/gateway-helm --version v1.9.1` guides (search index files 69135703652, 70183308366: v1.9.1 dated 2026-08-28). " +
+    "Image keys: global.images.envoyGateway.image (the controller) and global.images.envoyProxy.image (\"Full image for the managed Envoy Proxy data plane\"), " +
+    "envoyproxy/gateway@39763b1c07ec30a5526fe70434a2cfe4181de642 (tag v1.9.0, head of release/v1.9 in the stored snapshot) charts/gateway-helm/values.tmpl.yaml; " +
+    "global.images.ratelimit.image is left at its default: socle enables no rate limiting, so no ratelimit Deployment is created.",
 };
 
 export const CERT_MANAGER_CHART: PinnedChart = {
@@ -34,7 +41,9 @@ export const CERT_MANAGER_CHART: PinnedChart = {
   namespace: "cert-manager",
   source:
     "Repository: https://cert-manager.io/docs/installation/helm/ (\"the only supported source of cert-manager charts\"). Version: cert-manager " +
-    "v1.21.1 release notes (https://gitlab.com/sylva-projects/sylva-core/-/merge_requests/8842); same tag as ../shared/crds/cert-manager.",
+    "v1.21.1 release notes (https://gitlab.com/sylva-projects/sylva-core/-/merge_requests/8842); same tag as ../shared/crds/cert-manager. " +
+    "Image keys: image, webhook.image, cainjector.image, acmesolver.image, startupapicheck.image, each {repository, tag, digest} (\"Setting a digest " +
+    "will override any tag\": cert-manager/cert-manager deploy/charts/cert-manager/values.yaml, stored version 001eb00d7f276ebcb4f84ffa8ba9255d9292b8c8).",
 };
 
 export const TRUST_MANAGER_CHART: PinnedChart = {
@@ -60,11 +69,15 @@ export const CNPG_CHART: PinnedChart = {
 export const VELERO_CHART: PinnedChart = {
   chart: "velero",
   repo: "https://vmware-tanzu.github.io/helm-charts",
-  version: "12.2.0",
+  // The newest chart whose Velero version is confirmed equal to the catalog's image (v1.18.1): 12.1.0 carries
+  // appVersion 1.18.1 and `image.tag: v1.18.1`. 12.2.0 (pinned before) exists, but no stored source states
+  // the Velero version it ships, so chart and image could not be shown to agree.
+  version: "12.1.0",
   namespace: "velero",
   source:
-    "Repository: https://vmware-tanzu.github.io/helm-charts. Version: vmware-tanzu/helm-charts release velero-12.2.0 " +
-    "(https://gitlab.com/sylva-projects/sylva-core/-/merge_requests/8509). The Velero version it ships is not confirmed here.",
+    "Repository: https://vmware-tanzu.github.io/helm-charts. Version: vmware-tanzu/helm-charts@84dd2c080519168bae69541f3c4c3fa6b2596da9 " +
+    "charts/velero/Chart.yaml (version 12.1.0, appVersion 1.18.1). Image keys: image.repository, image.tag, image.digest (\"If used, it will take " +
+    "precedence over the image.tag\"), initContainers (plugins), same commit charts/velero/values.yaml.",
 };
 
 export const KUBE_PROMETHEUS_STACK_CHART: PinnedChart = {
@@ -74,7 +87,10 @@ export const KUBE_PROMETHEUS_STACK_CHART: PinnedChart = {
   namespace: "socle-monitoring",
   source:
     "Repository: prometheus-community/helm-charts README. Version: release kube-prometheus-stack-91.5.0 " +
-    "(https://newreleases.io/project/github/prometheus-community/helm-charts/release/kube-prometheus-stack-91.5.0).",
+    "(https://newreleases.io/project/github/prometheus-community/helm-charts/release/kube-prometheus-stack-91.5.0). " +
+    "Operator v0.94.0 (catalog prometheus-operator, prometheus-config-reloader): 91.0.0 bumped it to v0.94.0, 91.5.1 to v0.94.1. " +
+    "Image keys: prometheusOperator.image, prometheusOperator.prometheusConfigReloader.image, prometheus.prometheusSpec.image, each " +
+    "{registry, repository, tag, sha} (prometheus-community/helm-charts charts/kube-prometheus-stack/values.yaml, stored version 88.5.3 at cf408a290).",
 };
 
 export const PINNED_CHARTS = {
@@ -84,6 +100,35 @@ export const PINNED_CHARTS = {
   velero: VELERO_CHART,
   kubePrometheusStack: KUBE_PROMETHEUS_STACK_CHART,
 } as const;
+
+/** Every chart the platform can install (trust-manager only with the internal CA issuer), by lock name. */
+export const ALL_CHARTS = { ...PINNED_CHARTS, trustManager: TRUST_MANAGER_CHART } as const;
+export type ChartName = keyof typeof ALL_CHARTS;
+
+/**
+ * Where a chart lives in the organisation's OCI registry, below the mirror's address, in the mirror's one
+ * layout `<mirror>/<original location>/<chart>`: `oci://docker.io/envoyproxy/gateway-helm` →
+ * `docker.io/envoyproxy/gateway-helm`; chart `cert-manager` of `https://charts.jetstack.io` →
+ * `charts.jetstack.io/cert-manager` (what `helm push <chart>.tgz oci://<mirror>/charts.jetstack.io` creates).
+ */
+export function chartMirrorPath(chart: PinnedChart): string {
+  if (chart.chart.startsWith("oci://")) return chart.chart.slice("oci://".length).replace(/\/+$/, "");
+  if (!chart.repo) throw new Error(`chart ${chart.chart} has neither an oci:// reference nor a repository`);
+  const repo = chart.repo.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, "");
+  return `${repo}/${chart.chart}`;
+}
+
+/** The chart as a release installs it: from `oci://<mirror>/…` when a mirror is set, from upstream otherwise. */
+export function chartFrom(chart: PinnedChart, mirror?: string): PinnedChart {
+  if (!mirror) return chart;
+  const { repo: _upstream, ...rest } = chart;
+  return { ...rest, chart: `oci://${mirror.replace(/\/+$/, "")}/${chartMirrorPath(chart)}` };
+}
+
+/** Upstream source of a chart as the lock records it: the oci:// reference, or `<repository URL>#<chart>`. */
+export function chartSource(chart: PinnedChart): string {
+  return chart.chart.startsWith("oci://") ? chart.chart : `${chart.repo}#${chart.chart}`;
+}
 
 /** Splits `registry/repo:tag@digest` into the parts Helm charts ask for separately. */
 export function splitImage(ref: string): { registry: string; repository: string; tag: string; digest?: string; withoutDigest: string } {

@@ -5,8 +5,12 @@ import { splitImage } from "./releases";
 import { controllerSize, prometheusSize } from "./sizing";
 
 /**
- * Helm values of the pinned releases. Every image comes from the catalog; each chart's value names are
- * those of its upstream values.yaml for the pinned version.
+ * Helm values of the pinned releases. Every image comes from the catalog, rewritten to the mirror and pinned
+ * from the lock, and is set through the chart's own keys, as its upstream values.yaml names them (each
+ * chart's `source` in charts/platform/releases.ts cites the file): Envoy Gateway `global.images.*.image`;
+ * cert-manager and trust-manager `image`/`<component>.image` {repository, tag, digest}; CloudNativePG
+ * `image` {repository, tag}; Velero `image` {repository, tag, digest} and `initContainers`;
+ * kube-prometheus-stack `…image` {registry, repository, tag, sha}.
  */
 
 const repoOf = (ref: string) => {

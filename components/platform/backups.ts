@@ -25,7 +25,7 @@ export class Backups extends pulumi.ComponentResource {
       { metadata: { name: VELERO_CREDENTIALS_SECRET, namespace: VELERO_NAMESPACE }, type: "Opaque", stringData: { cloud: pulumi.secret(cloud) } },
       { parent: this },
     );
-    const release = pinnedRelease("velero", VELERO_CHART, veleroValues(images, sizing, VELERO_CREDENTIALS_SECRET), { parent: this, dependsOn: [secret] });
+    const release = pinnedRelease("velero", VELERO_CHART, veleroValues(images, sizing, VELERO_CREDENTIALS_SECRET), { parent: this, dependsOn: [secret] }, args.images.registryMirror);
     manifestGroup(name, renderVeleroChart(chartProps), { parent: this, dependsOn: [release] });
     this.registerOutputs({});
   }

@@ -11,7 +11,7 @@ export class DatabaseOperator extends pulumi.ComponentResource {
 
   constructor(name: string, args: { readonly images: PlatformImages; readonly sizing: SizingProfile }, opts: pulumi.ComponentResourceOptions = {}) {
     super("socle:platform:DatabaseOperator", name, {}, opts);
-    this.release = pinnedRelease("cloudnative-pg", CNPG_CHART, cnpgValues(args.images, args.sizing), { parent: this });
+    this.release = pinnedRelease("cloudnative-pg", CNPG_CHART, cnpgValues(args.images, args.sizing), { parent: this }, args.images.registryMirror);
     this.registerOutputs({});
   }
 }

@@ -24,12 +24,12 @@ export interface EdgeArgs {
 export class Edge extends pulumi.ComponentResource {
   constructor(name: string, args: EdgeArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("socle:platform:Edge", name, {}, opts);
-    const envoy = pinnedRelease("envoy-gateway", ENVOY_GATEWAY_CHART, envoyGatewayValues(args.images, args.sizing), { parent: this });
-    const certManager = pinnedRelease("cert-manager", CERT_MANAGER_CHART, certManagerValues(args.images, args.sizing), { parent: this, dependsOn: [envoy] });
+    const envoy = pinnedRelease("envoy-gateway", ENVOY_GATEWAY_CHART, envoyGatewayValues(args.images, args.sizing), { parent: this }, args.images.registryMirror);
+    const certManager = pinnedRelease("cert-manager", CERT_MANAGER_CHART, certManagerValues(args.images, args.sizing), { parent: this, dependsOn: [envoy] }, args.images.registryMirror);
     const gatewayClass = manifestGroup(`${name}-gateway-class`, renderGatewayClass(args.gateway.gatewayClass), { parent: this, dependsOn: [envoy] });
     const issuer = manifestGroup(`${name}-issuer`, renderIssuerChart(args.issuer), { parent: this, dependsOn: [certManager] });
     if (args.issuer.kind === "internal-ca") {
-      const trustManager = pinnedRelease("trust-manager", TRUST_MANAGER_CHART, trustManagerValues(args.images, args.sizing), { parent: this, dependsOn: [certManager] });
+      const trustManager = pinnedRelease("trust-manager", TRUST_MANAGER_CHART, trustManagerValues(args.images, args.sizing), { parent: this, dependsOn: [certManager] }, args.images.registryMirror);
       manifestGroup(`${name}-trust`, renderTrustChart({ rootSecret: "socle-root-ca" }), { parent: this, dependsOn: [trustManager, issuer] });
     }
     manifestGroup(`${name}-gateway`, renderGatewayChart(args.gateway), { parent: this, dependsOn: [gatewayClass, certManager] });

@@ -32,7 +32,7 @@ export class Observability extends pulumi.ComponentResource {
       parent: this,
       dependsOn: [store],
     });
-    const prometheus = pinnedRelease("kube-prometheus-stack", KUBE_PROMETHEUS_STACK_CHART, kubePrometheusStackValues(args.images, args.sizing, args.storageClass), { parent: this });
+    const prometheus = pinnedRelease("kube-prometheus-stack", KUBE_PROMETHEUS_STACK_CHART, kubePrometheusStackValues(args.images, args.sizing, args.storageClass), { parent: this }, args.images.registryMirror);
     manifestGroup(`${name}-monitors`, renderMonitorsChart(args.scrapeTargets), { parent: this, dependsOn: [prometheus] });
     this.registerOutputs({});
   }

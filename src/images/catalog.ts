@@ -11,7 +11,7 @@ export interface ImageEntry {
   readonly digest?: string;
   /** Where the tag (and digest) were read. */
   readonly source: string;
-  /** Why no digest is recorded yet; the operator resolves it with `crane digest` or `skopeo inspect` before `pulumi up`. */
+  /** Why no public digest is recorded; `socle images lock` records the one the organisation's registry serves (images.lock.yaml). */
   readonly unresolved?: string;
 }
 
@@ -20,8 +20,8 @@ export interface ImageEntry {
 // tag is real public data but cannot be cited further, so no digest is ever taken from one.
 // docs/images.md lists the candidate digests those files show, for the operator to verify.
 const UNATTRIBUTED_DIGEST =
-  "public files pin a digest for this tag, but none whose repository can be named; see docs/images.md for the candidate to verify with `crane digest`";
-const NO_DIGEST = "no stored public source states a digest for this tag; resolve with `crane digest` before `pulumi up`";
+  "public files pin a digest for this tag, but none whose repository can be named (docs/research/images.md lists the candidate); `socle images lock` records the digest the organisation's registry serves";
+const NO_DIGEST = "no stored public source states a digest for this tag; `socle images lock` records the digest the organisation's registry serves";
 
 export const IMAGES = {
   // ---------------------------------------------------------------- applications
@@ -216,15 +216,20 @@ export const IMAGES = {
 
   "prometheus-operator": {
     repository: "quay.io/prometheus-operator/prometheus-operator",
-    tag: "v0.93.0",
-    source: "/work/shared/crds/SOURCES.md (prometheus-operator CRDs at v0.93.0)",
+    // One version with the chart that installs it and its CRDs (charts/platform/releases.ts, kube-prometheus-stack
+    // 91.5.0): 91.0.0 bumped the operator to v0.94.0, 91.5.1 is the first to move it to v0.94.1.
+    tag: "v0.94.0",
+    source:
+      "https://github.com/prometheus-community/helm-charts/releases/tag/kube-prometheus-stack-91.0.0 (\"Bump prometheus-operator to v0.94.0\", #7269); " +
+      "https://newreleases.io/project/github/prometheus-community/helm-charts/release/kube-prometheus-stack-91.5.1 (\"Update dependency prometheus-operator/prometheus-operator to v0.94.1\", #7312): chart 91.5.0 runs v0.94.0. " +
+      "(/work/shared/crds holds the v0.93.0 CRDs used for offline schema checks.)",
     unresolved: NO_DIGEST,
   },
 
   "prometheus-config-reloader": {
     repository: "quay.io/prometheus-operator/prometheus-config-reloader",
-    tag: "v0.93.0",
-    source: "released with prometheus-operator v0.93.0 (/work/shared/crds/SOURCES.md)",
+    tag: "v0.94.0",
+    source: "released with prometheus-operator v0.94.0, the operator of chart kube-prometheus-stack 91.5.0 (see prometheus-operator)",
     unresolved: NO_DIGEST,
   },
 

@@ -6,6 +6,8 @@ import { CLUSTER_ISSUER } from "../../charts/issuer";
 import { MAIL_LOAD_BALANCER } from "../../charts/mail";
 import { OUTSCALE_SECNUMCLOUD_REGION, type AppName, type SocleConfig } from "../config/schema";
 import { catalogImage, catalogRegistries } from "../images/ref";
+import { programLockPath, readLock } from "../images/lock";
+import { bucketNames } from "../../components/cloud/plan/buckets";
 import { APP_DEPLOYERS } from "./apps";
 import type { SuiteContext } from "./context";
 import { provisionCloud, type ClusterContract } from "../../components/cloud";
@@ -38,6 +40,8 @@ const IN_CLUSTER_S3 = { namespace: "socle-storage", pods: { "app.kubernetes.io/n
  */
 export function deploy(config: SocleConfig): Record<string, unknown> {
   const mirror = config.registryMirror;
+  // Digests the organisation's registry served (`socle images lock`); images it does not name render by tag.
+  const lock = readLock(programLockPath(process.env));
   // Cloud first: a tenant uses its platform's cluster; every other kind provisions (or is given) one.
   const cluster =
     config.kind === "tenant"
@@ -49,6 +53,8 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
           sizing: config.sizing,
           domain: config.domain,
           buckets: config.apps.includes("docs") ? [docsMediaBucket(config.organization.id)] : [],
+          // RKE2's system-default-registry and containerd's mirrors on the nodes (components/cloud/plan/cloud-init.ts).
+          ...(mirror ? { registryMirror: mirror } : {}),
         });
   const kubeconfig = cluster?.kubeconfig ?? clusterKubeconfig(config);
   if (kubeconfig) useKubernetesProvider(kubeconfig);
@@ -56,7 +62,7 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
 
   const ctx: SuiteContext = {
     config,
-    image: (name) => catalogImage(name, mirror),
+    image: (name) => catalogImage(name, mirror, lock),
     namespace: (app) => appNamespace(config, app),
     hostname: (app) => appHostname(config, app),
     storageClass: cluster ? (cluster.storageClasses.encrypted ?? cluster.storageClasses.default) : config.cloud.target === "existing" ? config.cloud.settings.storageClass : "default",
@@ -94,8 +100,10 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
 
   return {
     apps,
-    // Tenants of a platform stack deploy into its cluster with this kubeconfig (read through a StackReference).
-    ...(kubeconfig && config.kind === "platform" ? { kubeconfig: pulumi.secret(kubeconfig) } : {}),
+    // What docs/cloud.md tells operators to use: the gateway's public address (DNS), the API endpoint, and the
+    // kubeconfig, always a secret output (tenants of a platform stack read it through a StackReference).
+    ...(cluster ? { gatewayAddress: cluster.gatewayAddress, apiEndpoint: cluster.apiEndpoint } : {}),
+    ...(kubeconfig && config.kind !== "tenant" ? { kubeconfig: pulumi.secret(kubeconfig) } : {}),
     socle: {
       kind: config.kind,
       organization: config.organization.id,
@@ -132,22 +140,29 @@ function clusterKubeconfig(config: SocleConfig): pulumi.Input<string> | undefine
 }
 
 /**
- * Where backups and app files go: the in-cluster Garage on `existing` (credentials generated here, in
- * Garage's key format: id `GK` + 24 hex digits, secret 64 hex digits, imported by the platform); the cloud's
- * S3-compatible service otherwise, reached over HTTPS (its addresses are the provider's, not known ahead).
+ * Where backups and app files go, as the cluster contract says: the cloud's S3-compatible service reached
+ * over HTTPS, or the in-cluster Garage on `existing` (credentials generated here, in Garage's key format: id
+ * `GK` + 24 hex digits, secret 64 hex digits, imported by the platform). The bucket's name and the endpoint
+ * are plain strings because charts template them; both come from the same planning function and setting as
+ * the contract's outputs, and the credentials handed to every consumer are made to depend on the contract's
+ * bucket and endpoint outputs, so nothing that writes backups is created before its bucket.
  */
 function backupStore(config: SocleConfig, cluster: ClusterContract | undefined): Omit<SuiteContext["backup"], "retentionDays"> {
-  const bucket = `${config.organization.id}-backups`;
-  if (config.cloud.target !== "existing" && cluster?.objectStorage.credentials) {
+  const bucket = bucketNames(config.organization.id).backups;
+  const store = cluster?.objectStorage;
+  const after = (value: pulumi.Output<string>): pulumi.Output<string> =>
+    store ? pulumi.all([store.buckets.backups, store.endpoint, value]).apply(([, , v]) => v) : value;
+  if (config.cloud.target !== "existing" && store?.managed && store.credentials) {
     const endpoint = config.cloud.settings.objectStorageEndpoint;
-    return { bucket, endpointURL: endpoint, credentials: cluster.objectStorage.credentials, peer: { cidr: "0.0.0.0/0" }, port: 443 };
+    const credentials = { accessKeyId: after(store.credentials.accessKeyId), secretAccessKey: after(store.credentials.secretAccessKey) };
+    return { bucket, endpointURL: endpoint, credentials, peer: { cidr: "0.0.0.0/0" }, port: 443 };
   }
   const backupKey = new random.RandomBytes("backup-access-key", { length: 12 });
   const backupSecret = new random.RandomBytes("backup-secret-key", { length: 32 });
   return {
     bucket,
     endpointURL: `http://garage.${IN_CLUSTER_S3.namespace}.svc:${IN_CLUSTER_S3.port}`,
-    credentials: { accessKeyId: pulumi.interpolate`GK${backupKey.hex}`, secretAccessKey: backupSecret.hex },
+    credentials: { accessKeyId: after(pulumi.interpolate`GK${backupKey.hex}`), secretAccessKey: after(backupSecret.hex) },
     peer: { namespace: IN_CLUSTER_S3.namespace, pods: IN_CLUSTER_S3.pods },
     port: IN_CLUSTER_S3.port,
   };

@@ -17,7 +17,7 @@ import type { SuiteContext } from "./context";
  */
 export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[], appBuckets: readonly string[] = []): void {
   const { config } = ctx;
-  const images = resolvePlatformImages(ctx.image);
+  const images = resolvePlatformImages(ctx.image, config.registryMirror);
   const appNamespaces = config.apps.map((app) => ctx.namespace(app));
   const inCluster = config.cloud.target === "existing";
   const scrapeTargets = platformScrapeTargets({ garage: inCluster });

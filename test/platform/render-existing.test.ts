@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PINNED_CHARTS, TRUST_MANAGER_CHART } from "../../charts/platform/releases";
+import { chartMirrorPath, PINNED_CHARTS, TRUST_MANAGER_CHART } from "../../charts/platform/releases";
 import type { RenderResult } from "../../src/render/render";
 import type { StateResource } from "../../src/render/state";
 import { renderToTemp } from "../helpers/render";
@@ -38,10 +38,11 @@ describe("socle render demo (target existing): platform", () => {
       const inputs = byName.get(name)!;
       expect(inputs.version, name).toBe(pin.version);
       expect(inputs.version, name).toMatch(/^v?\d+\.\d+\.\d+$/);
-      expect(inputs.chart, name).toBe(pin.chart);
+      // The demo sets socle:registryMirror: every chart comes from the organisation's OCI registry, none from upstream.
+      expect(inputs.chart, name).toBe(`oci://registry.demo.socle.test/mirror/${chartMirrorPath(pin)}`);
       expect(inputs.namespace, name).toBe(pin.namespace);
       expect(inputs.createNamespace, name).toBe(false);
-      if (pin.repo) expect((inputs.repositoryOpts as { repo: string }).repo, name).toBe(pin.repo);
+      expect(inputs.repositoryOpts, name).toBeUndefined();
     }
     const cm = byName.get("cert-manager")!.values as { config: { enableGatewayAPI: boolean } };
     expect(cm.config.enableGatewayAPI).toBe(true);

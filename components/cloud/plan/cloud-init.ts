@@ -78,6 +78,35 @@ export const AUDIT_POLICY = {
   ],
 } as const;
 
+/** containerd's registry configuration as RKE2 writes it from this file (https://docs.rke2.io/install/private_registry). */
+export const RKE2_REGISTRIES_PATH = "/etc/rancher/rke2/registries.yaml";
+
+/**
+ * Upstream registries the nodes pull through the mirror: every registry of the image catalog
+ * (test/images/mirror-nodes.test.ts keeps this list in step with src/images/catalog.ts) and registry.k8s.io
+ * (cloud-controller-manager and CSI images).
+ */
+export const MIRRORED_REGISTRIES = ["cr.fluentbit.io", "docker.io", "ghcr.io", "quay.io", "registry.k8s.io"] as const;
+
+/**
+ * containerd mirrors (`registries.yaml`) for the mirror layout `<mirror>/<original registry>/<path>`: each
+ * upstream registry's pulls go to the mirror's host, rewritten below `<prefix>/<registry>/` (the `rewrite`
+ * regex of docs.rke2.io/install/private_registry, "Rewrites"). RKE2's system images, named
+ * `<system-default-registry>/rancher/…`, are rewritten to the mirror's copy of docker.io/rancher/…. Pure.
+ */
+export function registriesConfig(mirror: string, upstreams: readonly string[] = MIRRORED_REGISTRIES): Record<string, unknown> {
+  const trimmed = mirror.replace(/\/+$/, "");
+  const slash = trimmed.indexOf("/");
+  const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
+  const prefix = slash < 0 ? "" : `${trimmed.slice(slash + 1)}/`;
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const mirrors: Record<string, unknown> = {};
+  for (const upstream of [...upstreams].sort()) {
+    mirrors[upstream] = { endpoint: [`https://${host}`], rewrite: { "^(.*)$": `${prefix}${upstream}/$1` } };
+  }
+  mirrors[host] = { endpoint: [`https://${host}`], rewrite: { [`^${esc(prefix)}rancher/(.*)$`]: `${prefix}docker.io/rancher/$1` } };
+  return { mirrors };
+}
 const RKE2_TLS = "/var/lib/rancher/rke2/server/tls";
 /** Where the node image keeps RKE2's airgap artifacts (install.sh, tarball, images): nothing is downloaded at boot. */
 export const RKE2_ARTIFACTS = "/opt/rke2-artifacts";
@@ -131,6 +160,9 @@ export function renderCloudInit(node: NodeBootstrap): string {
     { path: RKE2_CONFIG_PATH, permissions: "0600", owner: "root:root", content: stringify(rke2Config(node), { lineWidth: 0 }) },
   ];
   if (node.role === "server") files.push({ path: AUDIT_POLICY_PATH, permissions: "0600", owner: "root:root", content: stringify(AUDIT_POLICY, { lineWidth: 0 }) });
+  if (node.registryMirror) {
+    files.push({ path: RKE2_REGISTRIES_PATH, permissions: "0600", owner: "root:root", content: stringify(registriesConfig(node.registryMirror), { lineWidth: 0 }) });
+  }
   if (node.role === "server" && node.clusterCa) {
     for (const [ca, pair] of [["server-ca", node.clusterCa.server], ["client-ca", node.clusterCa.client]] as const) {
       files.push({ path: `${RKE2_TLS}/${ca}.crt`, permissions: "0644", owner: "root:root", content: pair.certPem });

@@ -31,7 +31,7 @@ export const control: Control = {
   rationale:
     "Software installed on production systems must be controlled (12.10.a) and its authenticity checked (12.10.c). A tag can be moved to other content at any time; a sha256 digest names exactly the image that was reviewed. Pulling only from the allowed registries (the sovereign mirror) keeps production independent of registries outside the qualified perimeter.",
   remediation:
-    "Reference every image as `<allowed registry>/<repository>@sha256:<digest>` (socle's image catalog, src/images, resolves digests), and mirror third-party images into an allowed registry. The allowed registries are the stack's `allowedRegistries`.",
+    "Reference every image as `<allowed registry>/<repository>@sha256:<digest>`: fill the organisation's registry with `socle images mirror`, then `socle images lock` records the digest it serves for every catalog image (images.lock.yaml) and the render pins them. The allowed registries are the stack's `allowedRegistries`.",
   evidence: ["pod specs: containers[], initContainers[], ephemeralContainers[] `image`", "context: allowedRegistries"],
   check(resources, ctx) {
     const registries = ctx.allowedRegistries.map((r) => r.replace(/\/+$/, ""));
@@ -44,7 +44,7 @@ export const control: Control = {
           violations.push(violation(`container ${c.name} has no image`, `${c.path}.image`));
           continue;
         }
-        if (!DIGEST.test(image)) violations.push(violation(`container ${c.name} image ${image} is not pinned by a sha256 digest`, `${c.path}.image`));
+        if (!DIGEST.test(image)) violations.push(violation(`container ${c.name} image ${image} is not pinned by a sha256 digest: run \`socle images lock\` to record the digest the registry serves in images.lock.yaml, then render again`, `${c.path}.image`));
         const repo = repositoryOf(image);
         if (registries.length > 0 && !allowed(repo)) violations.push(violation(`container ${c.name} image ${repo} is not from an allowed registry (${registries.join(", ")})`, `${c.path}.image`));
       }

@@ -57,7 +57,7 @@ describe("snc-workload-image-digest", () => {
 
   it("fails an image pinned by tag only", () => {
     const d = withField(deployment(), `${C0}.image`, "registry.socle.test/wiki/xwiki:16.10");
-    expect(violationsOf(run(imageDigest, [k8s(d)]))).toEqual([{ resource: "wiki-wiki", message: "container app image registry.socle.test/wiki/xwiki:16.10 is not pinned by a sha256 digest", path: `${C0}.image` }]);
+    expect(violationsOf(run(imageDigest, [k8s(d)]))).toEqual([{ resource: "wiki-wiki", message: "container app image registry.socle.test/wiki/xwiki:16.10 is not pinned by a sha256 digest: run `socle images lock` to record the digest the registry serves in images.lock.yaml, then render again", path: `${C0}.image` }]);
   });
 
   it("fails an image from a registry that is not allowed, Docker Hub's implicit name included", () => {
