@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/issues";
 import { formatConfigError } from "./format";
 import { registerAudit } from "./audit";
+import { registerCheck } from "./check";
 import { renderCommand } from "./render";
 
 /** Exit codes: 0 success, 1 policy failure (audit), 2 bad input (configuration, files, options). */
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[], io: { out: (s: string) => vo
     });
 
   registerAudit(program, root, io, (c) => (code = c));
+  registerCheck(program, root, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv], { from: "user" });
