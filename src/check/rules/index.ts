@@ -11,8 +11,10 @@ import { refConfigMap } from "./ref-configmap";
 import { refSecret } from "./ref-secret";
 import { refServiceAccount } from "./ref-service-account";
 import { refVolume } from "./ref-volume";
+import { readonlyRootfs } from "./readonly-rootfs";
 import { releaseContract } from "./release-contract";
 import { serviceSelector } from "./service-selector";
+import { startupDeadlock } from "./startup-deadlock";
 
 export const KUBERNETES_RULES: readonly CheckRule[] = [
   releaseContract,
@@ -27,6 +29,8 @@ export const KUBERNETES_RULES: readonly CheckRule[] = [
   flowApiServer,
   flowWebhook,
   flowPeer,
+  readonlyRootfs,
+  startupDeadlock,
 ];
 
 export const ALL_RULES: readonly CheckRule[] = [...KUBERNETES_RULES, ...CLOUD_RULES];
