@@ -123,7 +123,7 @@ export function podNeeds(model: CheckModel, pod: PodTemplate): Need[] {
   const out: Need[] = [];
   const seen = new Set<string>();
   const add = (n: Need) => {
-    const k = `${n.host}:${n.port ?? ""}:${n.scheme ?? ""}`;
+    const k = `${n.path}|${n.host.toLowerCase().replace(/\.$/, "")}|${n.port ?? ""}`;
     if (seen.has(k)) return;
     seen.add(k);
     out.push(n);

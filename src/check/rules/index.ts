@@ -15,6 +15,7 @@ import { readonlyRootfs } from "./readonly-rootfs";
 import { releaseContract } from "./release-contract";
 import { serviceSelector } from "./service-selector";
 import { startupDeadlock } from "./startup-deadlock";
+import { tlsTrust } from "./tls-trust";
 
 export const KUBERNETES_RULES: readonly CheckRule[] = [
   releaseContract,
@@ -31,6 +32,7 @@ export const KUBERNETES_RULES: readonly CheckRule[] = [
   flowPeer,
   readonlyRootfs,
   startupDeadlock,
+  tlsTrust,
 ];
 
 export const ALL_RULES: readonly CheckRule[] = [...KUBERNETES_RULES, ...CLOUD_RULES];

@@ -1,4 +1,4 @@
-import { IMAGE_READINESS } from "../readiness";
+import { IMAGE_READINESS, type ReadinessFacts } from "../readiness";
 import { inventory, selectedPods } from "../inventory";
 import { asString, containers, isObject, nameOf, nsOf, objectId } from "../k8s";
 import { podNeeds } from "../needs";
@@ -10,7 +10,8 @@ import { catalogName } from "./readonly-rootfs";
  * when their readiness waits for that very Job: the Service has no endpoints, the Job never connects, the
  * pods never become Ready.
  */
-export const startupDeadlock: CheckRule = {
+export function startupDeadlockRule(readiness: Readonly<Record<string, ReadinessFacts>> = IMAGE_READINESS): CheckRule {
+  return {
   id: "startup-deadlock",
   description: "No bootstrap Job reaches pods through a Service whose endpoints need those pods Ready while their readiness waits for the Job (unless publishNotReadyAddresses)",
   run(model) {
@@ -28,7 +29,7 @@ export const startupDeadlock: CheckRule = {
           for (const c of containers(server)) {
             if (c.init || !isObject(c.container.readinessProbe)) continue;
             const name = catalogName(asString(c.container.image) ?? "");
-            const facts = name ? IMAGE_READINESS[name] : undefined;
+            const facts = name ? readiness[name] : undefined;
             const probe = c.container.readinessProbe;
             const probePath = isObject(probe.httpGet) ? asString(probe.httpGet.path) : undefined;
             const base = `Job ${nsOf(job.owner)}/${nameOf(job.owner)} reaches ${need.host} through Service ${nsOf(svc)}/${nameOf(svc)}, which only lists Ready pods (no publishNotReadyAddresses), and ${objectId(server.owner)} becomes Ready through its readinessProbe`;
@@ -60,3 +61,6 @@ export const startupDeadlock: CheckRule = {
     return out;
   },
 };
+}
+
+export const startupDeadlock: CheckRule = startupDeadlockRule();
