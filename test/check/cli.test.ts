@@ -1,0 +1,191 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import type { KubernetesObject } from "../../policies/types";
+import { main } from "../../src/cli/main";
+import { allowDns, denyAll, netpol, ns, secret, service, workload } from "./fixtures";
+
+async function check(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(["check", ...args], { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+function manifests(objects: readonly KubernetesObject[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "socle-check-test-"));
+  writeFileSync(join(dir, "all.yaml"), objects.map((o) => stringify(o)).join("---\n"));
+  return dir;
+}
+
+/** A small app that checks clean: web -> cache on 6379, both sides allowed, DNS open, everything referenced exists. */
+const CLEAN: KubernetesObject[] = [
+  ns("a"),
+  denyAll("a"),
+  allowDns("a"),
+  secret("a", "creds", ["password"]),
+  workload("a", "web", {
+    labels: { app: "web" },
+    containers: [
+      {
+        name: "web",
+        image: "x/web:1",
+        ports: [{ name: "http", containerPort: 8080 }],
+        readinessProbe: { httpGet: { path: "/", port: "http" } },
+        env: [
+          { name: "CACHE_URL", value: "redis://cache.a.svc:6379" },
+          { name: "PASSWORD", valueFrom: { secretKeyRef: { name: "creds", key: "password" } } },
+        ],
+      },
+    ],
+  }),
+  service("a", "web", { app: "web" }, [{ port: 80, targetPort: "http" }]),
+  workload("a", "cache", { labels: { app: "cache" }, containers: [{ name: "cache", image: "x/cache:1", ports: [{ containerPort: 6379 }] }] }),
+  service("a", "cache", { app: "cache" }, [{ port: 6379 }]),
+  netpol("a", "web-to-cache", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Egress"], egress: [{ to: [{ podSelector: { matchLabels: { app: "cache" } } }], ports: [{ port: 6379 }] }] }),
+  netpol("a", "cache-from-web", { podSelector: { matchLabels: { app: "cache" } }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }], ports: [{ port: 6379 }] }] }),
+];
+
+const replace = (name: string, kind: string, o: KubernetesObject) => CLEAN.map((x) => (x.kind === kind && x.metadata.name === name ? o : x));
+const without = (kind: string, name: string) => CLEAN.filter((x) => !(x.kind === kind && x.metadata.name === name));
+const webWith = (patch: Record<string, unknown>) => {
+  const w = structuredClone(CLEAN.find((x) => x.metadata.name === "web" && x.kind === "Deployment")!) as KubernetesObject & { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+  Object.assign(w.spec.template.spec.containers[0]!, patch);
+  return replace("web", "Deployment", w);
+};
+
+const DEFECTS: { rule: string; objects: KubernetesObject[]; object: string; path: string }[] = [
+  { rule: "ref-secret", objects: without("Secret", "creds"), object: "Deployment/a/web", path: "spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef.key" },
+  {
+    rule: "ref-configmap",
+    objects: webWith({ envFrom: [{ configMapRef: { name: "settings" } }] }),
+    object: "Deployment/a/web",
+    path: "spec.template.spec.containers[0].envFrom[0].configMapRef.name",
+  },
+  { rule: "ref-volume", objects: webWith({ volumeMounts: [{ name: "data", mountPath: "/data" }] }), object: "Deployment/a/web", path: "spec.template.spec.containers[0].volumeMounts[0].name" },
+  { rule: "service-selector", objects: replace("web", "Service", service("a", "web", { app: "web" }, [{ port: 80, targetPort: "https" }])), object: "Service/a/web", path: "spec.ports[0].targetPort" },
+  { rule: "probe-port", objects: webWith({ readinessProbe: { httpGet: { path: "/", port: "health" } } }), object: "Deployment/a/web", path: "spec.template.spec.containers[0].readinessProbe.httpGet.port" },
+  { rule: "flow-peer", objects: without("NetworkPolicy", "cache-from-web"), object: "Deployment/a/web", path: "spec.template.spec.containers[0].env[0].value" },
+  {
+    rule: "httproute-refs",
+    objects: [...CLEAN, { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: { name: "web", namespace: "a" }, spec: { rules: [{ backendRefs: [{ name: "web", port: 8080 }] }] } }],
+    object: "HTTPRoute/a/web",
+    path: "spec.rules[0].backendRefs[0].port",
+  },
+  {
+    rule: "listener-certificate",
+    objects: [...CLEAN, { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "gw", namespace: "a" }, spec: { gatewayClassName: "c", listeners: [{ name: "https", port: 443, protocol: "HTTPS", tls: { certificateRefs: [{ name: "web-tls" }] } }] } }],
+    object: "Gateway/a/gw",
+    path: "spec.listeners[0].tls.certificateRefs[0].name",
+  },
+  {
+    rule: "flow-webhook",
+    objects: [
+      ...CLEAN,
+      { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "web" }, webhooks: [{ name: "web.example.test", clientConfig: { service: { name: "web", namespace: "a", port: 80 } } }] },
+    ],
+    object: "ValidatingWebhookConfiguration/web",
+    path: "webhooks[0].clientConfig.service",
+  },
+  {
+    rule: "flow-api-server",
+    objects: [
+      ...CLEAN.map((o) => {
+        if (o.kind !== "Deployment" || o.metadata.name !== "web") return o;
+        const w = structuredClone(o) as KubernetesObject & { spec: { template: { spec: Record<string, unknown> } } };
+        w.spec.template.spec.serviceAccountName = "robot";
+        return w;
+      }),
+      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot", namespace: "a" } },
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "web", namespace: "a" }, subjects: [{ kind: "ServiceAccount", name: "robot", namespace: "a" }], roleRef: { kind: "Role", name: "r" } },
+    ],
+    object: "Deployment/a/web",
+    path: "spec.template.metadata.labels",
+  },
+  {
+    rule: "readonly-rootfs",
+    objects: [
+      ...CLEAN,
+      workload("a", "keycloak", {
+        containers: [{ name: "keycloak", image: "quay.io/keycloak/keycloak:26.8.0", args: ["start"], volumeMounts: [{ name: "build", mountPath: "/opt/keycloak/lib/quarkus" }] }],
+        volumes: [{ name: "build", emptyDir: {} }],
+      }),
+    ],
+    object: "Deployment/a/keycloak",
+    path: "spec.template.spec.containers[0].volumeMounts[0].mountPath",
+  },
+];
+
+describe("socle check", () => {
+  it("--help shows the usage", async () => {
+    const r = await check(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Usage: socle check");
+  });
+
+  it("exits 0 on the clean fixture", async () => {
+    const r = await check([manifests(CLEAN)]);
+    expect(r.err).toBe("");
+    expect(r.out).toContain("0 blocker(s)");
+    expect(r.code).toBe(0);
+  });
+
+  it.each(DEFECTS.map((d) => [d.rule, d] as const))("exits 1 on a planted %s defect and names the object and path", async (_rule, d) => {
+    const dir = manifests(d.objects);
+    const json = await check([dir, "--format", "json"]);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.out) as { findings: { rule: string; severity: string; object: string; path: string; message: string; fix: string }[] };
+    const blockers = report.findings.filter((f) => f.severity === "blocker");
+    expect(blockers.map((f) => [f.rule, f.object, f.path])).toEqual([[d.rule, d.object, d.path]]);
+    expect(blockers[0]!.message.length).toBeGreaterThan(20);
+    expect(blockers[0]!.fix.length).toBeGreaterThan(10);
+    const table = await check([dir]);
+    expect(table.code).toBe(1);
+    expect(table.out).toContain(d.object);
+    expect(table.out).toContain(d.path);
+  });
+
+  it("exits 1 on a Helm release pinned to a version without a contract (state export)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "socle-check-test-"));
+    const state = {
+      version: 3,
+      deployment: {
+        resources: [
+          {
+            urn: "urn:pulumi:t::socle::kubernetes:helm.sh/v3:Release::cert-manager",
+            type: "kubernetes:helm.sh/v3:Release",
+            custom: true,
+            inputs: { name: "cert-manager", namespace: "cert-manager", chart: "cert-manager", version: "v0.0.1", values: {} },
+          },
+        ],
+      },
+    };
+    writeFileSync(join(dir, "state.json"), JSON.stringify(state));
+    const r = await check([join(dir, "state.json"), "--format", "json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as { findings: { rule: string; object: string; path: string }[] };
+    expect(report.findings.map((f) => [f.rule, f.object, f.path])).toEqual([["release-contract", "Release/cert-manager/cert-manager", "version"]]);
+  });
+
+  it("exits 2 with a clear message and no stack trace on bad input", async () => {
+    const missing = await check(["/nonexistent/socle-check-input.yaml"]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^socle check: .*does not exist/);
+    expect(missing.err).not.toMatch(/\n\s+at /);
+    const format = await check([manifests(CLEAN), "--format", "xml"]);
+    expect(format.code).toBe(2);
+    expect(format.err).toContain('--format must be "table" or "json"');
+    const dir = mkdtempSync(join(tmpdir(), "socle-check-test-"));
+    writeFileSync(join(dir, "bad.yaml"), "a: [unclosed\n");
+    const yaml = await check([join(dir, "bad.yaml")]);
+    expect(yaml.code).toBe(2);
+    expect(yaml.err).toContain("bad.yaml");
+  });
+
+  it("prints the same bytes twice (deterministic)", async () => {
+    const dir = manifests(DEFECTS[0]!.objects);
+    expect((await check([dir, "--format", "json"])).out).toBe((await check([dir, "--format", "json"])).out);
+  });
+});
