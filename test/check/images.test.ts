@@ -5,6 +5,7 @@ import { IMAGE_READINESS } from "../../src/check/readiness";
 import { readonlyRootfs } from "../../src/check/rules/readonly-rootfs";
 import { startupDeadlockRule } from "../../src/check/rules/startup-deadlock";
 import { tlsTrust } from "../../src/check/rules/tls-trust";
+import { cnpgBackupTools } from "../../src/check/rules/cnpg-backup-tools";
 import { ns, run, service, workload } from "./fixtures";
 
 const KEYCLOAK = "registry.example.test/mirror/quay.io/keycloak/keycloak:26.8.0";
@@ -116,5 +117,25 @@ describe("tls-trust", () => {
 
   it("passes when the pod mounts the trust-manager bundle built from that CA", () => {
     expect(run(tlsTrust, [...edge, ...app([{ name: "ca", configMap: { name: "bundle" } }])])).toEqual([]);
+  });
+});
+
+describe("cnpg-backup-tools", () => {
+  const cluster = (imageName: string, backup: Record<string, unknown>) => ({
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "Cluster",
+    metadata: { name: "db", namespace: "a" },
+    spec: { instances: 1, imageName, backup },
+  });
+  const STANDARD = "ghcr.io/cloudnative-pg/postgresql:17.11-202608310816-standard-trixie@sha256:0eea5ac8c5e3043db94f4d512ffcfb9c06d6270a97f6d56e9f08e1571ef0484e";
+
+  it("fails for the in-tree barmanObjectStore on a standard image (issue 8)", () => {
+    const f = run(cnpgBackupTools, [ns("a"), cluster(STANDARD, { barmanObjectStore: { destinationPath: "s3://b/" } })]);
+    expect(f.map((x) => [x.severity, x.object, x.path])).toEqual([["blocker", "Cluster/a/db", "spec.backup.barmanObjectStore"]]);
+  });
+
+  it("passes for a system image, or without the in-tree object store", () => {
+    expect(run(cnpgBackupTools, [ns("a"), cluster("ghcr.io/cloudnative-pg/postgresql:17.5-system-bookworm", { barmanObjectStore: {} })])).toEqual([]);
+    expect(run(cnpgBackupTools, [ns("a"), cluster(STANDARD, {})])).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /** The rule registry: the Kubernetes rules of this folder, then the cloud-graph rules. */
 import type { CheckRule } from "../types";
 import { CLOUD_RULES } from "./cloud";
+import { cnpgBackupTools } from "./cnpg-backup-tools";
 import { flowApiServer } from "./flow-api-server";
 import { flowPeer } from "./flow-peer";
 import { flowWebhook } from "./flow-webhook";
@@ -33,6 +34,7 @@ export const KUBERNETES_RULES: readonly CheckRule[] = [
   readonlyRootfs,
   startupDeadlock,
   tlsTrust,
+  cnpgBackupTools,
 ];
 
 export const ALL_RULES: readonly CheckRule[] = [...KUBERNETES_RULES, ...CLOUD_RULES];

@@ -7,7 +7,19 @@ export const releaseContract: CheckRule = {
   description: "Every Helm release pins a chart version whose contract (workloads, labels, hook Jobs, webhooks, API access) is recorded from the chart's templates at that version",
   run(model) {
     const out: CheckFinding[] = [];
-    for (const r of releasesOf(model.resources)) {
+    const releases = releasesOf(model.resources);
+    if (releases.length === 0 && model.objects.length > 0) {
+      out.push({
+        rule: "release-contract",
+        severity: "warning",
+        object: "(input)",
+        path: "",
+        message:
+          "not checked: the input holds no Helm release (a manifests folder never does), so what the releases install (their workloads, hook Jobs, webhooks and the API access they need) is not part of this check",
+        fix: "check the state file (`socle check <stack>` or out/<stack>/state.json), which carries the releases",
+      });
+    }
+    for (const r of releases) {
       const object = `Release/${r.instance.namespace}/${r.instance.name}`;
       const c = contractFor(r.chart, r.version);
       if (!c) {
