@@ -44,6 +44,10 @@ const DEFAULT_PORTS: Record<string, number> = {
 
 const URL_RE = /\b([a-z][a-z0-9+.-]{1,15}):\/\/(?:[^\s/@"'<>]+@)?([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::(\d{1,5}))?/gi;
 const SVC_RE = /\b([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?(?::(\d{1,5}))?\b/gi;
+/** Env names of a host setting, whose port may be in the sibling `…_PORT`. */
+const HOST_SUFFIX = /(HOST|HOSTNAME|SERVER)$/;
+/** `host: name`, `"host": "name"`, `host = "name"` in a configuration file. */
+const CONFIG_HOST_RE = /["']?\b(?:host|hostname|server|address)["']?\s*[:=]\s*["']?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)["']?\s*(?:[,}\n]|$)/gi;
 /** Bounds: strings longer than this are read in their first part only. */
 const MAX_TEXT = 200_000;
 
@@ -128,14 +132,37 @@ export function podNeeds(model: CheckModel, pod: PodTemplate): Need[] {
     seen.add(k);
     out.push(n);
   };
-  for (const { text: raw, path, from, envName } of configTexts(inv, pod)) {
+  const texts = configTexts(inv, pod);
+  /** `DB_HOST` → the numeric value of `DB_PORT` in the same container's env, when there is one. */
+  const siblingPort = (t: Text): number | undefined => {
+    if (t.envName === undefined || !HOST_SUFFIX.test(t.envName)) return undefined;
+    const portName = t.envName.replace(HOST_SUFFIX, "PORT");
+    const container = t.path.slice(0, t.path.lastIndexOf(".env["));
+    const p = texts.find((x) => x.envName === portName && x.path.startsWith(`${container}.env[`));
+    return p && /^\d{1,5}$/.test(p.text.trim()) ? Number(p.text.trim()) : undefined;
+  };
+  for (const t of texts) {
+    const { text: raw, path, from, envName } = t;
     if (envName !== undefined && NOT_A_CALL.test(envName)) continue;
     const origin = { from, ...(envName !== undefined ? { envName } : {}) };
+    const sibling = siblingPort(t);
+    // A connection setting whose whole value is a Service name of the namespace: `DB_HOST=docs-db-rw`.
+    if (envName !== undefined && HOST_SUFFIX.test(envName) && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(raw.trim())) {
+      const service = find(inv, "Service", pod.namespace, raw.trim());
+      if (service) add({ host: raw.trim(), path, ...origin, ...(sibling !== undefined ? { port: sibling } : {}), service });
+    }
+    // In config files, `host: name` / `"host": "name"` naming a Service of the namespace.
+    if (from === "config") {
+      for (const m of raw.slice(0, MAX_TEXT).matchAll(CONFIG_HOST_RE)) {
+        const service = find(inv, "Service", pod.namespace, m[1]!);
+        if (service) add({ host: m[1]!, path, ...origin, service });
+      }
+    }
     const text = raw.length > MAX_TEXT ? raw.slice(0, MAX_TEXT) : raw;
     for (const m of text.matchAll(URL_RE)) {
       const scheme = m[1]!.toLowerCase();
       const host = m[2]!;
-      const port = m[3] ? Number(m[3]) : DEFAULT_PORTS[scheme];
+      const port = m[3] ? Number(m[3]) : (sibling ?? DEFAULT_PORTS[scheme]);
       const service = serviceFor(inv, model, host, pod.namespace);
       const gateway = service ? undefined : gatewayFor(model, host);
       if (!service && !gateway) continue;
@@ -145,7 +172,8 @@ export function podNeeds(model: CheckModel, pod: PodTemplate): Need[] {
       const host = m[0]!.replace(/:\d+$/, "");
       const service = serviceFor(inv, model, host, pod.namespace);
       if (!service) continue;
-      add({ host, path, ...origin, ...(m[3] ? { port: Number(m[3]) } : {}), service });
+      const port = m[3] ? Number(m[3]) : sibling;
+      add({ host, path, ...origin, ...(port !== undefined ? { port } : {}), service });
     }
   }
   // CloudNativePG connection Secrets: `host`/`uri` keys point at the cluster's read-write Service on 5432.

@@ -1,7 +1,7 @@
 import type { KubernetesObject } from "../../../policies/types";
-import { find, inventory, type Inventory } from "../inventory";
+import { find, inventory, selectedPods, type Inventory } from "../inventory";
 import { ANNOTATIONS, asArray, asString, isObject, nameOf, nsOf, objectId, type PodTemplate } from "../k8s";
-import { BACK_CHANNEL, podNeeds } from "../needs";
+import { BACK_CHANNEL, CONNECTION, podNeeds } from "../needs";
 import { podRefs } from "../refs";
 import type { CheckFinding, CheckRule } from "../types";
 
@@ -23,6 +23,34 @@ function privateCa(inv: Inventory, model: readonly KubernetesObject[], gw: Kuber
   return undefined;
 }
 
+/** The private CA of a Certificate's issuer, when the issuer is a cert-manager `ca` or `selfSigned` issuer. */
+function issuerCa(inv: Inventory, cert: KubernetesObject): { caSecret: string; issuer: string } | undefined {
+  if (!isObject(cert.spec) || !isObject(cert.spec.issuerRef)) return undefined;
+  const kind = asString(cert.spec.issuerRef.kind) ?? "Issuer";
+  const name = asString(cert.spec.issuerRef.name) ?? "";
+  const issuer = kind === "ClusterIssuer" ? find(inv, "ClusterIssuer", "", name) : find(inv, "Issuer", nsOf(cert), name);
+  if (!issuer || !isObject(issuer.spec)) return undefined;
+  if (isObject(issuer.spec.ca) && typeof issuer.spec.ca.secretName === "string") return { caSecret: issuer.spec.ca.secretName, issuer: `${kind} ${name}` };
+  if (isObject(issuer.spec.selfSigned)) return { caSecret: asString(cert.spec.secretName) ?? "", issuer: `${kind} ${name}` };
+  return undefined;
+}
+
+/** The private CA behind the serving certificate the pods of a Service mount (a Secret a cert-manager Certificate issues). */
+function servingCa(inv: Inventory, model: readonly KubernetesObject[], pods: readonly PodTemplate[]): { caSecret: string; issuer: string } | undefined {
+  for (const pod of pods) {
+    for (const ref of podRefs(pod)) {
+      if (ref.kind !== "Secret" || !ref.path.includes(".volumes[")) continue;
+      const cert = model.find((o) => o.kind === "Certificate" && nsOf(o) === pod.namespace && isObject(o.spec) && o.spec.secretName === ref.name);
+      const ca = cert ? issuerCa(inv, cert) : undefined;
+      if (ca) return ca;
+    }
+  }
+  return undefined;
+}
+
+/** URL schemes that speak TLS from the first byte. */
+const TLS_SCHEMES = new Set(["https", "wss", "ssl", "tls", "imaps", "smtps", "ldaps", "rediss"]);
+
 /** Does the pod mount a bundle holding the CA in `caSecret`: a trust-manager Bundle target built from it, or the CA Secret itself? */
 function mountsCa(inv: Inventory, model: readonly KubernetesObject[], pod: PodTemplate, caSecret: string): boolean {
   for (const ref of podRefs(pod)) {
@@ -41,22 +69,26 @@ function mountsCa(inv: Inventory, model: readonly KubernetesObject[], pod: PodTe
 /** Every HTTPS peer behind the Gateway whose certificate a private CA issues is trusted by a CA bundle the calling pod mounts. */
 export const tlsTrust: CheckRule = {
   id: "tls-trust",
-  description: "Every HTTPS peer a workload calls through the Gateway, when its certificate comes from a private CA, is covered by a CA bundle the workload mounts (a trust-manager Bundle built from that CA, or the CA Secret)",
+  description: "Every TLS peer a workload calls (through the Gateway, or a Service whose pods mount a cert-manager certificate), when its certificate comes from a private CA, is covered by a CA bundle the workload mounts (a trust-manager Bundle built from that CA, or the CA Secret)",
   run(model) {
     const inv = inventory(model);
     const out: CheckFinding[] = [];
     for (const pod of inv.pods) {
       for (const need of podNeeds(model, pod)) {
-        if (!need.gateway || (need.scheme !== "https" && need.scheme !== "wss")) continue;
-        const ca = privateCa(inv, model.objects, need.gateway.gateway, need.gateway.listener);
+        if (!need.scheme || !TLS_SCHEMES.has(need.scheme)) continue;
+        const ca = need.gateway
+          ? privateCa(inv, model.objects, need.gateway.gateway, need.gateway.listener)
+          : need.service
+            ? servingCa(inv, model.objects, selectedPods(inv, need.service))
+            : undefined;
         if (!ca || mountsCa(inv, model.objects, pod, ca.caSecret)) continue;
-        const sure = need.from === "env" && BACK_CHANNEL.test(need.envName ?? "") && pod.owner.kind !== "Job";
+        const sure = need.from === "env" && (need.gateway ? BACK_CHANNEL : CONNECTION).test(need.envName ?? "") && pod.owner.kind !== "Job";
         out.push({
           rule: "tls-trust",
           severity: sure ? "blocker" : "warning",
           object: objectId(pod.owner),
           path: need.path,
-          message: `${sure ? "" : "not proved that the workload makes this call, but if it does: "}https://${need.host} presents a certificate issued by ${ca.issuer} (private CA in Secret ${ca.caSecret}), and the pod mounts no CA bundle holding that CA: the TLS handshake fails (unknown authority)`,
+          message: `${sure ? "" : "not proved that the workload makes this call, but if it does: "}${need.scheme}://${need.host} presents a certificate issued by ${ca.issuer} (private CA in Secret ${ca.caSecret}), and the pod mounts no CA bundle holding that CA: the TLS handshake fails (unknown authority)`,
           fix: `mount the trust-manager Bundle ConfigMap built from ${ca.caSecret} and point the client's CA setting at it`,
         });
       }
