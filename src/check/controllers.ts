@@ -4,7 +4,7 @@
  * CloudNativePG. Each fact names the upstream source it was read from.
  */
 import type { KubernetesObject } from "../../policies/types";
-import { ANNOTATIONS, asArray, asString, isObject, matchesSelector, nameOf, nsOf, podTemplate } from "./k8s";
+import { ANNOTATIONS, asArray, asString, isObject, matchesSelector, nameOf, nsOf } from "./k8s";
 
 const SOURCES = {
   defaultServiceAccount: "kubernetes/kubernetes pkg/controller/serviceaccount (the ServiceAccount controller creates `default` in every namespace)",
@@ -141,4 +141,3 @@ export function claimTemplateNames(o: KubernetesObject): string[] {
     .filter((n): n is string => !!n);
 }
 
-export { podTemplate };

@@ -5,7 +5,7 @@
  */
 import type { KubernetesObject } from "../../policies/types";
 import { find, inventory, type Inventory } from "./inventory";
-import { ANNOTATIONS, asArray, asString, containers, isObject, nameOf, nsOf, type PodTemplate } from "./k8s";
+import { ANNOTATIONS, asArray, asString, containers, isObject, nameOf, type PodTemplate } from "./k8s";
 import { podRefs } from "./refs";
 import type { CheckModel } from "./types";
 
@@ -190,4 +190,3 @@ export function podNeeds(model: CheckModel, pod: PodTemplate): Need[] {
   return out;
 }
 
-export { nsOf };

@@ -6,7 +6,7 @@
  */
 import type { KubernetesObject } from "../../policies/types";
 import { selects, type NetworkPolicy, type Workload } from "../analysis/reachability";
-import { asArray, isObject } from "./k8s";
+
 
 export function networkPolicies(objects: readonly KubernetesObject[]): NetworkPolicy[] {
   return objects.filter((o) => o.kind === "NetworkPolicy" && o.apiVersion.startsWith("networking.k8s.io/")).map((o) => o as unknown as NetworkPolicy);
@@ -85,4 +85,3 @@ export function canIngressFromOutside(policies: readonly NetworkPolicy[], to: Wo
   return sel.some((p) => (p.spec.ingress ?? []).some((rule) => portOk(rule, port, "TCP") && (rule.from === undefined || rule.from.length === 0 || rule.from.some((peer) => !!peer.ipBlock))));
 }
 
-export { asArray, isObject };

@@ -6,7 +6,7 @@ import type { KubernetesObject, ResourceView } from "../../../policies/types";
 import { isObject } from "../k8s";
 import { CERT_MANAGER_V1_21_1 } from "./cert-manager";
 import { CNPG_V0_29_0 } from "./cloudnative-pg";
-import { ENVOY_GATEWAY_V1_8_4 } from "./envoy-gateway";
+import { ENVOY_GATEWAY_V1_8_4, ENVOY_GATEWAY_V1_9_0, ENVOY_GATEWAY_V1_9_1 } from "./envoy-gateway";
 import { KUBE_PROMETHEUS_STACK_V91_5_0 } from "./kube-prometheus-stack";
 import { TRUST_MANAGER_V0_19_0 } from "./trust-manager";
 import type { ReleaseContract, ReleaseInstance } from "./types";
@@ -14,6 +14,8 @@ import { VELERO_V12_2_0 } from "./velero";
 
 export const RELEASE_CONTRACTS: readonly ReleaseContract[] = [
   ENVOY_GATEWAY_V1_8_4,
+  ENVOY_GATEWAY_V1_9_0,
+  ENVOY_GATEWAY_V1_9_1,
   CERT_MANAGER_V1_21_1,
   TRUST_MANAGER_V0_19_0,
   CNPG_V0_29_0,
