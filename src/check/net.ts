@@ -8,8 +8,52 @@ import type { KubernetesObject } from "../../policies/types";
 import { selects, type NetworkPolicy, type Workload } from "../analysis/reachability";
 
 
+type J = Record<string, unknown>;
+const obj = (v: unknown): J | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as J) : undefined);
+const objs = (v: unknown): J[] => (Array.isArray(v) ? v.map(obj).filter((x): x is J => !!x) : []);
+
+function selector(v: unknown): { matchLabels?: Record<string, string>; matchExpressions?: never[] } {
+  const o = obj(v);
+  if (!o) return {};
+  const ml = obj(o.matchLabels);
+  const me = objs(o.matchExpressions).filter((e) => typeof e.key === "string" && typeof e.operator === "string");
+  return { ...(ml ? { matchLabels: Object.fromEntries(Object.entries(ml).map(([k, x]) => [k, String(x)])) } : {}), ...(me.length ? { matchExpressions: me as never[] } : {}) };
+}
+
+function peers(v: unknown): J[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  return objs(v).map((p) => ({
+    ...(p.podSelector !== undefined ? { podSelector: selector(p.podSelector) } : {}),
+    ...(p.namespaceSelector !== undefined ? { namespaceSelector: selector(p.namespaceSelector) } : {}),
+    ...(obj(p.ipBlock) ? { ipBlock: p.ipBlock } : {}),
+  }));
+}
+
+function rules(v: unknown, side: "from" | "to"): J[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return objs(v).map((r) => {
+    const ps = peers(r[side]);
+    const ports = objs(r.ports).filter((p) => p.port === undefined || typeof p.port === "number" || typeof p.port === "string");
+    return { ...(ps ? { [side]: ps } : {}), ...(Array.isArray(r.ports) ? { ports } : {}) };
+  });
+}
+
+/** The input's NetworkPolicies, normalized: a malformed field reads as absent instead of failing the check. */
 export function networkPolicies(objects: readonly KubernetesObject[]): NetworkPolicy[] {
-  return objects.filter((o) => o.kind === "NetworkPolicy" && o.apiVersion.startsWith("networking.k8s.io/")).map((o) => o as unknown as NetworkPolicy);
+  const out: NetworkPolicy[] = [];
+  for (const o of objects) {
+    if (o.kind !== "NetworkPolicy" || !o.apiVersion.startsWith("networking.k8s.io/")) continue;
+    const spec = obj(o.spec) ?? {};
+    const types = Array.isArray(spec.policyTypes) ? spec.policyTypes.filter((t): t is "Ingress" | "Egress" => t === "Ingress" || t === "Egress") : undefined;
+    const ingress = rules(spec.ingress, "from");
+    const egress = rules(spec.egress, "to");
+    out.push({
+      kind: "NetworkPolicy",
+      metadata: { name: o.metadata.name ?? "", namespace: o.metadata.namespace ?? "default" },
+      spec: { podSelector: selector(spec.podSelector), ...(types ? { policyTypes: types } : {}), ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) },
+    } as NetworkPolicy);
+  }
+  return out;
 }
 
 /** A pod as a reachability subject. */
