@@ -51,6 +51,7 @@ export function origin(o: KubernetesObject): string {
   const a = o.metadata.annotations ?? {};
   if (a[ANNOTATIONS.producedBy]) return `created by ${a[ANNOTATIONS.producedBy]}`;
   if (a[ANNOTATIONS.installedBy]) return `installed by Helm release ${a[ANNOTATIONS.installedBy]}`;
+  if (a["check.socle.io/keys-from"]) return `rendered; keys read from ${a["check.socle.io/keys-from"]}`;
   return "rendered";
 }
 

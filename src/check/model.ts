@@ -18,9 +18,33 @@ function isCloud(view: ResourceView): boolean {
   return pkg !== "kubernetes" && pkg !== "pulumi" && pkg !== "socle";
 }
 
-export function buildCheckModel(input: Pick<LoadedInput, "views" | "context">, contracts: readonly ReleaseContract[] = RELEASE_CONTRACTS): CheckModel {
+/**
+ * Secret keys from the manifests `socle render` writes beside a state file: the state seals a Secret's data
+ * whole (keys included), the manifests keep the keys (values are `[secret]`). `from` names the folder.
+ */
+export interface SecretKeys {
+  readonly from: string;
+  /** `namespace/name` → keys. */
+  readonly keys: ReadonlyMap<string, readonly string[]>;
+}
+
+/** A sealed Secret (no data map) given the keys its manifest lists. */
+function withKeys(o: KubernetesObject, secretKeys: SecretKeys | undefined): KubernetesObject {
+  if (!secretKeys || o.kind !== "Secret" || o.apiVersion !== "v1") return o;
+  const isMap = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (isMap(o.data) || isMap(o.stringData)) return o;
+  const keys = secretKeys.keys.get(`${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`);
+  if (!keys) return o;
+  return {
+    ...o,
+    metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), "check.socle.io/keys-from": secretKeys.from } },
+    data: Object.fromEntries(keys.map((k) => [k, ""])),
+  };
+}
+
+export function buildCheckModel(input: Pick<LoadedInput, "views" | "context">, contracts: readonly ReleaseContract[] = RELEASE_CONTRACTS, secretKeys?: SecretKeys): CheckModel {
   const rendered: KubernetesObject[] = [];
-  for (const v of input.views) if (v.k8s) rendered.push(v.k8s);
+  for (const v of input.views) if (v.k8s) rendered.push(withKeys(v.k8s, secretKeys));
   const releases = releasesOf(input.views);
   const installed = releases.flatMap((r) => installedObjects(r, contracts));
   const withReleases = [...rendered, ...installed];

@@ -189,3 +189,46 @@ describe("socle check", () => {
     expect((await check([dir, "--format", "json"])).out).toBe((await check([dir, "--format", "json"])).out);
   });
 });
+
+describe("socle check on a state file with its rendered manifests beside it", () => {
+  function stateWithSealedSecret(dir: string): string {
+    const urn = (t: string, n: string) => `urn:pulumi:t::socle::${t}::${n}`;
+    const state = {
+      version: 3,
+      deployment: {
+        resources: [
+          { urn: urn("kubernetes:core/v1:Namespace", "a"), type: "kubernetes:core/v1:Namespace", custom: true, outputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "a" } } },
+          {
+            urn: urn("kubernetes:core/v1:Secret", "creds"),
+            type: "kubernetes:core/v1:Secret",
+            custom: true,
+            outputs: { apiVersion: "v1", kind: "Secret", metadata: { name: "creds", namespace: "a" }, stringData: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "x" } },
+          },
+          {
+            urn: urn("kubernetes:apps/v1:Deployment", "web"),
+            type: "kubernetes:apps/v1:Deployment",
+            custom: true,
+            outputs: workload("a", "web", { containers: [{ name: "web", image: "x/w:1", env: [{ name: "P", valueFrom: { secretKeyRef: { name: "creds", key: "password" } } }] }] }),
+          },
+        ],
+      },
+    };
+    writeFileSync(join(dir, "state.json"), JSON.stringify(state));
+    return join(dir, "state.json");
+  }
+
+  it("reports the key 'not checked' from the state alone, and a blocker when the manifests show the key is missing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "socle-check-test-"));
+    const file = stateWithSealedSecret(dir);
+    const alone = JSON.parse((await check([file, "--format", "json"])).out) as { findings: { rule: string; severity: string; message: string }[] };
+    expect(alone.findings.filter((f) => f.rule === "ref-secret").map((f) => [f.severity, f.message.slice(0, 11)])).toEqual([["warning", "not checked"]]);
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(dir, "manifests"));
+    writeFileSync(join(dir, "manifests", "a.yaml"), stringify(secret("a", "creds", ["user"])));
+    const r = await check([file, "--format", "json"]);
+    expect(r.code).toBe(1);
+    const withKeys = JSON.parse(r.out) as { findings: { rule: string; severity: string; object: string; message: string }[] };
+    expect(withKeys.findings.filter((f) => f.rule === "ref-secret").map((f) => [f.severity, f.object])).toEqual([["blocker", "Deployment/a/web"]]);
+    expect(withKeys.findings.find((f) => f.rule === "ref-secret")!.message).toContain("keys read from");
+  });
+});
