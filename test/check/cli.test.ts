@@ -116,6 +116,46 @@ const DEFECTS: { rule: string; objects: KubernetesObject[]; object: string; path
     object: "Deployment/a/keycloak",
     path: "spec.template.spec.containers[0].volumeMounts[0].mountPath",
   },
+  {
+    rule: "cnpg-backup-tools",
+    objects: [
+      ...CLEAN,
+      {
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "Cluster",
+        metadata: { name: "db", namespace: "a" },
+        spec: { instances: 1, imageName: "ghcr.io/cloudnative-pg/postgresql:17.11-202608310816-standard-trixie", backup: { barmanObjectStore: { destinationPath: "s3://backups/" } } },
+      },
+      // The instance manager reaches the API server (flow-api-server would otherwise name the instance pod).
+      netpol("a", "db-to-api", { podSelector: { matchLabels: { "cnpg.io/cluster": "db" } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ port: 6443 }] }] }),
+    ],
+    object: "Cluster/a/db",
+    path: "spec.backup.barmanObjectStore",
+  },
+  {
+    rule: "tls-trust",
+    objects: [
+      ...CLEAN.map((o) => {
+        if (o.kind !== "Deployment" || o.metadata.name !== "web") return o;
+        const w = structuredClone(o) as KubernetesObject & { spec: { template: { spec: { containers: { env: unknown[] }[] } } } };
+        w.spec.template.spec.containers[0]!.env.push({ name: "OIDC_TOKEN_ENDPOINT", value: "https://auth.example.test/token" });
+        return w;
+      }),
+      ns("edge"),
+      { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "ca" }, spec: { ca: { secretName: "root-ca" } } },
+      { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "auth", namespace: "edge" }, spec: { secretName: "auth-tls", issuerRef: { kind: "ClusterIssuer", name: "ca" } } },
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "Gateway",
+        metadata: { name: "gw", namespace: "edge" },
+        spec: { gatewayClassName: "c", listeners: [{ name: "auth", hostname: "auth.example.test", port: 443, protocol: "HTTPS", tls: { certificateRefs: [{ name: "auth-tls" }] } }] },
+      },
+      // The web pods may reach the gateway's address: only the CA is missing.
+      netpol("a", "web-to-gateway", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "192.0.2.0/24" } }], ports: [{ port: 443 }] }] }),
+    ],
+    object: "Deployment/a/web",
+    path: "spec.template.spec.containers[0].env[2].value",
+  },
 ];
 
 describe("socle check", () => {

@@ -43,7 +43,7 @@ export const flowApiServer: CheckRule = {
         rule: "flow-api-server",
         severity: "blocker",
         object: objectId(pod.owner),
-        path: `${pod.path.replace(/\.spec$/, "")}.metadata.labels`,
+        path: pod.path === "spec" ? "metadata.labels" : `${pod.path.replace(/\.spec$/, "")}.metadata.labels`,
         message:
           `pods labelled ${JSON.stringify(pod.labels)} need the API server (${why}) but no NetworkPolicy of namespace ${pod.namespace} allows their egress to it on ${API_SERVER_PORTS.join("/")}` +
           (hook ? `: the ${hook} hook Job fails, and the release ${release} fails and rolls back (atomic), and everything that depends on it` : ""),
