@@ -11,6 +11,10 @@ export interface Inventory {
   readonly services: readonly KubernetesObject[];
   /** Claim template names per StatefulSet pod template (keyed by the template). */
   readonly claimTemplates: ReadonlyMap<PodTemplate, readonly string[]>;
+  /** Pod templates per namespace. */
+  readonly podsByNamespace: ReadonlyMap<string, readonly PodTemplate[]>;
+  /** Memo of `selectedPods`. */
+  readonly selected: Map<KubernetesObject, PodTemplate[]>;
 }
 
 const cache = new WeakMap<CheckModel, Inventory>();
@@ -28,7 +32,13 @@ export function inventory(model: CheckModel): Inventory {
   const pods = podTemplates(model.objects);
   const claimTemplates = new Map<PodTemplate, string[]>();
   for (const p of pods) claimTemplates.set(p, claimTemplateNames(p.owner));
-  inv = { byKey, pods, services: model.objects.filter((o) => o.kind === "Service"), claimTemplates };
+  const podsByNamespace = new Map<string, PodTemplate[]>();
+  for (const p of pods) {
+    const list = podsByNamespace.get(p.namespace);
+    if (list) list.push(p);
+    else podsByNamespace.set(p.namespace, [p]);
+  }
+  inv = { byKey, pods, services: model.objects.filter((o) => o.kind === "Service"), claimTemplates, podsByNamespace, selected: new Map() };
   cache.set(model, inv);
   return inv;
 }
@@ -57,9 +67,13 @@ export function origin(o: KubernetesObject): string {
 
 /** Pod templates a Service's selector matches, in its namespace. */
 export function selectedPods(inv: Inventory, svc: KubernetesObject): PodTemplate[] {
+  const memo = inv.selected.get(svc);
+  if (memo) return memo;
   const spec = isObject(svc.spec) ? svc.spec : {};
   const selector = isObject(spec.selector) ? (spec.selector as Record<string, string>) : {};
-  return inv.pods.filter((p) => p.namespace === nsOf(svc) && serviceSelects(selector, p.labels));
+  const out = (inv.podsByNamespace.get(nsOf(svc)) ?? []).filter((p) => serviceSelects(selector, p.labels));
+  inv.selected.set(svc, out);
+  return out;
 }
 
 /** The container port a Service port's targetPort names, in a pod; undefined when not declared. */
