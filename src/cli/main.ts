@@ -4,6 +4,7 @@ import { ConfigError } from "../config/issues";
 import { formatConfigError } from "./format";
 import { registerAudit } from "./audit";
 import { registerImages } from "./images";
+import { registerCheck } from "./check";
 import { renderCommand } from "./render";
 
 /** Exit codes: 0 success, 1 policy failure (audit), 2 bad input (configuration, files, options). */
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[], io: { out: (s: string) => vo
 
   registerAudit(program, root, io, (c) => (code = c));
   registerImages(program, root, io, (c) => (code = c));
+  registerCheck(program, root, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,0 +1,48 @@
+import { contractFor, releasesOf, RELEASE_CONTRACTS } from "../releases";
+import type { CheckFinding, CheckRule } from "../types";
+
+/** Each Helm release's pinned chart version has a contract (what it installs), read upstream at that version. */
+export const releaseContract: CheckRule = {
+  id: "release-contract",
+  description: "Every Helm release pins a chart version whose contract (workloads, labels, hook Jobs, webhooks, API access) is recorded from the chart's templates at that version",
+  run(model) {
+    const out: CheckFinding[] = [];
+    const releases = releasesOf(model.resources);
+    if (releases.length === 0 && model.objects.length > 0) {
+      out.push({
+        rule: "release-contract",
+        severity: "warning",
+        object: "(input)",
+        path: "",
+        message:
+          "not checked: the input holds no Helm release (a manifests folder never does), so what the releases install (their workloads, hook Jobs, webhooks and the API access they need) is not part of this check",
+        fix: "check the state file (`socle check <stack>` or out/<stack>/state.json), which carries the releases",
+      });
+    }
+    for (const r of releases) {
+      const object = `Release/${r.instance.namespace}/${r.instance.name}`;
+      const c = contractFor(r.chart, r.version);
+      if (!c) {
+        const known = RELEASE_CONTRACTS.filter((k) => k.chart === r.chart).map((k) => k.version);
+        out.push({
+          rule: "release-contract",
+          severity: "blocker",
+          object,
+          path: "version",
+          message: `chart ${r.chart} version ${r.version || "(none)"} has no contract: what it installs (workloads, hook Jobs, webhooks, API access) is unknown, so no flow, reference or webhook it needs is checked${known.length ? ` (contracts exist for ${known.join(", ")})` : ""}`,
+          fix: `add a contract for ${r.chart} ${r.version} in src/check/releases/, read from the chart's templates at that version, or pin a version that has one`,
+        });
+      } else if (c.unresolved) {
+        out.push({
+          rule: "release-contract",
+          severity: "warning",
+          object,
+          path: "version",
+          message: `the contract of ${r.chart} ${r.version} is not verified at that exact version: ${c.unresolved}`,
+          fix: `re-read the chart's templates at ${r.version} and update src/check/releases/`,
+        });
+      }
+    }
+    return out;
+  },
+};
