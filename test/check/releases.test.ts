@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CERT_MANAGER_CHART, CNPG_CHART, ENVOY_GATEWAY_CHART, KUBE_PROMETHEUS_STACK_CHART, TRUST_MANAGER_CHART, VELERO_CHART, type PinnedChart } from "../../charts/platform/releases";
-import { contractFor, RELEASE_CONTRACTS } from "../../src/check/releases";
+import { contractFor, RELEASE_CONTRACTS, upstreamChart } from "../../src/check/releases";
 import { ANNOTATIONS } from "../../src/check/k8s";
 import { releaseContract } from "../../src/check/rules/release-contract";
 import { helmRelease, run } from "./fixtures";
@@ -42,6 +42,14 @@ describe("release-contract rule", () => {
 
   it("passes for a contract verified at the pinned version, and warns for one read at another version", () => {
     expect(run(releaseContract, [], [helmRelease("cert-manager", "cert-manager", "cert-manager", "v1.21.1")])).toEqual([]);
-    expect(run(releaseContract, [], [helmRelease("velero", "velero", "velero", "12.2.0")]).map((x) => x.severity)).toEqual(["warning"]);
+    expect(run(releaseContract, [], [helmRelease("velero", "velero", "velero", "12.1.0")])).toEqual([]);
+    expect(run(releaseContract, [], [helmRelease("kube-prometheus-stack", "socle-monitoring", "kube-prometheus-stack", "91.5.0")]).map((x) => x.severity)).toEqual(["warning"]);
+  });
+
+  it("finds the upstream chart's contract for a chart pulled from the registry mirror", () => {
+    expect(upstreamChart("oci://registry.example.test/mirror/charts.jetstack.io/cert-manager")).toBe("cert-manager");
+    expect(upstreamChart("oci://registry.example.test/docker.io/envoyproxy/gateway-helm")).toBe("oci://docker.io/envoyproxy/gateway-helm");
+    expect(upstreamChart("oci://registry.example.test/charts.example.test/unknown")).toBe("oci://registry.example.test/charts.example.test/unknown");
+    expect(run(releaseContract, [], [helmRelease("cert-manager", "cert-manager", "oci://registry.example.test/charts.jetstack.io/cert-manager", "v1.21.1")])).toEqual([]);
   });
 });

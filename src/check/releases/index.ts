@@ -10,7 +10,8 @@ import { ENVOY_GATEWAY_V1_8_4, ENVOY_GATEWAY_V1_9_0, ENVOY_GATEWAY_V1_9_1 } from
 import { KUBE_PROMETHEUS_STACK_V91_5_0 } from "./kube-prometheus-stack";
 import { TRUST_MANAGER_V0_19_0 } from "./trust-manager";
 import type { ReleaseContract, ReleaseInstance } from "./types";
-import { VELERO_V12_2_0 } from "./velero";
+import { VELERO_V12_1_0 } from "./velero";
+import { ALL_CHARTS, chartMirrorPath } from "../../../charts/platform/releases";
 
 export const RELEASE_CONTRACTS: readonly ReleaseContract[] = [
   ENVOY_GATEWAY_V1_8_4,
@@ -19,7 +20,7 @@ export const RELEASE_CONTRACTS: readonly ReleaseContract[] = [
   CERT_MANAGER_V1_21_1,
   TRUST_MANAGER_V0_19_0,
   CNPG_V0_29_0,
-  VELERO_V12_2_0,
+  VELERO_V12_1_0,
   KUBE_PROMETHEUS_STACK_V91_5_0,
 ];
 
@@ -47,13 +48,26 @@ export function releasesOf(resources: readonly ResourceView[]): ReleaseView[] {
   for (const view of resources) {
     if (!HELM_RELEASE_TYPES.has(view.type)) continue;
     const p = view.props;
-    const chart = typeof p.chart === "string" ? p.chart : "";
+    const chart = upstreamChart(typeof p.chart === "string" ? p.chart : "");
     const version = typeof p.version === "string" ? p.version : "";
     const name = typeof p.name === "string" && p.name ? p.name : view.name;
     const namespace = typeof p.namespace === "string" && p.namespace ? p.namespace : "default";
     out.push({ view, chart, version, instance: { name, namespace, values: isObject(p.values) ? p.values : {} } });
   }
   return out;
+}
+
+/**
+ * The upstream chart a release installs: with `socle:registryMirror` set a release names
+ * `oci://<mirror>/<original location>/<chart>` (charts/platform/releases.ts `chartFrom`), whose contract is
+ * the upstream chart's at the same version.
+ */
+export function upstreamChart(chart: string): string {
+  if (!chart.startsWith("oci://")) return chart;
+  for (const pinned of Object.values(ALL_CHARTS)) {
+    if (chart === pinned.chart || chart.endsWith(`/${chartMirrorPath(pinned)}`)) return pinned.chart;
+  }
+  return chart;
 }
 
 export function installedObjects(release: ReleaseView, contracts: readonly ReleaseContract[] = RELEASE_CONTRACTS): KubernetesObject[] {

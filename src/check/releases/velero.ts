@@ -1,6 +1,6 @@
 /**
- * Velero's chart. The pinned 12.2.0 is not in the stored snapshot of vmware-tanzu/helm-charts (its newest
- * charts/velero/Chart.yaml there is 12.1.0, commit 84dd2c08); the facts are read at that commit and marked unresolved.
+ * Velero's chart 12.1.0 (the version charts/platform/releases.ts pins), read at vmware-tanzu/helm-charts
+ * commit 84dd2c08, whose charts/velero/Chart.yaml is version 12.1.0.
  */
 import type { KubernetesObject } from "../../../policies/types";
 import { serviceAccount, workload, type ReleaseContract, type ReleaseInstance } from "./types";
@@ -8,11 +8,10 @@ import { serviceAccount, workload, type ReleaseContract, type ReleaseInstance } 
 const AT = "vmware-tanzu/helm-charts@84dd2c080519168bae69541f3c4c3fa6b2596da9";
 const T = `${AT}:charts/velero/templates`;
 
-export const VELERO_V12_2_0: ReleaseContract = {
+export const VELERO_V12_1_0: ReleaseContract = {
   chart: "velero",
-  version: "12.2.0",
+  version: "12.1.0",
   readAt: `${AT}:charts/velero (chart 12.1.0)`,
-  unresolved: "chart 12.2.0 is not in the stored snapshot of vmware-tanzu/helm-charts; the templates are read at chart 12.1.0",
   objects(r: ReleaseInstance): KubernetesObject[] {
     const base = { "app.kubernetes.io/name": "velero", "app.kubernetes.io/instance": r.name };
     const out: KubernetesObject[] = [
