@@ -1,6 +1,6 @@
 import { App, Chart, JsonPatch } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
-import type { SizingProfile } from "../src/config/schema";
+import type { SizingProfile } from "../src/model/names";
 import { ELEMENT_CONFIG_DIR, ELEMENT_PORT, ELEMENT_UID, elementConfig, elementNginxConf, wellKnownClient, wellKnownServer } from "./chat/element";
 import { homeserverConfig, logConfig, SYNAPSE_PATHS, SYNAPSE_PORT, SYNAPSE_UID } from "./chat/homeserver";
 import { chatSize } from "./chat/sizing";

@@ -1,6 +1,6 @@
 import { App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
-import type { SizingProfile } from "../src/config/schema";
+import type { SizingProfile } from "../src/model/names";
 import { docsSize } from "./docs/sizing";
 import { frontendNginxConf } from "./docs/frontend-nginx";
 import { backendEnv, DOCS_DATABASE, DOCS_DB_NAME, DOCS_PORTS, DOCS_SECRETS, DOCS_VALKEY, yProviderEnv, type DocsSettingsInput } from "./docs/settings";

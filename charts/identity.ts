@@ -7,7 +7,7 @@ import { clusterService, httpProbe } from "./lib/deployment";
 import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
 import { exceptionsAnnotation, podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "./lib/security";
 import { databaseSize, plainResources, toK8sResources } from "./lib/sizing";
-import type { SizingProfile } from "../src/config/schema";
+import type { SizingProfile } from "../src/model/names";
 import { federationSecretKey, realmRepresentation, type RealmProps } from "./identity/realm";
 import { keycloakSize } from "./identity/sizing";
 

@@ -1,6 +1,6 @@
 import { App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
-import type { SizingProfile } from "../src/config/schema";
+import type { SizingProfile } from "../src/model/names";
 import { ROUNDCUBE_CONFIG_DIR, ROUNDCUBE_PORT, ROUNDCUBE_UID, roundcubeConfig } from "./mail/roundcube";
 import { mailSize } from "./mail/sizing";
 import { dataStoreConfig, domainQuery, initialConfiguration, provisionScript, PUBLIC_MAIL_PORTS, STALWART_PORTS } from "./mail/stalwart";

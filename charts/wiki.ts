@@ -4,7 +4,7 @@ import { certificate, httpRoute, postgresCluster, scheduledBackup, type GatewayR
 import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
 import { exceptionsAnnotation, podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "./lib/security";
 import { databaseSize, toK8sResources, plainResources, type Resources } from "./lib/sizing";
-import type { SizingProfile } from "../src/config/schema";
+import type { SizingProfile } from "../src/model/names";
 import { WIKI_OIDC_CONFIGMAP, wikiOidcConfig, wikiStartScript, XWIKI_TRUSTSTORE, type WikiSso } from "./wiki/oidc";
 
 /** XWiki's container listens on Tomcat's HTTP port. */

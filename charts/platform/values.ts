@@ -1,4 +1,4 @@
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import { plainResources } from "../lib/sizing";
 import type { PlatformImages } from "./images";
 import { splitImage } from "./releases";

@@ -4,7 +4,7 @@ import type { PlatformImages } from "../../charts/platform/images";
 import { VELERO_CHART } from "../../charts/platform/releases";
 import { renderVeleroChart, VELERO_CREDENTIALS_SECRET, VELERO_NAMESPACE, type VeleroChartProps } from "../../charts/platform/velero";
 import { veleroValues } from "../../charts/platform/values";
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import { manifestGroup } from "../lib/manifests";
 import { pinnedRelease } from "./helm";
 

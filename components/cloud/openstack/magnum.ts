@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as openstack from "@pulumi/openstack";
-import type { OpenStackSettings } from "../../../src/config/schema";
+import type { OpenStackSettings } from "../../../src/model/cloud";
 import { POD_CIDR, SERVICE_CIDR } from "../plan/cidr-split";
 import { resourceName } from "../plan/names";
 import { CONTROL_PLANE_NODES } from "../plan/sizing";

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { OutscaleSettings, SizingProfile } from "../../../src/config/schema";
+import type { OutscaleSettings } from "../../../src/model/cloud";
+import type { SizingProfile } from "../../../src/model/names";
 import { Rke2Bootstrap } from "../bootstrap";
 import type { ClusterContract } from "../contract";
 import { GATEWAY_NODE_PORTS } from "../plan/flows";
