@@ -106,7 +106,7 @@ export class DocsChart extends Chart {
       namespace: ns,
       image: props.images.valkey,
       sizing: props.sizing,
-      passwordSecret: { name: DOCS_SECRETS.app, key: "VALKEY_PASSWORD" },
+      passwordSecret: DOCS_SECRETS.app.ref("VALKEY_PASSWORD"),
       clients: [{ pods: L.backend }, { pods: L.worker }],
     });
 

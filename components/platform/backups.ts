@@ -22,7 +22,7 @@ export class Backups extends pulumi.ComponentResource {
     const cloud = pulumi.interpolate`[default]\naws_access_key_id=${credentials.accessKeyId}\naws_secret_access_key=${credentials.secretAccessKey}\n`;
     const secret = new k8s.core.v1.Secret(
       `${name}-credentials`,
-      { metadata: { name: VELERO_CREDENTIALS_SECRET, namespace: VELERO_NAMESPACE }, type: "Opaque", stringData: { cloud: pulumi.secret(cloud) } },
+      { metadata: { name: VELERO_CREDENTIALS_SECRET.name, namespace: VELERO_NAMESPACE }, type: "Opaque", stringData: VELERO_CREDENTIALS_SECRET.data({ cloud: pulumi.secret(cloud) }) },
       { parent: this },
     );
     const release = pinnedRelease("velero", VELERO_CHART, veleroValues(images, sizing, VELERO_CREDENTIALS_SECRET), { parent: this, dependsOn: [secret] });

@@ -28,11 +28,22 @@ export interface SecretContract<Name extends string = string, Keys extends reado
    * The Secret's `data` / `stringData`: exactly one value per key (a missing or unknown key does not compile,
    * and is refused at run time too, for values built dynamically).
    */
-  data<V>(values: { readonly [K in Keys[number]]: V }): { [K in Keys[number]]: V };
+  data<T extends { readonly [K in Keys[number]]: unknown }>(values: T & { readonly [X in Exclude<keyof T, Keys[number] | (string extends Keys[number] ? number : never)>]: never }): T;
   /** Reference to one key, as `secretKeyRef` (or any `{name, key}` selector) wants it. */
   ref<K extends Keys[number]>(key: K): SecretKeyRef<Name, K>;
   /** A container environment variable `envName` read from `key`. */
   env(envName: string, key: Keys[number]): SecretEnvVar;
+}
+
+/** The keys of a contract, as a union of string literal types. */
+export type SecretKeys<C> = C extends SecretContract<string, infer Keys> ? Keys[number] : never;
+
+/**
+ * A container environment variable read from one key of a contract's Secret: for charts' own `secretEnv`
+ * helpers, so that a call naming a key the contract lacks does not compile.
+ */
+export function secretEnv<C extends SecretContract>(envName: string, secret: C, key: SecretKeys<C>): SecretEnvVar {
+  return secret.env(envName, key);
 }
 
 /**
@@ -43,14 +54,9 @@ export interface SecretContract<Name extends string = string, Keys extends reado
  *     WIKI_OIDC.env("OIDC_CLIENT_SECRET", "client-secret")  // reader
  */
 export function defineSecret<const Name extends string, const Keys extends readonly string[]>(name: Name, keys: Keys): SecretContract<Name, Keys> {
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
-    throw new Error(`secret name ${JSON.stringify(name)} is not a Kubernetes object name (lowercase letters, digits, '-', '.')`);
-  }
+  checkName(name);
   if (keys.length === 0) throw new Error(`secret ${name}: a contract needs at least one key`);
-  for (const key of keys) {
-    // Kubernetes Secret keys: `[-._a-zA-Z0-9]+` (core/v1 validation IsConfigMapKey), at most 253 characters.
-    if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253) throw new Error(`secret ${name}: key ${JSON.stringify(key)} is not a valid Secret key ([-._a-zA-Z0-9]+)`);
-  }
+  for (const key of keys) checkKey(name, key);
   if (new Set(keys).size !== keys.length) throw new Error(`secret ${name}: keys ${JSON.stringify(keys)} repeat a key`);
   const known = new Set<string>(keys);
   const check = (key: string) => {
@@ -75,4 +81,40 @@ export function defineSecret<const Name extends string, const Keys extends reado
       return { name: envName, valueFrom: { secretKeyRef: { name, key } } };
     },
   };
+}
+
+/**
+ * A Secret whose keys are data, not code (one key per realm client, say): the name is shared, each key is
+ * only checked to be a valid Secret key. Prefer `defineSecret` whenever the keys are known in the code.
+ */
+export function defineOpenSecret<const Name extends string>(name: Name): SecretContract<Name, readonly string[]> {
+  checkName(name);
+  const valid = (key: string) => checkKey(name, key);
+  return {
+    name,
+    keys: [],
+    data(values) {
+      Object.keys(values).forEach(valid);
+      return { ...values };
+    },
+    ref(key) {
+      valid(key);
+      return { name, key };
+    },
+    env(envName, key) {
+      valid(key);
+      return { name: envName, valueFrom: { secretKeyRef: { name, key } } };
+    },
+  };
+}
+
+function checkName(name: string): void {
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
+    throw new Error(`secret name ${JSON.stringify(name)} is not a Kubernetes object name (lowercase letters, digits, '-', '.')`);
+  }
+}
+
+/** Kubernetes Secret keys: `[-._a-zA-Z0-9]+`, at most 253 characters (core/v1 validation, IsConfigMapKey). */
+function checkKey(secret: string, key: string): void {
+  if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253) throw new Error(`secret ${secret}: key ${JSON.stringify(key)} is not a valid Secret key ([-._a-zA-Z0-9]+)`);
 }

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Peer } from "../../charts/lib/network";
+import { BACKUP_CREDENTIALS } from "../../charts/lib/secrets";
 import { PLATFORM_PORTS } from "../../charts/platform/namespaces";
 import { TRUST_BUNDLE } from "../../charts/trust";
 import type { AppName, SocleConfig } from "../config/schema";
@@ -42,7 +43,7 @@ export function databaseBackup(ctx: SuiteContext, app: AppName) {
   return {
     destinationPath: `s3://${ctx.backup.bucket}/${app}`,
     endpointURL: ctx.backup.endpointURL,
-    credentialsSecret: "backup-s3-credentials",
+    credentialsSecret: BACKUP_CREDENTIALS,
     region: ctx.config.cloud.region,
     retentionDays: ctx.backup.retentionDays,
     peer: ctx.backup.peer,
@@ -126,7 +127,11 @@ export interface AppModule {
   readonly loadBalancers: readonly string[];
   /** Platform services the app's pods call, whose NetworkPolicies the platform opens to the app's namespace. */
   readonly flows: { readonly objectStorage: boolean };
-  /** Secrets crossing the app's boundary (written by one module, read by another), by their typed contract. */
+  /**
+   * Every Secret socle writes in the app's namespace, by its typed contract (src/model/secrets.ts): written
+   * by the app's component, read by its charts and the operators they configure. The render test
+   * (test/architecture/secret-contracts.test.ts) checks the rendered Secrets and every reference against it.
+   */
   readonly secrets: readonly SecretContract[];
   /** Creates the app's resources; returns its stack outputs. */
   readonly deploy: (ctx: SuiteContext) => AppOutputs;

@@ -1,8 +1,9 @@
 /**
  * Compile-time fixture, type-checked by `tsc -p .` (so by `npm test`): an app module or an app registry
  * with a field or an app missing does not compile. Each `@ts-expect-error` below must meet an error, or
- * tsc fails with "Unused '@ts-expect-error' directive"; test/architecture/app-module.test.ts checks that
- * each error is the intended one (a missing property), not some unrelated mistake.
+ * tsc fails with "Unused '@ts-expect-error' directive"; test/architecture/fixtures.test.ts checks that
+ * each error is the one named after the directive (TS2741: a required property is missing), not some
+ * unrelated mistake.
  */
 import type { AppName } from "../../src/config/schema";
 import { APPS } from "../../src/program/apps";
@@ -19,7 +20,7 @@ export const complete: AppModule = {
   deploy: () => ({}),
 };
 
-// @ts-expect-error: a module without its SSO client (`sso`) does not compile; an app that signs nobody in says `sso: null`.
+// @ts-expect-error TS2741: a module without its SSO client (`sso`) does not compile; an app that signs nobody in says `sso: null`.
 export const withoutSso: AppModule = {
   hostPrefix: "sixth",
   buckets: () => [],
@@ -29,7 +30,7 @@ export const withoutSso: AppModule = {
   deploy: () => ({}),
 };
 
-// @ts-expect-error: a module without its load balancers does not compile; none is `loadBalancers: []`.
+// @ts-expect-error TS2741: a module without its load balancers does not compile; none is `loadBalancers: []`.
 export const withoutLoadBalancers: AppModule = {
   hostPrefix: "sixth",
   sso: null,
@@ -39,10 +40,10 @@ export const withoutLoadBalancers: AppModule = {
   deploy: () => ({}),
 };
 
-// @ts-expect-error: an SSO client without its PKCE decision does not compile.
+// @ts-expect-error TS2741: an SSO client without its PKCE decision does not compile.
 export const withoutPkce: AppModule = { ...complete, sso: { redirectPaths: ["/callback"], backchannelLogoutPath: null } };
 
-// @ts-expect-error: a registry without the module of one app of APP_NAMES (here `mail`) does not compile.
+// @ts-expect-error TS2741: a registry without the module of one app of APP_NAMES (here `mail`) does not compile.
 export const withoutMail: Record<AppName, AppModule> = { identity: APPS.identity, wiki: APPS.wiki, docs: APPS.docs, chat: APPS.chat };
 
 /** No field of a module is optional or accepts `undefined`: each is written out, even when empty. */

@@ -1,3 +1,5 @@
+import { CHAT_SECRETS } from "../../../charts/chat";
+import { BACKUP_CREDENTIALS } from "../../../charts/lib/secrets";
 import { Chat } from "../../../components/apps/chat";
 import { databaseBackup, gatewayFor, internalCaBundle, publicGatewayPeers, type AppModule } from "../context";
 
@@ -10,7 +12,7 @@ export const chat: AppModule = {
   buckets: () => [],
   loadBalancers: [],
   flows: { objectStorage: true },
-  secrets: [],
+  secrets: [BACKUP_CREDENTIALS, CHAT_SECRETS.db, CHAT_SECRETS.config],
   deploy(ctx) {
     const sso = ctx.sso.client("chat");
     const hostname = ctx.hostname("chat");

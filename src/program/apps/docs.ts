@@ -1,3 +1,5 @@
+import { DOCS_SECRETS } from "../../../charts/docs";
+import { BACKUP_CREDENTIALS } from "../../../charts/lib/secrets";
 import { Docs } from "../../../components/apps/docs";
 import { databaseBackup, gatewayFor, internalCaBundle, publicGatewayPeers, type AppModule } from "../context";
 
@@ -15,7 +17,7 @@ export const docs: AppModule = {
   buckets: (organizationId) => [docsMediaBucket(organizationId)],
   loadBalancers: [],
   flows: { objectStorage: true },
-  secrets: [],
+  secrets: [BACKUP_CREDENTIALS, DOCS_SECRETS.db, DOCS_SECRETS.app, DOCS_SECRETS.media],
   deploy(ctx) {
     const sso = ctx.sso.client("docs");
     const docs = new Docs("docs", {

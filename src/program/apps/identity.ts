@@ -1,3 +1,5 @@
+import { KEYCLOAK_SECRETS } from "../../../charts/identity";
+import { BACKUP_CREDENTIALS } from "../../../charts/lib/secrets";
 import { Identity } from "../../../components/apps/identity";
 import type { RealmClient } from "../../../charts/identity/realm";
 import { databaseBackup, gatewayFor, internalCaBundle, publicGatewayPeers, type AppModule } from "../context";
@@ -10,7 +12,7 @@ export const identity: AppModule = {
   buckets: () => [],
   loadBalancers: [],
   flows: { objectStorage: true },
-  secrets: [],
+  secrets: [BACKUP_CREDENTIALS, KEYCLOAK_SECRETS.db, KEYCLOAK_SECRETS.admin, KEYCLOAK_SECRETS.clients],
   deploy(ctx) {
     const clients: RealmClient[] = ctx.sso.clients.map((c) => ({
       clientId: c.clientId,

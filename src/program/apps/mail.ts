@@ -1,4 +1,5 @@
-import { MAIL_LOAD_BALANCER } from "../../../charts/mail";
+import { BACKUP_CREDENTIALS } from "../../../charts/lib/secrets";
+import { MAIL_LOAD_BALANCER, MAIL_SECRETS } from "../../../charts/mail";
 import { mailDnsRecords } from "../../../charts/mail/dns-records";
 import { Mail } from "../../../components/apps/mail";
 import { databaseBackup, gatewayFor, internalCaBundle, publicGatewayPeers, type AppModule } from "../context";
@@ -21,7 +22,7 @@ export const mail: AppModule = {
   // SMTP and IMAP arrive on their own load balancer, not through the HTTP gateway.
   loadBalancers: [MAIL_LOAD_BALANCER],
   flows: { objectStorage: true },
-  secrets: [],
+  secrets: [BACKUP_CREDENTIALS, MAIL_SECRETS.db, MAIL_SECRETS.webmailDb, MAIL_SECRETS.admin, MAIL_SECRETS.roundcube],
   deploy(ctx) {
     const sso = ctx.sso.client("mail");
     const domain = ctx.config.domain;

@@ -1,4 +1,5 @@
-import { Wiki } from "../../../components/apps/wiki";
+import { BACKUP_CREDENTIALS } from "../../../charts/lib/secrets";
+import { Wiki, WIKI_SECRETS } from "../../../components/apps/wiki";
 import { databaseBackup, gatewayFor, internalCaBundle, publicGatewayPeers, type AppModule } from "../context";
 
 /** Wiki: XWiki, signing users in through its OIDC authenticator. */
@@ -9,7 +10,7 @@ export const wiki: AppModule = {
   buckets: () => [],
   loadBalancers: [],
   flows: { objectStorage: true },
-  secrets: [],
+  secrets: [BACKUP_CREDENTIALS, WIKI_SECRETS.db, WIKI_SECRETS.oidc],
   deploy(ctx) {
     // Without the identity app in the stack, the wiki keeps its local accounts.
     const client = ctx.config.apps.includes("identity") ? ctx.sso.client("wiki") : undefined;
