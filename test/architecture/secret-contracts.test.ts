@@ -78,6 +78,7 @@ function checkNamespace(namespace: string, contracts: readonly SecretContract[])
       problems.push(`Secret ${namespace}/${s.metadata.name} has keys ${keys.join(",")}, its contract ${[...contract.keys].sort().join(",")}`);
     }
   }
+  const keysWritten = new Map(written.map((w) => [w.metadata.name as string, Object.keys({ ...w.data, ...w.stringData })]));
   for (const c of contracts) if (!written.some((s) => s.metadata.name === c.name)) problems.push(`contract ${c.name} declared for ${namespace} but no such Secret is written`);
   const issued = new Set(inNs.filter((o) => o.kind === "Certificate").map((o) => o.spec.secretName as string));
   for (const ref of inNs.flatMap(referencesOf)) {
@@ -86,6 +87,9 @@ function checkNamespace(namespace: string, contracts: readonly SecretContract[])
       if (!issued.has(ref.secret)) problems.push(`${ref.object} ${ref.path} reads Secret ${ref.secret}, which no contract declares and no Certificate issues`);
     } else if (ref.key !== undefined && contract.keys.length > 0 && !contract.keys.includes(ref.key)) {
       problems.push(`${ref.object} ${ref.path} reads key ${ref.key} of ${ref.secret}, which has ${contract.keys.join(", ")}`);
+    } else if (ref.key !== undefined && !keysWritten.get(ref.secret)?.includes(ref.key)) {
+      // Open contracts (keys are data) included: the key read must be one the rendered Secret holds.
+      problems.push(`${ref.object} ${ref.path} reads key ${ref.key} of ${ref.secret}, which the rendered Secret does not hold`);
     }
   }
   return problems;
@@ -127,6 +131,11 @@ describe("Secret contracts in the rendered demo", () => {
       );
       objects = [...saved, { apiVersion: "v1", kind: "Secret", metadata: { name: "stray", namespace: "demo-wiki" }, stringData: { a: "[secret]" } }];
       expect(checkNamespace("demo-wiki", APPS.wiki.secrets)).toEqual(["Secret demo-wiki/stray is written but no contract declares it"]);
+      // An open contract's reader asking for a key the writer did not write (a realm client without its secret).
+      objects = saved.map((o) =>
+        o.kind === "Secret" && o.metadata.name === "keycloak-clients" ? { ...o, stringData: Object.fromEntries(Object.entries(o.stringData).filter(([k]) => k !== "wiki")) } : o,
+      );
+      expect(checkNamespace("demo-identity", APPS.identity.secrets)).toEqual([expect.stringMatching(/secretKeyRef reads key wiki of keycloak-clients, which the rendered Secret does not hold$/)]);
     } finally {
       objects = saved;
     }
