@@ -1,6 +1,7 @@
 import { App, Chart, JsonPatch } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
-import type { SizingProfile } from "../src/config/schema";
+import type { SizingProfile } from "../src/model/names";
+import { defineSecret } from "../src/model/secrets";
 import { ELEMENT_CONFIG_DIR, ELEMENT_PORT, ELEMENT_UID, elementConfig, elementNginxConf, wellKnownClient, wellKnownServer } from "./chat/element";
 import { homeserverConfig, logConfig, SYNAPSE_PATHS, SYNAPSE_PORT, SYNAPSE_UID } from "./chat/homeserver";
 import { chatSize } from "./chat/sizing";
@@ -10,6 +11,7 @@ import { appDeployment, clusterService, httpProbe } from "./lib/deployment";
 import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
 import { pathRoute } from "./lib/routes";
 import { podSecurityLabels, type SecurityException } from "./lib/security";
+import { databaseCredentials } from "./lib/secrets";
 import { databaseSize, plainResources } from "./lib/sizing";
 
 export { SYNAPSE_PORT } from "./chat/homeserver";
@@ -20,9 +22,12 @@ export const CHAT_DATABASE = "synapse";
 /** Secrets the component creates before the workloads. */
 export const CHAT_SECRETS = {
   /** basic-auth: username, password (the database owner). */
-  db: "synapse-db-app",
-  /** `secrets.yaml` (merged into the configuration) and `signing.key`. */
-  config: "synapse-secrets",
+  db: databaseCredentials("synapse-db-app"),
+  /**
+   * Mounted as files under SYNAPSE_PATHS.secrets: `secrets.yaml` (merged into the configuration; it holds
+   * the database password and the OIDC client secret) and `signing.key`.
+   */
+  config: defineSecret("synapse-secrets", ["secrets.yaml", "signing.key"]),
 } as const;
 
 const label = (component: string) => ({ "app.kubernetes.io/name": component, "app.kubernetes.io/part-of": "socle-chat" });
@@ -149,7 +154,7 @@ export class ChatChart extends Chart {
       mounts: [
         { volume: { name: "config", configMap: { name: "synapse-config" } }, mount: { name: "config", mountPath: SYNAPSE_PATHS.config, readOnly: true } },
         // 0440: readable by the pod's group (fsGroup 991), by no one else.
-        { volume: { name: "secrets", secret: { secretName: CHAT_SECRETS.config, defaultMode: 0o440 } }, mount: { name: "secrets", mountPath: SYNAPSE_PATHS.secrets, readOnly: true } },
+        { volume: { name: "secrets", secret: { secretName: CHAT_SECRETS.config.name, defaultMode: 0o440 } }, mount: { name: "secrets", mountPath: SYNAPSE_PATHS.secrets, readOnly: true } },
         { volume: { name: "media", persistentVolumeClaim: { claimName: "synapse-media" } }, mount: { name: "media", mountPath: SYNAPSE_PATHS.media } },
         ...caMount,
       ],

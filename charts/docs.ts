@@ -1,6 +1,6 @@
 import { App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
-import type { SizingProfile } from "../src/config/schema";
+import type { SizingProfile } from "../src/model/names";
 import { docsSize } from "./docs/sizing";
 import { frontendNginxConf } from "./docs/frontend-nginx";
 import { backendEnv, DOCS_DATABASE, DOCS_DB_NAME, DOCS_PORTS, DOCS_SECRETS, DOCS_VALKEY, yProviderEnv, type DocsSettingsInput } from "./docs/settings";
@@ -106,7 +106,7 @@ export class DocsChart extends Chart {
       namespace: ns,
       image: props.images.valkey,
       sizing: props.sizing,
-      passwordSecret: { name: DOCS_SECRETS.app, key: "VALKEY_PASSWORD" },
+      passwordSecret: DOCS_SECRETS.app.ref("VALKEY_PASSWORD"),
       clients: [{ pods: L.backend }, { pods: L.worker }],
     });
 

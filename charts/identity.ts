@@ -7,7 +7,9 @@ import { clusterService, httpProbe } from "./lib/deployment";
 import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
 import { exceptionsAnnotation, podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "./lib/security";
 import { databaseSize, plainResources, toK8sResources } from "./lib/sizing";
-import type { SizingProfile } from "../src/config/schema";
+import type { SizingProfile } from "../src/model/names";
+import { defineOpenSecret, defineSecret, secretEnv } from "../src/model/secrets";
+import { databaseCredentials } from "./lib/secrets";
 import { federationSecretKey, realmRepresentation, type RealmProps } from "./identity/realm";
 import { keycloakSize } from "./identity/sizing";
 
@@ -20,7 +22,14 @@ export const JGROUPS_PORTS = [7800, 57800] as const;
 export const KEYCLOAK_UID = 1000;
 export const KEYCLOAK_LABELS = { "app.kubernetes.io/name": "keycloak", "app.kubernetes.io/part-of": "socle-identity" } as const;
 export const KEYCLOAK_DB = "keycloak-db";
-export const KEYCLOAK_SECRETS = { db: "keycloak-db-app", admin: "keycloak-admin", clients: "keycloak-clients" } as const;
+/** Secrets the component writes before the workloads, by contract (src/model/secrets.ts). */
+export const KEYCLOAK_SECRETS = {
+  db: databaseCredentials("keycloak-db-app"),
+  /** The bootstrap administrator (`KC_BOOTSTRAP_ADMIN_USERNAME` / `_PASSWORD`). */
+  admin: defineSecret("keycloak-admin", ["username", "password"]),
+  /** One key per realm client (its client id) and per federated provider: keys are data, from the realm. */
+  clients: defineOpenSecret("keycloak-clients"),
+} as const;
 /** ConfigMap holding the realm (no secret in it: client secrets are `${ENV}` placeholders resolved at import). */
 export const REALM_CONFIGMAP = "keycloak-realm";
 /** Where `kc.sh build` writes the augmented server; an emptyDir shared by the build step and the server. */
@@ -107,7 +116,6 @@ export class IdentityChart extends Chart {
       automountServiceAccountToken: false,
     });
 
-    const secretEnv = (name: string, secret: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
     const security = restrictedContainerSecurityContext();
     const scratch = [
       { name: "data-tmp", mountPath: "/opt/keycloak/data/tmp", sizeLimit: "256Mi" },

@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart } from "cdk8s";
-import type { TlsIssuerKind } from "../src/config/schema";
+import type { TlsIssuerKind } from "../src/model/names";
 
 export const CLUSTER_ISSUER = "socle";
 export const CERT_MANAGER_NAMESPACE = "cert-manager";

@@ -1,6 +1,7 @@
 import { App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
-import type { SizingProfile } from "../src/config/schema";
+import type { SizingProfile } from "../src/model/names";
+import { defineSecret, secretEnv } from "../src/model/secrets";
 import { ROUNDCUBE_CONFIG_DIR, ROUNDCUBE_PORT, ROUNDCUBE_UID, roundcubeConfig } from "./mail/roundcube";
 import { mailSize } from "./mail/sizing";
 import { dataStoreConfig, domainQuery, initialConfiguration, provisionScript, PUBLIC_MAIL_PORTS, STALWART_PORTS } from "./mail/stalwart";
@@ -11,6 +12,7 @@ import { appDeployment, clusterService, httpProbe } from "./lib/deployment";
 import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
 import { pathRoute } from "./lib/routes";
 import { podSecurityLabels, type SecurityException } from "./lib/security";
+import { databaseCredentials } from "./lib/secrets";
 import { databaseSize, plainResources } from "./lib/sizing";
 
 export { STALWART_PORTS, PUBLIC_MAIL_PORTS } from "./mail/stalwart";
@@ -26,13 +28,13 @@ export const MAIL_LOAD_BALANCER = "stalwart-mail";
 /** Secrets the component creates before the workloads. */
 export const MAIL_SECRETS = {
   /** basic-auth: the mail database owner. */
-  db: "stalwart-db-app",
+  db: databaseCredentials("stalwart-db-app"),
   /** basic-auth: the webmail database owner. */
-  webmailDb: "roundcube-db-app",
+  webmailDb: databaseCredentials("roundcube-db-app"),
   /** `credential`: `admin:<password>`, the recovery administrator (provisioning Job only). */
-  admin: "stalwart-admin",
-  /** `des_key`, `oauth_client_secret`. */
-  roundcube: "roundcube-app",
+  admin: defineSecret("stalwart-admin", ["credential"]),
+  /** Roundcube's session key and its OIDC client secret. */
+  roundcube: defineSecret("roundcube-app", ["des_key", "oauth_client_secret"]),
 } as const;
 /** Issued by cert-manager in the app namespace: Stalwart's certificate for SMTP and IMAP. */
 export const STALWART_TLS_SECRET = "stalwart-tls";
@@ -161,7 +163,6 @@ export class MailChart extends Chart {
         }),
       },
     });
-    const secretEnv = (name: string, secret: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
     appDeployment(this, {
       name: "roundcube",
       namespace: ns,

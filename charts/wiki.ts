@@ -4,7 +4,8 @@ import { certificate, httpRoute, postgresCluster, scheduledBackup, type GatewayR
 import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
 import { exceptionsAnnotation, podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "./lib/security";
 import { databaseSize, toK8sResources, plainResources, type Resources } from "./lib/sizing";
-import type { SizingProfile } from "../src/config/schema";
+import type { SizingProfile } from "../src/model/names";
+import type { DatabaseCredentials } from "./lib/secrets";
 import { WIKI_OIDC_CONFIGMAP, wikiOidcConfig, wikiStartScript, XWIKI_TRUSTSTORE, type WikiSso } from "./wiki/oidc";
 
 /** XWiki's container listens on Tomcat's HTTP port. */
@@ -29,7 +30,7 @@ export interface WikiChartProps {
   };
   readonly clusterIssuer: string;
   /** Secret (basic-auth) with the database owner's credentials, created by the component. */
-  readonly dbSecret: string;
+  readonly dbSecret: DatabaseCredentials;
   readonly backup: S3Destination & {
     readonly retentionDays: number;
     /** Where the object store is, for the database pods' egress. */
@@ -153,8 +154,8 @@ export class WikiChart extends Chart {
                 env: [
                   { name: "DB_HOST", value: `${WIKI_DB_NAME}-rw` },
                   { name: "DB_DATABASE", value: "xwiki" },
-                  { name: "DB_USER", valueFrom: { secretKeyRef: { name: props.dbSecret, key: "username" } } },
-                  { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: props.dbSecret, key: "password" } } },
+                  props.dbSecret.env("DB_USER", "username"),
+                  props.dbSecret.env("DB_PASSWORD", "password"),
                   { name: "JAVA_OPTS", value: `${size.javaOpts} -Djava.io.tmpdir=/tmp${sso?.caBundle ? ` ${XWIKI_TRUSTSTORE.javaOpts}` : ""}` },
                   // LibreOffice (started by XWiki for office imports) writes its profile under HOME; root's is read-only here.
                   { name: "HOME", value: "/tmp" },

@@ -1,4 +1,4 @@
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import type { WorkloadSize } from "../lib/sizing";
 
 /** Replicas and resources of the chat workloads for a sizing profile. */

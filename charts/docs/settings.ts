@@ -1,4 +1,6 @@
 import type { k8s } from "cdk8s-plus-33";
+import { defineSecret, type SecretContract, type SecretKeys } from "../../src/model/secrets";
+import { databaseCredentials } from "../lib/secrets";
 
 /**
  * Environment of the Docs (impress) containers. Names and meanings are upstream's:
@@ -11,16 +13,6 @@ import type { k8s } from "cdk8s-plus-33";
 
 export const DOCS_PORTS = { backend: 8000, frontend: 8080, yProvider: 4444 } as const;
 
-/** Names of the Secrets the component creates before the workloads, and their keys. */
-export const DOCS_SECRETS = {
-  /** basic-auth: username, password (the database owner). */
-  db: "docs-db-app",
-  /** DJANGO_SECRET_KEY, OIDC_RP_CLIENT_SECRET, COLLABORATION_SERVER_SECRET, Y_PROVIDER_API_KEY, VALKEY_PASSWORD, REDIS_URL, DJANGO_CELERY_BROKER_URL. */
-  app: "docs-app",
-  /** AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY: the media bucket's key. */
-  media: "docs-media-s3",
-} as const;
-
 export const DOCS_APP_SECRET_KEYS = [
   "DJANGO_SECRET_KEY",
   "OIDC_RP_CLIENT_SECRET",
@@ -30,6 +22,16 @@ export const DOCS_APP_SECRET_KEYS = [
   "REDIS_URL",
   "DJANGO_CELERY_BROKER_URL",
 ] as const;
+
+/** The Secrets the component creates before the workloads, by contract (src/model/secrets.ts). */
+export const DOCS_SECRETS = {
+  /** basic-auth: username, password (the database owner). */
+  db: databaseCredentials("docs-db-app"),
+  /** The app's own secrets, among them the OIDC client's (`OIDC_RP_CLIENT_SECRET`). */
+  app: defineSecret("docs-app", DOCS_APP_SECRET_KEYS),
+  /** The media bucket's key. */
+  media: defineSecret("docs-media-s3", ["AWS_S3_ACCESS_KEY_ID", "AWS_S3_SECRET_ACCESS_KEY"]),
+} as const;
 
 export const DOCS_DB_NAME = "docs-db";
 export const DOCS_DATABASE = "docs";
@@ -48,7 +50,12 @@ export interface DocsSettingsInput {
 
 type EnvVar = k8s.EnvVar;
 const plain = (name: string, value: string): EnvVar => ({ name, value });
-const fromSecret = (name: string, secret: string, key: string = name): EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+/** `name` read from `secret`'s key of the same name, or from `key`: a key the contract lacks does not compile. */
+function fromSecret<C extends SecretContract>(name: string & SecretKeys<C>, secret: C): EnvVar;
+function fromSecret<C extends SecretContract>(name: string, secret: C, key: SecretKeys<C>): EnvVar;
+function fromSecret(name: string, secret: SecretContract, key: string = name): EnvVar {
+  return secret.env(name, key);
+}
 
 /** Keycloak's OpenID Connect endpoints under a realm issuer. */
 export function keycloakEndpoints(issuerUrl: string) {

@@ -1,4 +1,4 @@
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import type { Resources, WorkloadSize } from "../lib/sizing";
 
 /** Replicas and resources of each Docs workload for a sizing profile. */

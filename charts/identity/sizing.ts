@@ -1,4 +1,4 @@
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import type { Resources } from "../lib/sizing";
 
 /** Replicas, resources and heap of Keycloak for a sizing profile; the build step runs once per pod before it. */

@@ -1,5 +1,6 @@
 import { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
+import type { BackupCredentialsSecret, DatabaseCredentials } from "./secrets";
 
 /**
  * Custom resources socle emits, typed by the fields it sets. Their full schemas are the upstream
@@ -10,8 +11,8 @@ export interface S3Destination {
   /** `s3://bucket/prefix`. */
   readonly destinationPath: string;
   readonly endpointURL: string;
-  /** Secret holding `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`. */
-  readonly credentialsSecret: string;
+  /** Secret holding the bucket's key (its contract: `ACCESS_KEY_ID`, `ACCESS_SECRET_KEY`). */
+  readonly credentialsSecret: BackupCredentialsSecret;
   /** Region of the object store, stated on the Cluster for auditors when the endpoint's host does not show it. */
   readonly region?: string;
 }
@@ -26,7 +27,7 @@ export interface PostgresClusterProps {
   readonly database: string;
   readonly owner: string;
   /** Secret of type basic-auth holding the owner's username and password. */
-  readonly ownerSecret: string;
+  readonly ownerSecret: DatabaseCredentials;
   readonly resources: Record<string, unknown>;
   readonly backup: S3Destination & { readonly retentionDays: number };
 }
@@ -47,7 +48,7 @@ export function postgresCluster(scope: Construct, props: PostgresClusterProps): 
       imageName: props.imageName,
       enableSuperuserAccess: false,
       storage: { size: props.storageSize, storageClass: props.storageClass },
-      bootstrap: { initdb: { database: props.database, owner: props.owner, secret: { name: props.ownerSecret } } },
+      bootstrap: { initdb: { database: props.database, owner: props.owner, secret: { name: props.ownerSecret.name } } },
       resources: props.resources,
       affinity: { enablePodAntiAffinity: true, podAntiAffinityType: "required", topologyKey: "kubernetes.io/hostname" },
       postgresql: { parameters: { log_connections: "on", log_disconnections: "on", ssl_min_protocol_version: "TLSv1.2" } },
@@ -57,8 +58,8 @@ export function postgresCluster(scope: Construct, props: PostgresClusterProps): 
           destinationPath: props.backup.destinationPath,
           endpointURL: props.backup.endpointURL,
           s3Credentials: {
-            accessKeyId: { name: props.backup.credentialsSecret, key: "ACCESS_KEY_ID" },
-            secretAccessKey: { name: props.backup.credentialsSecret, key: "ACCESS_SECRET_KEY" },
+            accessKeyId: props.backup.credentialsSecret.ref("ACCESS_KEY_ID"),
+            secretAccessKey: props.backup.credentialsSecret.ref("ACCESS_SECRET_KEY"),
           },
           wal: { compression: "gzip", encryption: "AES256" },
           data: { compression: "gzip", encryption: "AES256" },

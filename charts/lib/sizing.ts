@@ -1,5 +1,5 @@
 import { k8s } from "cdk8s-plus-33";
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 
 /** Container resources, in Kubernetes quantity strings. */
 export interface Resources {

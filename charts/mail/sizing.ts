@@ -1,4 +1,4 @@
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import type { Resources } from "../lib/sizing";
 
 export interface MailSize {

@@ -1,5 +1,7 @@
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
+import type { SecretContract } from "../../src/model/secrets";
+import type { DatabaseCredentials } from "../lib/secrets";
 import { exceptionsAnnotation, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "../lib/security";
 import { toK8sResources, type Resources } from "../lib/sizing";
 import { DB_PASSWORD_ENV, STALWART_PATHS, STALWART_PORTS, STALWART_UID } from "./stalwart";
@@ -12,7 +14,7 @@ export interface StalwartWorkloadProps {
   readonly resources: Resources;
   /** Base of the URLs Stalwart publishes (JMAP session, discovery): the web hostname behind the gateway. */
   readonly publicUrl: string;
-  readonly secrets: { readonly db: string; readonly admin: string; readonly tls: string };
+  readonly secrets: { readonly db: DatabaseCredentials; readonly admin: SecretContract<string, readonly ["credential"]>; readonly tls: string };
   readonly configMaps: { readonly config: string; readonly plan: string };
   readonly exceptions: readonly SecurityException[];
 }
@@ -41,7 +43,7 @@ function stalwartVolumes(p: StalwartWorkloadProps) {
   };
 }
 
-const dbPassword = (p: StalwartWorkloadProps): k8s.EnvVar => ({ name: DB_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: p.secrets.db, key: "password" } } });
+const dbPassword = (p: StalwartWorkloadProps): k8s.EnvVar => p.secrets.db.env(DB_PASSWORD_ENV, "password");
 const command = ["/usr/local/bin/stalwart", "--config", `${STALWART_PATHS.config}/config.json`];
 
 /**
@@ -105,7 +107,7 @@ export function stalwartDeployment(chart: Chart, p: StalwartWorkloadProps): void
  */
 export function provisioningJob(chart: Chart, p: StalwartWorkloadProps): void {
   const v = stalwartVolumes(p);
-  const admin = (name: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: p.secrets.admin, key: "credential" } } });
+  const admin = (name: string): k8s.EnvVar => p.secrets.admin.env(name, "credential");
   new k8s.KubeServiceAccount(chart, "stalwart-provision-service-account", {
     metadata: { name: "stalwart-provision", namespace: p.namespace, labels: { ...p.provisionLabels } },
     automountServiceAccountToken: false,

@@ -1,6 +1,7 @@
 import { App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
+import { defineSecret } from "../../src/model/secrets";
 import type { Peer } from "../lib/network";
 import { exceptionsAnnotation, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "../lib/security";
 import { toK8sResources } from "../lib/sizing";
@@ -14,9 +15,9 @@ export const GARAGE_BOOTSTRAP_LABELS = { "app.kubernetes.io/name": "garage-boots
 export const GARAGE_PORTS = { s3: 3900, rpc: 3901, admin: 3903 } as const;
 export const GARAGE_UID = 10001;
 /** Secret (made by the component) with `rpc-secret` (32 bytes hex) and `admin-token`. */
-export const GARAGE_SECRET = "garage-secrets";
-/** Secret (made by the component) with the backup access key to import: `access-key-id`, `secret-access-key`. */
-export const GARAGE_KEY_SECRET = "garage-backup-key";
+export const GARAGE_SECRET = defineSecret("garage-secrets", ["rpc-secret", "admin-token"]);
+/** Secret (made by the component) with the backup access key to import into Garage. */
+export const GARAGE_KEY_SECRET = defineSecret("garage-backup-key", ["access-key-id", "secret-access-key"]);
 export const GARAGE_KEY_NAME = "socle-backups";
 
 export interface GarageChartProps {
@@ -110,7 +111,7 @@ export class GarageChart extends Chart {
     });
 
     const port = (n: number) => k8s.IntOrString.fromNumber(n);
-    const secretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: GARAGE_SECRET, key } } });
+    const secretEnv = (name: string, key: (typeof GARAGE_SECRET.keys)[number]) => GARAGE_SECRET.env(name, key);
     new k8s.KubeStatefulSet(this, "statefulset", {
       metadata: { name: "garage", namespace: ns, labels: { ...GARAGE_LABELS, "socle.io/stateful": "true" }, annotations: exceptionsAnnotation(GARAGE_SECURITY_EXCEPTIONS) },
       spec: {
@@ -186,8 +187,8 @@ export class GarageChart extends Chart {
                 command: ["sh", "-c", bootstrapScript(capacityBytes(storage))],
                 env: [
                   secretEnv("ADMIN_TOKEN", "admin-token"),
-                  { name: "KEY_ID", valueFrom: { secretKeyRef: { name: GARAGE_KEY_SECRET, key: "access-key-id" } } },
-                  { name: "KEY_SECRET", valueFrom: { secretKeyRef: { name: GARAGE_KEY_SECRET, key: "secret-access-key" } } },
+                  GARAGE_KEY_SECRET.env("KEY_ID", "access-key-id"),
+                  GARAGE_KEY_SECRET.env("KEY_SECRET", "secret-access-key"),
                   { name: "BUCKETS", value: [...props.buckets].sort().join(" ") },
                 ],
                 securityContext: restrictedContainerSecurityContext(),

@@ -1,6 +1,6 @@
 import { App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import { exceptionsAnnotation, type SecurityException } from "../lib/security";
 import { toK8sResources } from "../lib/sizing";
 import { apiServerFlow, namespacePolicies, namespaceSecurityLabels, scrapeFlow, type ApiServer } from "./flows";

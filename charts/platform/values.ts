@@ -1,4 +1,5 @@
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
+import type { SecretContract } from "../../src/model/secrets";
 import { plainResources } from "../lib/sizing";
 import type { PlatformImages } from "./images";
 import { splitImage } from "./releases";
@@ -67,7 +68,7 @@ export function cnpgValues(images: PlatformImages, sizing: SizingProfile): Recor
   };
 }
 
-export function veleroValues(images: PlatformImages, sizing: SizingProfile, credentialsSecret: string): Record<string, unknown> {
+export function veleroValues(images: PlatformImages, sizing: SizingProfile, credentialsSecret: SecretContract<string, readonly ["cloud"]>): Record<string, unknown> {
   const velero = splitImage(images.velero);
   return {
     image: { repository: `${velero.registry}/${velero.repository}`, tag: velero.tag, ...(velero.digest ? { digest: velero.digest } : {}) },
@@ -82,7 +83,7 @@ export function veleroValues(images: PlatformImages, sizing: SizingProfile, cred
     resources: plainResources(controllerSize(sizing).resources),
     // The BackupStorageLocation and Schedules are socle's own objects (charts/platform/velero.ts).
     configuration: { backupStorageLocation: [], volumeSnapshotLocation: [], uploaderType: "kopia", defaultVolumesToFsBackup: true },
-    credentials: { useSecret: true, existingSecret: credentialsSecret },
+    credentials: { useSecret: true, existingSecret: credentialsSecret.name },
     snapshotsEnabled: false,
     deployNodeAgent: true,
     // CRDs come with the chart on install; the upgrade Job would pull a kubectl image the catalog does not hold.

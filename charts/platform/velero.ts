@@ -1,10 +1,15 @@
 import { ApiObject, App, Chart } from "cdk8s";
+import { defineSecret } from "../../src/model/secrets";
 import { VELERO_CHART } from "./releases";
 
 export const VELERO_NAMESPACE = VELERO_CHART.namespace;
 export const BACKUP_LOCATION = "default";
-/** Secret (made by the component) holding the AWS-style `cloud` credentials file the S3 plugin reads. */
-export const VELERO_CREDENTIALS_SECRET = "velero-s3-credentials";
+/**
+ * Secret (made by the component) holding the AWS-style `cloud` credentials file the S3 plugin reads: named
+ * by the BackupStorageLocation's `credential` and by the release's `credentials.existingSecret` (the Velero
+ * chart mounts that Secret and reads its `cloud` key).
+ */
+export const VELERO_CREDENTIALS_SECRET = defineSecret("velero-s3-credentials", ["cloud"]);
 
 export interface VeleroChartProps {
   readonly bucket: string;
@@ -40,7 +45,7 @@ export class VeleroChart extends Chart {
         default: true,
         accessMode: "ReadWrite",
         objectStorage: { bucket: props.bucket, prefix: props.prefix },
-        credential: { name: VELERO_CREDENTIALS_SECRET, key: "cloud" },
+        credential: VELERO_CREDENTIALS_SECRET.ref("cloud"),
         // velero-plugin-for-aws BackupStorageLocation config keys: region, s3Url, s3ForcePathStyle.
         config: { region: props.region, s3Url: props.s3Url, s3ForcePathStyle: "true" },
       },

@@ -1,4 +1,5 @@
 import type { Peer } from "../lib/network";
+import type { SecretKeyRef } from "../../src/model/secrets";
 
 /**
  * XWiki's single sign-on: the OpenID Connect Authenticator extension (`org.xwiki.contrib.oidc:oidc-authenticator`,
@@ -15,7 +16,7 @@ export interface WikiSso {
   readonly issuerUrl: string;
   readonly clientId: string;
   /** Secret and key holding the client secret. */
-  readonly clientSecret: { readonly name: string; readonly key: string };
+  readonly clientSecret: SecretKeyRef;
   /** The gateway's proxies, reached when XWiki calls Keycloak's public hostname. */
   readonly publicGateway: { readonly peers: readonly Peer[]; readonly ports: readonly number[] };
   /** ConfigMap with the CA that signs Keycloak's certificate (private issuer), added to the JVM's truststore. */

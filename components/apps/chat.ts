@@ -34,9 +34,9 @@ export class Chat extends pulumi.ComponentResource {
     const dbSecret = new k8s.core.v1.Secret(
       `${name}-db-app`,
       {
-        metadata: { name: CHAT_SECRETS.db, namespace: args.namespace },
+        metadata: { name: CHAT_SECRETS.db.name, namespace: args.namespace },
         type: "kubernetes.io/basic-auth",
-        stringData: { username: "synapse", password: dbPassword },
+        stringData: CHAT_SECRETS.db.data({ username: "synapse", password: dbPassword }),
       },
       inNs,
     );
@@ -56,24 +56,24 @@ export class Chat extends pulumi.ComponentResource {
     const configSecret = new k8s.core.v1.Secret(
       `${name}-synapse-secrets`,
       {
-        metadata: { name: CHAT_SECRETS.config, namespace: args.namespace },
+        metadata: { name: CHAT_SECRETS.config.name, namespace: args.namespace },
         type: "Opaque",
-        stringData: {
+        stringData: CHAT_SECRETS.config.data({
           "secrets.yaml": pulumi.secret(secretsYaml),
           "signing.key": pulumi.secret(signingSeed.base64.apply((seed) => signingKeyFile(seed))),
-        },
+        }),
       },
       inNs,
     );
     const backupSecret = new k8s.core.v1.Secret(
       `${name}-backup-credentials`,
       {
-        metadata: { name: args.backup.credentialsSecret, namespace: args.namespace },
+        metadata: { name: args.backup.credentialsSecret.name, namespace: args.namespace },
         type: "Opaque",
-        stringData: {
+        stringData: args.backup.credentialsSecret.data({
           ACCESS_KEY_ID: pulumi.secret(backupCredentials.accessKeyId),
           ACCESS_SECRET_KEY: pulumi.secret(backupCredentials.secretAccessKey),
-        },
+        }),
       },
       inNs,
     );

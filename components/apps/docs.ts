@@ -41,9 +41,9 @@ export class Docs extends pulumi.ComponentResource {
     const dbSecret = new k8s.core.v1.Secret(
       `${name}-db-app`,
       {
-        metadata: { name: DOCS_SECRETS.db, namespace: args.namespace },
+        metadata: { name: DOCS_SECRETS.db.name, namespace: args.namespace },
         type: "kubernetes.io/basic-auth",
-        stringData: { username: "docs", password: password("db-password", 32) },
+        stringData: DOCS_SECRETS.db.data({ username: "docs", password: password("db-password", 32) }),
       },
       inNs,
     );
@@ -52,9 +52,9 @@ export class Docs extends pulumi.ComponentResource {
     const appSecret = new k8s.core.v1.Secret(
       `${name}-app`,
       {
-        metadata: { name: DOCS_SECRETS.app, namespace: args.namespace },
+        metadata: { name: DOCS_SECRETS.app.name, namespace: args.namespace },
         type: "Opaque",
-        stringData: {
+        stringData: DOCS_SECRETS.app.data({
           DJANGO_SECRET_KEY: password("django-secret-key", 50),
           OIDC_RP_CLIENT_SECRET: pulumi.secret(oidcClientSecret),
           COLLABORATION_SERVER_SECRET: password("collaboration-secret", 40),
@@ -63,31 +63,31 @@ export class Docs extends pulumi.ComponentResource {
           // Cache (and sessions) and the Celery broker in separate logical databases of the same Valkey.
           REDIS_URL: valkeyUrl(1),
           DJANGO_CELERY_BROKER_URL: valkeyUrl(2),
-        },
+        }),
       },
       inNs,
     );
     const mediaSecret = new k8s.core.v1.Secret(
       `${name}-media-s3`,
       {
-        metadata: { name: DOCS_SECRETS.media, namespace: args.namespace },
+        metadata: { name: DOCS_SECRETS.media.name, namespace: args.namespace },
         type: "Opaque",
-        stringData: {
+        stringData: DOCS_SECRETS.media.data({
           AWS_S3_ACCESS_KEY_ID: pulumi.secret(mediaCredentials.accessKeyId),
           AWS_S3_SECRET_ACCESS_KEY: pulumi.secret(mediaCredentials.secretAccessKey),
-        },
+        }),
       },
       inNs,
     );
     const backupSecret = new k8s.core.v1.Secret(
       `${name}-backup-credentials`,
       {
-        metadata: { name: args.backup.credentialsSecret, namespace: args.namespace },
+        metadata: { name: args.backup.credentialsSecret.name, namespace: args.namespace },
         type: "Opaque",
-        stringData: {
+        stringData: args.backup.credentialsSecret.data({
           ACCESS_KEY_ID: pulumi.secret(backupCredentials.accessKeyId),
           ACCESS_SECRET_KEY: pulumi.secret(backupCredentials.secretAccessKey),
-        },
+        }),
       },
       inNs,
     );

@@ -37,30 +37,30 @@ export class Identity extends pulumi.ComponentResource {
     const secrets = [
       new k8s.core.v1.Secret(
         `${name}-db-app`,
-        { metadata: { name: KEYCLOAK_SECRETS.db, namespace: args.namespace }, type: "kubernetes.io/basic-auth", stringData: { username: "keycloak", password: password("db-password") } },
+        { metadata: { name: KEYCLOAK_SECRETS.db.name, namespace: args.namespace }, type: "kubernetes.io/basic-auth", stringData: KEYCLOAK_SECRETS.db.data({ username: "keycloak", password: password("db-password") }) },
         inNs,
       ),
       new k8s.core.v1.Secret(
         `${name}-admin`,
         // The bootstrap administrator only opens the master realm once; day-to-day admins live in the organisation's realm with OTP.
-        { metadata: { name: KEYCLOAK_SECRETS.admin, namespace: args.namespace }, type: "Opaque", stringData: { username: "socle-bootstrap-admin", password: password("admin-password") } },
+        { metadata: { name: KEYCLOAK_SECRETS.admin.name, namespace: args.namespace }, type: "Opaque", stringData: KEYCLOAK_SECRETS.admin.data({ username: "socle-bootstrap-admin", password: password("admin-password") }) },
         inNs,
       ),
       new k8s.core.v1.Secret(
         `${name}-clients`,
         {
-          metadata: { name: KEYCLOAK_SECRETS.clients, namespace: args.namespace },
+          metadata: { name: KEYCLOAK_SECRETS.clients.name, namespace: args.namespace },
           type: "Opaque",
-          stringData: Object.fromEntries(Object.entries(clientKeys).map(([id, secret]) => [id, pulumi.secret(secret)])),
+          stringData: KEYCLOAK_SECRETS.clients.data(Object.fromEntries(Object.entries(clientKeys).map(([id, secret]) => [id, pulumi.secret(secret)]))),
         },
         inNs,
       ),
       new k8s.core.v1.Secret(
         `${name}-backup-credentials`,
         {
-          metadata: { name: args.backup.credentialsSecret, namespace: args.namespace },
+          metadata: { name: args.backup.credentialsSecret.name, namespace: args.namespace },
           type: "Opaque",
-          stringData: { ACCESS_KEY_ID: pulumi.secret(backupCredentials.accessKeyId), ACCESS_SECRET_KEY: pulumi.secret(backupCredentials.secretAccessKey) },
+          stringData: args.backup.credentialsSecret.data({ ACCESS_KEY_ID: pulumi.secret(backupCredentials.accessKeyId), ACCESS_SECRET_KEY: pulumi.secret(backupCredentials.secretAccessKey), }),
         },
         inNs,
       ),

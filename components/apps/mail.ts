@@ -33,17 +33,16 @@ export class Mail extends pulumi.ComponentResource {
     const password = (id: string, length: number) => new random.RandomPassword(`${name}-${id}`, { length, special: false }, { parent: this }).result;
     const secret = (id: string, secretName: string, type: string, stringData: Record<string, pulumi.Input<string>>) =>
       new k8s.core.v1.Secret(`${name}-${id}`, { metadata: { name: secretName, namespace: args.namespace }, type, stringData }, inNs);
+    const { db, webmailDb, admin, roundcube } = MAIL_SECRETS;
+    const backup = args.backup.credentialsSecret;
 
     const secrets = [
-      secret("db-app", MAIL_SECRETS.db, "kubernetes.io/basic-auth", { username: "stalwart", password: password("db-password", 32) }),
-      secret("webmail-db-app", MAIL_SECRETS.webmailDb, "kubernetes.io/basic-auth", { username: "roundcube", password: password("webmail-db-password", 32) }),
-      secret("admin", MAIL_SECRETS.admin, "Opaque", { credential: pulumi.secret(pulumi.interpolate`${STALWART_ADMIN_USER}:${password("admin-password", 40)}`) }),
+      secret("db-app", db.name, "kubernetes.io/basic-auth", db.data({ username: "stalwart", password: password("db-password", 32) })),
+      secret("webmail-db-app", webmailDb.name, "kubernetes.io/basic-auth", webmailDb.data({ username: "roundcube", password: password("webmail-db-password", 32) })),
+      secret("admin", admin.name, "Opaque", admin.data({ credential: pulumi.secret(pulumi.interpolate`${STALWART_ADMIN_USER}:${password("admin-password", 40)}`) })),
       // Roundcube's des_key encrypts the IMAP credential (here the access token) in the session: 24 characters.
-      secret("roundcube-app", MAIL_SECRETS.roundcube, "Opaque", { des_key: password("roundcube-des-key", 24), oauth_client_secret: pulumi.secret(oidcClientSecret) }),
-      secret("backup-credentials", args.backup.credentialsSecret, "Opaque", {
-        ACCESS_KEY_ID: pulumi.secret(backupCredentials.accessKeyId),
-        ACCESS_SECRET_KEY: pulumi.secret(backupCredentials.secretAccessKey),
-      }),
+      secret("roundcube-app", roundcube.name, "Opaque", roundcube.data({ des_key: password("roundcube-des-key", 24), oauth_client_secret: pulumi.secret(oidcClientSecret) })),
+      secret("backup-credentials", backup.name, "Opaque", backup.data({ ACCESS_KEY_ID: pulumi.secret(backupCredentials.accessKeyId), ACCESS_SECRET_KEY: pulumi.secret(backupCredentials.secretAccessKey) })),
     ];
 
     const isServer = (o: Record<string, unknown>) => o.kind === "Deployment" && (o.metadata as { name?: string })?.name === "stalwart";

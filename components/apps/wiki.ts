@@ -3,6 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { renderWikiChart, type WikiChartProps } from "../../charts/wiki";
 import type { WikiSso } from "../../charts/wiki/oidc";
+import { databaseCredentials } from "../../charts/lib/secrets";
+import { defineSecret } from "../../src/model/secrets";
 import { manifestGroup } from "../lib/manifests";
 
 export type WikiArgs = Omit<WikiChartProps, "dbSecret" | "sso"> & {
@@ -12,8 +14,12 @@ export type WikiArgs = Omit<WikiChartProps, "dbSecret" | "sso"> & {
   readonly backupCredentials: { readonly accessKeyId: pulumi.Input<string>; readonly secretAccessKey: pulumi.Input<string> };
 };
 
-const DB_SECRET = "xwiki-db-app";
-const OIDC_SECRET = { name: "xwiki-oidc-client", key: "client-secret" } as const;
+/** The Secrets the component writes and the chart reads, by contract (src/model/secrets.ts). */
+export const WIKI_SECRETS = {
+  db: databaseCredentials("xwiki-db-app"),
+  /** The OIDC client's secret, read by the init container that writes XWiki's OIDC configuration. */
+  oidc: defineSecret("xwiki-oidc-client", ["client-secret"]),
+} as const;
 
 /** The wiki: XWiki and its PostgreSQL cluster, with generated credentials delivered as Secrets. */
 export class Wiki extends pulumi.ComponentResource {
@@ -24,8 +30,8 @@ export class Wiki extends pulumi.ComponentResource {
     const { sso, backupCredentials, ...chartArgs } = args;
     const objs = renderWikiChart({
       ...chartArgs,
-      dbSecret: DB_SECRET,
-      ...(sso ? { sso: { ...sso, clientSecret: OIDC_SECRET } } : {}),
+      dbSecret: WIKI_SECRETS.db,
+      ...(sso ? { sso: { ...sso, clientSecret: WIKI_SECRETS.oidc.ref("client-secret") } } : {}),
     });
     const [nsObj, rest] = splitNamespace(objs, args.namespace);
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, nsObj as k8s.core.v1.NamespaceArgs, { parent: this });
@@ -34,21 +40,21 @@ export class Wiki extends pulumi.ComponentResource {
     const dbSecret = new k8s.core.v1.Secret(
       `${name}-db-app`,
       {
-        metadata: { name: DB_SECRET, namespace: args.namespace },
+        metadata: { name: WIKI_SECRETS.db.name, namespace: args.namespace },
         type: "kubernetes.io/basic-auth",
-        stringData: { username: "xwiki", password: password.result },
+        stringData: WIKI_SECRETS.db.data({ username: "xwiki", password: password.result }),
       },
       { parent: this, dependsOn: [namespace] },
     );
     const backupSecret = new k8s.core.v1.Secret(
       `${name}-backup-credentials`,
       {
-        metadata: { name: args.backup.credentialsSecret, namespace: args.namespace },
+        metadata: { name: args.backup.credentialsSecret.name, namespace: args.namespace },
         type: "Opaque",
-        stringData: {
+        stringData: args.backup.credentialsSecret.data({
           ACCESS_KEY_ID: pulumi.secret(backupCredentials.accessKeyId),
           ACCESS_SECRET_KEY: pulumi.secret(backupCredentials.secretAccessKey),
-        },
+        }),
       },
       { parent: this, dependsOn: [namespace] },
     );
@@ -56,7 +62,7 @@ export class Wiki extends pulumi.ComponentResource {
       ? [
           new k8s.core.v1.Secret(
             `${name}-oidc-client`,
-            { metadata: { name: OIDC_SECRET.name, namespace: args.namespace }, type: "Opaque", stringData: { [OIDC_SECRET.key]: pulumi.secret(sso.clientSecret) } },
+            { metadata: { name: WIKI_SECRETS.oidc.name, namespace: args.namespace }, type: "Opaque", stringData: WIKI_SECRETS.oidc.data({ "client-secret": pulumi.secret(sso.clientSecret) }) },
             { parent: this, dependsOn: [namespace] },
           ),
         ]

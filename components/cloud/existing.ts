@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ExistingSettings } from "../../src/config/schema";
+import type { ExistingSettings } from "../../src/model/cloud";
 import type { ClusterContract } from "./contract";
 import { bucketNames } from "./plan/buckets";
 import { serverOf } from "./plan/kubeconfig";

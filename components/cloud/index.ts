@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CloudConfig, SizingProfile } from "../../src/config/schema";
+import type { CloudConfig } from "../../src/model/cloud";
+import type { SizingProfile } from "../../src/model/names";
 import type { ClusterContract } from "./contract";
 import { ExistingCluster } from "./existing";
 import { OpenStackCluster } from "./openstack/cluster";

@@ -1,5 +1,5 @@
-import type { ConfigIssue } from "../../src/config/issues";
-import { OUTSCALE_SECNUMCLOUD_REGION, type SocleConfig } from "../../src/config/schema";
+import { OUTSCALE_SECNUMCLOUD_REGION, type CloudCheckInput } from "../../src/model/cloud";
+import type { ConfigIssue } from "../../src/model/issues";
 import { canSplit, overlaps, POD_CIDR, SERVICE_CIDR } from "./plan/cidr-split";
 import { sizingPlan } from "./plan/sizing";
 
@@ -10,7 +10,7 @@ const OKS_TINA = /^tinav[34567]\.c([1-9]|[1-6][0-9]|7[0-8])r([1-9]|[1-9][0-9]|[1
  * Cross-field checks of the cloud settings (pure), run after the schema: each issue names the key, the
  * value, what is allowed and the fix.
  */
-export function validateCloud(config: SocleConfig): ConfigIssue[] {
+export function validateCloud(config: CloudCheckInput): ConfigIssue[] {
   const { cloud } = config;
   const issues: ConfigIssue[] = [];
   if (cloud.target === "existing") return issues;

@@ -4,7 +4,7 @@ import type { PlatformImages } from "../../charts/platform/images";
 import { VELERO_CHART } from "../../charts/platform/releases";
 import { renderVeleroChart, VELERO_CREDENTIALS_SECRET, VELERO_NAMESPACE, type VeleroChartProps } from "../../charts/platform/velero";
 import { veleroValues } from "../../charts/platform/values";
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import { manifestGroup } from "../lib/manifests";
 import { pinnedRelease } from "./helm";
 
@@ -22,7 +22,7 @@ export class Backups extends pulumi.ComponentResource {
     const cloud = pulumi.interpolate`[default]\naws_access_key_id=${credentials.accessKeyId}\naws_secret_access_key=${credentials.secretAccessKey}\n`;
     const secret = new k8s.core.v1.Secret(
       `${name}-credentials`,
-      { metadata: { name: VELERO_CREDENTIALS_SECRET, namespace: VELERO_NAMESPACE }, type: "Opaque", stringData: { cloud: pulumi.secret(cloud) } },
+      { metadata: { name: VELERO_CREDENTIALS_SECRET.name, namespace: VELERO_NAMESPACE }, type: "Opaque", stringData: VELERO_CREDENTIALS_SECRET.data({ cloud: pulumi.secret(cloud) }) },
       { parent: this },
     );
     const release = pinnedRelease("velero", VELERO_CHART, veleroValues(images, sizing, VELERO_CREDENTIALS_SECRET), { parent: this, dependsOn: [secret] }, args.images.registryMirror);

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformImages } from "../../charts/platform/images";
 import { CNPG_CHART } from "../../charts/platform/releases";
 import { cnpgValues } from "../../charts/platform/values";
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import { pinnedRelease } from "./helm";
 
 /** The CloudNativePG operator: every app database is one of its `Cluster`s. */

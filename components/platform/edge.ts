@@ -6,7 +6,7 @@ import type { PlatformImages } from "../../charts/platform/images";
 import { CERT_MANAGER_CHART, ENVOY_GATEWAY_CHART, TRUST_MANAGER_CHART } from "../../charts/platform/releases";
 import { certManagerValues, envoyGatewayValues, trustManagerValues } from "../../charts/platform/values";
 import { renderTrustChart } from "../../charts/trust";
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import { manifestGroup } from "../lib/manifests";
 import { pinnedRelease } from "./helm";
 

@@ -25,18 +25,18 @@ export class ObjectStorage extends pulumi.ComponentResource {
     const secrets = new k8s.core.v1.Secret(
       `${name}-secrets`,
       {
-        metadata: { name: GARAGE_SECRET, namespace: GARAGE_NAMESPACE },
+        metadata: { name: GARAGE_SECRET.name, namespace: GARAGE_NAMESPACE },
         type: "Opaque",
-        stringData: { "rpc-secret": pulumi.secret(rpcSecret.hex), "admin-token": pulumi.secret(adminToken.result) },
+        stringData: GARAGE_SECRET.data({ "rpc-secret": pulumi.secret(rpcSecret.hex), "admin-token": pulumi.secret(adminToken.result) }),
       },
       { parent: this, dependsOn: [namespace] },
     );
     const key = new k8s.core.v1.Secret(
       `${name}-backup-key`,
       {
-        metadata: { name: GARAGE_KEY_SECRET, namespace: GARAGE_NAMESPACE },
+        metadata: { name: GARAGE_KEY_SECRET.name, namespace: GARAGE_NAMESPACE },
         type: "Opaque",
-        stringData: { "access-key-id": pulumi.secret(backupKey.accessKeyId), "secret-access-key": pulumi.secret(backupKey.secretAccessKey) },
+        stringData: GARAGE_KEY_SECRET.data({ "access-key-id": pulumi.secret(backupKey.accessKeyId), "secret-access-key": pulumi.secret(backupKey.secretAccessKey) }),
       },
       { parent: this, dependsOn: [namespace] },
     );

@@ -6,7 +6,7 @@ import { renderLogStoreChart } from "../../charts/platform/log-store";
 import { renderMonitorsChart, type ScrapeTarget } from "../../charts/platform/monitors";
 import { KUBE_PROMETHEUS_STACK_CHART } from "../../charts/platform/releases";
 import { kubePrometheusStackValues } from "../../charts/platform/values";
-import type { SizingProfile } from "../../src/config/schema";
+import type { SizingProfile } from "../../src/model/names";
 import { manifestGroup } from "../lib/manifests";
 import { pinnedRelease } from "./helm";
 

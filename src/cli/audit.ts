@@ -6,7 +6,7 @@ import { InputError } from "../audit/errors";
 import { ConfigError } from "../config/issues";
 import { renderStack } from "../render/render";
 import { formatConfigError } from "./format";
-import type { Io } from "./main";
+import type { Io } from "./io";
 
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 

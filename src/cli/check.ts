@@ -5,7 +5,7 @@ import { runCheckCommand } from "../check/command";
 import { ConfigError } from "../config/issues";
 import { renderStack } from "../render/render";
 import { formatConfigError } from "./format";
-import type { Io } from "./main";
+import type { Io } from "./io";
 
 function shown(path: string): string {
   const rel = relative(process.cwd(), path);

@@ -10,7 +10,7 @@ import { RegistryClient, RegistryError, splitRegistry, type Resolved } from "../
 import { ALL_CHARTS, chartMirrorPath, chartSource, type PinnedChart } from "../../charts/platform/releases";
 import { projectName } from "../render/render";
 import { formatConfigError } from "./format";
-import type { Io } from "./main";
+import type { Io } from "./io";
 
 /**
  * `socle images lock|verify|mirror`: the supply chain of the catalog's images and the platform's charts

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/issues";
 import { formatConfigError } from "./format";
+import type { Io } from "./io";
 import { registerAudit } from "./audit";
 import { registerImages } from "./images";
 import { registerCheck } from "./check";
@@ -50,6 +51,6 @@ export async function main(argv: readonly string[], io: { out: (s: string) => vo
   }
 }
 
-export type Io = { out: (s: string) => void; err: (s: string) => void };
+export type { Io };
 
 const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };

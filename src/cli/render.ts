@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { ConfigError } from "../config/issues";
 import { renderStack } from "../render/render";
 import { formatConfigError } from "./format";
-import type { Io } from "./main";
+import type { Io } from "./io";
 
 export async function renderCommand(opts: { root: string; stack: string; outDir?: string; stackFile?: string; io: Io }): Promise<number> {
   if (!/^[A-Za-z0-9_.-]+$/.test(opts.stack)) {

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { isValidCidr } from "./cidr";
+import { isValidCidr } from "../model/cidr";
+import { OUTSCALE_SECNUMCLOUD_REGION } from "../model/cloud";
+import { SIZING_PROFILES, TLS_ISSUERS, type SizingProfile, type TlsIssuerKind } from "../model/names";
+
+// Defined in the bottom layer (src/model), which charts and components read instead of the configuration.
+export { OUTSCALE_SECNUMCLOUD_REGION, SIZING_PROFILES, TLS_ISSUERS, type SizingProfile, type TlsIssuerKind };
 
 /**
  * The `socle:*` configuration keys of a stack, as one typed schema.
@@ -17,15 +22,6 @@ export type CloudTarget = (typeof CLOUD_TARGETS)[number];
 
 export const APP_NAMES = ["identity", "wiki", "docs", "chat", "mail"] as const;
 export type AppName = (typeof APP_NAMES)[number];
-
-export const SIZING_PROFILES = ["small", "medium", "large"] as const;
-export type SizingProfile = (typeof SIZING_PROFILES)[number];
-
-export const TLS_ISSUERS = ["internal-ca", "acme"] as const;
-export type TlsIssuerKind = (typeof TLS_ISSUERS)[number];
-
-/** Outscale's SecNumCloud-qualified region: the default, and the only one allowed without an override. */
-export const OUTSCALE_SECNUMCLOUD_REGION = "cloudgouv-eu-west-1";
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;

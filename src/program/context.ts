@@ -1,8 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { GatewayService, GatewaySite } from "../../charts/gateway";
+import type { GatewayService } from "../../charts/gateway";
 import type { Peer } from "../../charts/lib/network";
+import { BACKUP_CREDENTIALS } from "../../charts/lib/secrets";
+import { PLATFORM_PORTS } from "../../charts/platform/namespaces";
+import { TRUST_BUNDLE } from "../../charts/trust";
 import type { AppName, SocleConfig } from "../config/schema";
-import type { SsoPlan } from "./sso";
+import type { SecretContract } from "../model/secrets";
 
 /** What every app deployer receives: the typed configuration and the platform it runs on. */
 export interface SuiteContext {
@@ -43,7 +46,7 @@ export function databaseBackup(ctx: SuiteContext, app: AppName) {
   return {
     destinationPath: `s3://${ctx.backup.bucket}/${app}`,
     endpointURL: ctx.backup.endpointURL,
-    credentialsSecret: "backup-s3-credentials",
+    credentialsSecret: BACKUP_CREDENTIALS,
     region: ctx.config.cloud.region,
     retentionDays: ctx.backup.retentionDays,
     peer: ctx.backup.peer,
@@ -57,12 +60,82 @@ export function gatewayFor(ctx: SuiteContext, site: string) {
   return { name: g.name, namespace: g.namespace, listener: g.listener(site), pods: g.pods, podNamespace: g.podNamespace };
 }
 
-/** What an app deployer hands back: the hostnames the gateway must serve, and stack outputs. */
-export interface AppDeployment {
-  readonly sites: readonly GatewaySite[];
-  /** Buckets the app stores files in, created by the platform's object store (target existing). */
-  readonly buckets?: readonly string[];
-  readonly outputs: Readonly<Record<string, unknown>>;
+/**
+ * The gateway's proxies, as a pod reaches them when it calls a public hostname (the listener port 443
+ * arrives on the proxies' container port): used by the apps' OIDC back-channel to Keycloak, so tokens and
+ * issuer stay those of the public address.
+ */
+export function publicGatewayPeers(ctx: SuiteContext) {
+  return { peers: [{ namespace: ctx.gateway.podNamespace, pods: ctx.gateway.pods }], ports: [PLATFORM_PORTS.envoyHttps] };
 }
 
-export type AppDeployer = (ctx: SuiteContext) => AppDeployment;
+/**
+ * The internal CA's root, distributed by trust-manager, for an app whose back channels (to the identity
+ * provider, to its peers) go over HTTPS: present only when the stack's issuer is the internal CA.
+ */
+export function internalCaBundle(ctx: SuiteContext): { caBundle?: typeof TRUST_BUNDLE } {
+  return ctx.config.tls.issuer === "internal-ca" ? { caBundle: TRUST_BUNDLE } : {};
+}
+
+/** How an app signs its users in through the organisation's realm: the OIDC client the realm holds for it. */
+export interface SsoClientSpec {
+  /** Where the app receives the identity provider's answer, relative to its own hostname. */
+  readonly redirectPaths: readonly string[];
+  /**
+   * The app's OIDC client sends a PKCE challenge, so the realm can require S256. Only set it for a client
+   * configured to do so: the realm then rejects logins without one.
+   */
+  readonly pkce: boolean;
+  /** Back-channel logout endpoint relative to the app's hostname; `null`: the app has none. */
+  readonly backchannelLogoutPath: string | null;
+}
+
+/** An OIDC client of the realm, planned for one enabled app. */
+export interface SsoClient {
+  readonly app: AppName;
+  readonly clientId: string;
+  /** Absolute redirect URIs, on the app's own hostname. */
+  readonly redirectUris: readonly string[];
+  readonly rootUrl: string;
+  readonly pkce: boolean;
+  /** Absolute back-channel logout URL, when the app has one. */
+  readonly backchannelLogoutUrl?: string;
+  /** Generated client secret, a Pulumi secret. */
+  readonly secret: pulumi.Output<string>;
+}
+
+export interface SsoPlan {
+  /** OIDC issuer of the organisation's realm. */
+  readonly issuerUrl: string;
+  readonly realm: string;
+  readonly clients: readonly SsoClient[];
+  client(app: AppName): SsoClient;
+}
+
+/** What an app's deploy function hands back: its stack outputs (`apps.<app>`). */
+export type AppOutputs = Readonly<Record<string, unknown>>;
+
+/**
+ * Everything socle knows about one app, in one place: every field is required, so an app missing one
+ * does not compile (test/architecture/app-module.fixture.ts). The registry is `APPS` in ./apps/index.ts.
+ */
+export interface AppModule {
+  /** First label of the app's public hostname: `<hostPrefix>.<domain>`; its route and certificate use it. */
+  readonly hostPrefix: string;
+  /** Its OIDC client in the organisation's realm; `null` for an app that signs nobody in (the identity provider itself). */
+  readonly sso: SsoClientSpec | null;
+  /** Object-store buckets the app keeps files in, besides its databases' backups (created by the cloud or by Garage). */
+  readonly buckets: (organizationId: string) => readonly string[];
+  /** Services of type LoadBalancer in the app's namespace, declared to the audit (`socle.declaredLoadBalancers`). */
+  readonly loadBalancers: readonly string[];
+  /** Platform services the app's pods call, whose NetworkPolicies the platform opens to the app's namespace. */
+  readonly flows: { readonly objectStorage: boolean };
+  /**
+   * Every Secret socle writes in the app's namespace, by its typed contract (src/model/secrets.ts): written
+   * by the app's component, read by its charts and the operators they configure. The render test
+   * (test/architecture/secret-contracts.test.ts) checks the rendered Secrets and every reference against it.
+   */
+  readonly secrets: readonly SecretContract[];
+  /** Creates the app's resources; returns its stack outputs. */
+  readonly deploy: (ctx: SuiteContext) => AppOutputs;
+}

@@ -3,15 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ENVOY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS, listenerName, type GatewaySite } from "../../charts/gateway";
 import { CLUSTER_ISSUER } from "../../charts/issuer";
-import { MAIL_LOAD_BALANCER } from "../../charts/mail";
 import { OUTSCALE_SECNUMCLOUD_REGION, type AppName, type SocleConfig } from "../config/schema";
 import { catalogImage, catalogRegistries } from "../images/ref";
 import { programLockPath, readLock } from "../images/lock";
 import { bucketNames } from "../../components/cloud/plan/buckets";
-import { APP_DEPLOYERS } from "./apps";
+import { APPS } from "./apps";
 import type { SuiteContext } from "./context";
 import { provisionCloud, type ClusterContract } from "../../components/cloud";
-import { docsMediaBucket } from "./apps/docs";
 import { useKubernetesProvider } from "./kubernetes";
 import { deployPlatform } from "./platform";
 import { buildSso } from "./sso";
@@ -21,11 +19,14 @@ export function appNamespace(config: SocleConfig, app: AppName): string {
   return `${config.organization.id}-${app}`;
 }
 
-const HOST_PREFIX: Record<AppName, string> = { identity: "auth", wiki: "wiki", docs: "docs", chat: "chat", mail: "mail" };
-
-/** Public hostname of each app. */
+/** Public hostname of each app: its module's host prefix under the stack's domain. */
 export function appHostname(config: SocleConfig, app: AppName): string {
-  return `${HOST_PREFIX[app]}.${config.domain}`;
+  return `${APPS[app].hostPrefix}.${config.domain}`;
+}
+
+/** Buckets the enabled apps keep files in (besides backups), in the order of `socle:apps`. */
+export function appBuckets(config: SocleConfig): string[] {
+  return config.apps.flatMap((app) => APPS[app].buckets(config.organization.id));
 }
 
 /** Private address ranges: where the Kubernetes API server of an in-cluster network lives. */
@@ -52,7 +53,7 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
           adminCidrs: config.adminCidrs,
           sizing: config.sizing,
           domain: config.domain,
-          buckets: config.apps.includes("docs") ? [docsMediaBucket(config.organization.id)] : [],
+          buckets: appBuckets(config),
           // RKE2's system-default-registry and containerd's mirrors on the nodes (components/cloud/plan/cloud-init.ts).
           ...(mirror ? { registryMirror: mirror } : {}),
         });
@@ -81,22 +82,12 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
     sso: buildSso(config, (app) => appHostname(config, app)),
   };
 
-  const sites: GatewaySite[] = [];
-  const buckets: string[] = [];
+  // Every enabled app, the same way: its module deploys it; the gateway serves its hostname.
+  const sites: GatewaySite[] = config.apps.map((app) => ({ name: app, hostname: ctx.hostname(app), routeNamespace: ctx.namespace(app) }));
   const apps: Record<string, unknown> = {};
-  for (const app of config.apps) {
-    const deployer = APP_DEPLOYERS[app];
-    if (!deployer) {
-      pulumi.log.warn(`app ${app} is enabled in socle:apps but socle has no deployer for it yet; it is skipped`);
-      continue;
-    }
-    const deployment = deployer(ctx);
-    sites.push(...deployment.sites);
-    buckets.push(...(deployment.buckets ?? []));
-    apps[app] = deployment.outputs;
-  }
+  for (const app of config.apps) apps[app] = APPS[app].deploy(ctx);
 
-  if (config.kind !== "tenant") deployPlatform(ctx, sites, buckets);
+  if (config.kind !== "tenant") deployPlatform(ctx, sites, appBuckets(config));
 
   return {
     apps,
@@ -113,7 +104,7 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
       adminCidrs: [...config.adminCidrs],
       allowedRegions: allowedRegions(config),
       allowedRegistries: mirror ? [mirror] : catalogRegistries(),
-      declaredLoadBalancers: [`${ENVOY_NAMESPACE}/*`, ...(config.apps.includes("mail") ? [`${appNamespace(config, "mail")}/${MAIL_LOAD_BALANCER}`] : [])],
+      declaredLoadBalancers: [`${ENVOY_NAMESPACE}/*`, ...config.apps.flatMap((app) => APPS[app].loadBalancers.map((lb) => `${appNamespace(config, app)}/${lb}`))],
       minLogRetentionDays: config.logs.retentionDays,
       ...(config.provider ? { provider: config.provider } : {}),
       encryptionAtRest: {

@@ -9,6 +9,7 @@ import { Edge } from "../../components/platform/edge";
 import { PlatformNamespaces } from "../../components/platform/namespaces";
 import { ObjectStorage } from "../../components/platform/object-storage";
 import { Observability } from "../../components/platform/observability";
+import { APPS } from "./apps";
 import type { SuiteContext } from "./context";
 
 /**
@@ -50,7 +51,8 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
       images: { garage: images.garage, curl: images.curl },
       region: config.cloud.region,
       buckets: [...new Set([ctx.backup.bucket, ...appBuckets])],
-      s3Clients: [{ namespace: VELERO_NAMESPACE }, ...appNamespaces.map((namespace) => ({ namespace }))],
+      // Velero, and every app whose module calls the object store (its databases' backups, its files).
+      s3Clients: [{ namespace: VELERO_NAMESPACE }, ...config.apps.filter((app) => APPS[app].flows.objectStorage).map((app) => ({ namespace: ctx.namespace(app) }))],
       backupKey: ctx.backup.credentials,
     });
   }

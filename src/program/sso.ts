@@ -1,46 +1,27 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AppName, SocleConfig } from "../config/schema";
+import { APPS } from "./apps";
+import type { SsoClient, SsoPlan } from "./context";
 
-/** Where each app receives the identity provider's answer, relative to its own hostname. */
-export const SSO_REDIRECT_PATHS: Partial<Record<AppName, readonly string[]>> = {
-  wiki: ["/oidc/authenticator/callback"],
-  // Roundcube's OAuth2 login route (its `oauth_redirect_uri` in public deployments, search index file 54576142624).
-  mail: ["/index.php/login/oauth"],
-  // mozilla-django-oidc callback under the Docs API prefix (Keycloak client guide for Docs: `/api/v1.0/callback/`).
-  docs: ["/api/v1.0/callback/"],
-  // Synapse OIDC callback (element-hq/synapse docs/openid.md).
-  chat: ["/_synapse/client/oidc/callback"],
-};
+export type { SsoClient, SsoPlan } from "./context";
 
-export interface SsoClient {
-  readonly app: AppName;
-  readonly clientId: string;
-  /** Absolute redirect URIs, on the app's own hostname. */
-  readonly redirectUris: readonly string[];
-  readonly rootUrl: string;
-  /** Generated client secret, a Pulumi secret. */
-  readonly secret: pulumi.Output<string>;
-}
-
-export interface SsoPlan {
-  /** OIDC issuer of the organisation's realm. */
-  readonly issuerUrl: string;
-  readonly realm: string;
-  readonly clients: readonly SsoClient[];
-  client(app: AppName): SsoClient;
-}
-
-/** Pure: the OIDC clients the realm must hold, one per enabled app that signs users in. */
+/** Pure: the OIDC clients the realm must hold, one per enabled app that signs users in (its module's `sso`). */
 export function planClients(config: SocleConfig, hostname: (app: AppName) => string): Omit<SsoClient, "secret">[] {
-  return config.apps
-    .filter((app) => app !== "identity" && SSO_REDIRECT_PATHS[app])
-    .map((app) => ({
-      app,
-      clientId: app,
-      rootUrl: `https://${hostname(app)}`,
-      redirectUris: SSO_REDIRECT_PATHS[app]!.map((p) => `https://${hostname(app)}${p}`),
-    }));
+  return config.apps.flatMap((app) => {
+    const sso = APPS[app].sso;
+    if (!sso) return [];
+    const rootUrl = `https://${hostname(app)}`;
+    return [
+      {
+        app,
+        clientId: app,
+        rootUrl,
+        redirectUris: sso.redirectPaths.map((p) => `${rootUrl}${p}`),
+        pkce: sso.pkce,
+        ...(sso.backchannelLogoutPath !== null ? { backchannelLogoutUrl: `${rootUrl}${sso.backchannelLogoutPath}` } : {}),
+      },
+    ];
+  });
 }
 
 /** The realm and its clients, with a generated secret per client. */
@@ -56,7 +37,7 @@ export function buildSso(config: SocleConfig, hostname: (app: AppName) => string
     clients,
     client(app) {
       const found = clients.find((c) => c.app === app);
-      if (!found) throw new Error(`no SSO client planned for app ${app}: add its redirect paths to SSO_REDIRECT_PATHS`);
+      if (!found) throw new Error(`no SSO client planned for app ${app}: its module (src/program/apps/${app}.ts) declares sso: null, or the app is not enabled`);
       return found;
     },
   };

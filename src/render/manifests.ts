@@ -2,7 +2,6 @@ import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { isSecretEnvelope, SECRET } from "./markers";
 import type { StateExport } from "./state";
-import { topComponent } from "./render";
 
 export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } };
 
@@ -86,4 +85,18 @@ export function writeManifestFile(path: string, objs: readonly Manifest[], stack
   const header = `# Rendered by \`socle render ${stack}\`. Secret values are replaced by "${SECRET}": apply with \`pulumi up\`, or fill them from your secret store.\n`;
   const body = objs.map((o) => stringify(o, { lineWidth: 0, sortMapEntries: false })).join("---\n");
   writeFileSync(path, header + "---\n" + body);
+}
+
+/** The top-level component a resource belongs to (its ancestor just under the stack), by URN. */
+export function topComponent(urn: string, byUrn: ReadonlyMap<string, { urn: string; parent?: string; type: string; custom: boolean }>): string {
+  let cur = byUrn.get(urn);
+  if (!cur) return "stack";
+  if (cur.type.startsWith("pulumi:providers:")) return "providers";
+  while (cur.parent) {
+    const parent = byUrn.get(cur.parent);
+    if (!parent || parent.type === "pulumi:pulumi:Stack") break;
+    cur = parent;
+  }
+  if (!cur.parent || byUrn.get(cur.parent)?.type !== "pulumi:pulumi:Stack") return "stack";
+  return cur.custom ? "stack" : cur.urn.slice(cur.urn.lastIndexOf("::") + 2);
 }

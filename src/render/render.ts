@@ -8,7 +8,7 @@ import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
 import { collectCloudInit, writeCloudInit } from "./cloud-init";
 import { dnsRecordsFile } from "./dns";
-import { collectManifests, writeManifestFile } from "./manifests";
+import { collectManifests, topComponent, writeManifestFile } from "./manifests";
 import { RecordingMonitor } from "./monitor";
 import { buildStateExport, type StateExport } from "./state";
 
@@ -136,17 +136,4 @@ export function countByComponent(state: StateExport): Map<string, number> {
     counts.set(top, (counts.get(top) ?? 0) + 1);
   }
   return new Map([...counts].sort(([a], [b]) => a.localeCompare(b)));
-}
-
-export function topComponent(urn: string, byUrn: ReadonlyMap<string, { urn: string; parent?: string; type: string; custom: boolean }>): string {
-  let cur = byUrn.get(urn);
-  if (!cur) return "stack";
-  if (cur.type.startsWith("pulumi:providers:")) return "providers";
-  while (cur.parent) {
-    const parent = byUrn.get(cur.parent);
-    if (!parent || parent.type === "pulumi:pulumi:Stack") break;
-    cur = parent;
-  }
-  if (!cur.parent || byUrn.get(cur.parent)?.type !== "pulumi:pulumi:Stack") return "stack";
-  return cur.custom ? "stack" : cur.urn.slice(cur.urn.lastIndexOf("::") + 2);
 }

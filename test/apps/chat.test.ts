@@ -9,6 +9,7 @@ import { appHostname } from "../../src/program/index";
 import { planClients } from "../../src/program/sso";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { SHARED } from "../helpers/render";
+import { BACKUP_CREDENTIALS } from "../../charts/lib/secrets";
 
 const digest = (c: string) => `@sha256:${c.repeat(64)}`;
 const GATEWAY_PODS = { "gateway.envoyproxy.io/owning-gateway-name": "socle" };
@@ -33,7 +34,7 @@ const chatProps: ChatChartProps = {
   backup: {
     destinationPath: "s3://org-backups/chat",
     endpointURL: "http://garage.socle-storage.svc:3900",
-    credentialsSecret: "backup-s3-credentials",
+    credentialsSecret: BACKUP_CREDENTIALS,
     retentionDays: 30,
     peer: GARAGE,
     port: 3900,

@@ -13,6 +13,7 @@ import type { RenderResult } from "../../src/render/render";
 import { renderStack } from "../../src/render/render";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { ROOT, SHARED } from "../helpers/render";
+import { BACKUP_CREDENTIALS } from "../../charts/lib/secrets";
 
 const digest = (c: string) => `@sha256:${c.repeat(64)}`;
 const GATEWAY_PODS = { "gateway.envoyproxy.io/owning-gateway-name": "socle" };
@@ -38,7 +39,7 @@ export const docsProps: DocsChartProps = {
   backup: {
     destinationPath: "s3://org-backups/docs",
     endpointURL: "http://garage.socle-storage.svc:3900",
-    credentialsSecret: "backup-s3-credentials",
+    credentialsSecret: BACKUP_CREDENTIALS,
     retentionDays: 30,
     peer: GARAGE,
     port: 3900,

@@ -25,6 +25,7 @@ import { planClients } from "../../src/program/sso";
 import { renderStack, type RenderResult } from "../../src/render/render";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { ROOT, SHARED } from "../helpers/render";
+import { BACKUP_CREDENTIALS } from "../../charts/lib/secrets";
 
 const digest = (c: string) => `@sha256:${c.repeat(64)}`;
 const GATEWAY_PODS = { "gateway.envoyproxy.io/owning-gateway-name": "socle" };
@@ -50,7 +51,7 @@ const mailProps: MailChartProps = {
   backup: {
     destinationPath: "s3://org-backups/mail",
     endpointURL: "http://garage.socle-storage.svc:3900",
-    credentialsSecret: "backup-s3-credentials",
+    credentialsSecret: BACKUP_CREDENTIALS,
     retentionDays: 30,
     peer: GARAGE,
     port: 3900,
@@ -127,7 +128,7 @@ describe("mail chart: security of every workload", () => {
     const sidecar = podOf(job).initContainers[0];
     expect(sidecar.restartPolicy).toBe("Always");
     expect(sidecar.env.find((e: any) => e.name === "STALWART_RECOVERY_MODE").value).toBe("1");
-    expect(sidecar.env.find((e: any) => e.name === "STALWART_RECOVERY_ADMIN").valueFrom.secretKeyRef).toEqual({ name: MAIL_SECRETS.admin, key: "credential" });
+    expect(sidecar.env.find((e: any) => e.name === "STALWART_RECOVERY_ADMIN").valueFrom.secretKeyRef).toEqual({ name: MAIL_SECRETS.admin.name, key: "credential" });
   });
 
   it("stays at one Stalwart replica with Recreate, and scales Roundcube with PDB from medium", () => {
@@ -150,11 +151,11 @@ describe("mail chart: secrets never in clear", () => {
     }
     const rc = podOf(find("Deployment", "roundcube")).containers[0].env as any[];
     const ref = (name: string) => rc.find((e) => e.name === name).valueFrom.secretKeyRef;
-    expect(ref("ROUNDCUBEMAIL_DB_PASSWORD")).toEqual({ name: MAIL_SECRETS.webmailDb, key: "password" });
-    expect(ref("ROUNDCUBEMAIL_OAUTH_CLIENT_SECRET")).toEqual({ name: MAIL_SECRETS.roundcube, key: "oauth_client_secret" });
-    expect(ref("ROUNDCUBEMAIL_DES_KEY")).toEqual({ name: MAIL_SECRETS.roundcube, key: "des_key" });
+    expect(ref("ROUNDCUBEMAIL_DB_PASSWORD")).toEqual({ name: MAIL_SECRETS.webmailDb.name, key: "password" });
+    expect(ref("ROUNDCUBEMAIL_OAUTH_CLIENT_SECRET")).toEqual({ name: MAIL_SECRETS.roundcube.name, key: "oauth_client_secret" });
+    expect(ref("ROUNDCUBEMAIL_DES_KEY")).toEqual({ name: MAIL_SECRETS.roundcube.name, key: "des_key" });
     const server = podOf(find("Deployment", "stalwart")).containers[0].env as any[];
-    expect(server.find((e) => e.name === "STALWART_DB_PASSWORD").valueFrom.secretKeyRef).toEqual({ name: MAIL_SECRETS.db, key: "password" });
+    expect(server.find((e) => e.name === "STALWART_DB_PASSWORD").valueFrom.secretKeyRef).toEqual({ name: MAIL_SECRETS.db.name, key: "password" });
   });
 
   it("no ConfigMap holds a secret-looking line, and the chart emits no Secret", () => {

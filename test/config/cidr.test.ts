@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cidrsOverlap, formatCidr, isWorldOpen, parseCidr } from "../../src/config/cidr";
+import { cidrsOverlap, formatCidr, isWorldOpen, parseCidr } from "../../src/model/cidr";
 
 describe("CIDR helpers", () => {
   it("parse and format are inverse on every valid network", () => {

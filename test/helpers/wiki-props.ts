@@ -1,4 +1,5 @@
 import type { WikiChartProps } from "../../charts/wiki";
+import { BACKUP_CREDENTIALS, databaseCredentials } from "../../charts/lib/secrets";
 
 /** Wiki chart properties as the demo stack produces them, for chart-level tests. */
 export const wikiProps: WikiChartProps = {
@@ -15,11 +16,11 @@ export const wikiProps: WikiChartProps = {
     podNamespace: "envoy-gateway-system",
   },
   clusterIssuer: "socle",
-  dbSecret: "xwiki-db-app",
+  dbSecret: databaseCredentials("xwiki-db-app"),
   backup: {
     destinationPath: "s3://org-backups/wiki",
     endpointURL: "http://garage.socle-storage.svc:3900",
-    credentialsSecret: "backup-s3-credentials",
+    credentialsSecret: BACKUP_CREDENTIALS,
     retentionDays: 30,
     peer: { namespace: "socle-storage", pods: { "app.kubernetes.io/name": "garage" } },
     port: 3900,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as openstack from "@pulumi/openstack";
-import type { OpenStackSettings } from "../../../src/config/schema";
+import type { OpenStackSettings } from "../../../src/model/cloud";
 import { resourceName } from "../plan/names";
 import { CONTROL_PLANE_NODES } from "../plan/sizing";
 

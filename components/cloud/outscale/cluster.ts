@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { OutscaleSettings, SizingProfile } from "../../../src/config/schema";
+import type { OutscaleSettings } from "../../../src/model/cloud";
+import type { SizingProfile } from "../../../src/model/names";
 import { Rke2Bootstrap } from "../bootstrap";
 import { ETCD_S3_SECRET, etcdSnapshotStore } from "../etcd-snapshots";
 import type { ClusterContract } from "../contract";

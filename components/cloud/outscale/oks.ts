@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { NodePool } from "../../../src/config/schema";
+import type { NodePool } from "../../../src/model/cloud";
 import { POD_CIDR, SERVICE_CIDR } from "../plan/cidr-split";
 import { NAME_LIMITS, resourceName } from "../plan/names";
 import * as osc from "./provider";

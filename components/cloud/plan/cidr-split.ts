@@ -1,4 +1,4 @@
-import { cidrSize, cidrsOverlap, formatCidr, parseCidr, type Cidr } from "../../../src/config/cidr";
+import { cidrSize, cidrsOverlap, formatCidr, parseCidr, type Cidr } from "../../../src/model/cidr";
 
 /**
  * The Kubernetes networks socle gives RKE2 (they are RKE2's defaults, docs.rke2.io server configuration

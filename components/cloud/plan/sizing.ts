@@ -1,4 +1,4 @@
-import type { SizingProfile } from "../../../src/config/schema";
+import type { SizingProfile } from "../../../src/model/names";
 
 /** Three control-plane nodes: etcd keeps quorum when one is lost. */
 export const CONTROL_PLANE_NODES = 3;

@@ -1,48 +1,45 @@
+import { KEYCLOAK_SECRETS } from "../../../charts/identity";
+import { BACKUP_CREDENTIALS } from "../../../charts/lib/secrets";
 import { Identity } from "../../../components/apps/identity";
 import type { RealmClient } from "../../../charts/identity/realm";
-import { TRUST_BUNDLE } from "../../../charts/trust";
-import type { AppName } from "../../config/schema";
-import { databaseBackup, gatewayFor, type AppDeployment, type SuiteContext } from "../context";
-import { publicGatewayPeers } from "./docs";
+import { databaseBackup, gatewayFor, internalCaBundle, publicGatewayPeers, type AppModule } from "../context";
 
-/**
- * Apps whose OpenID Connect client is configured to send a PKCE challenge, so the realm can require S256:
- * La Suite Docs (`OIDC_USE_PKCE=True` in charts/docs/settings.ts). The others are not required to (Synapse
- * and XWiki's authenticator decide on their own; Roundcube's support is not established here).
- */
-const PKCE_APPS: ReadonlySet<AppName> = new Set(["docs"]);
-/** Back-channel logout endpoints, relative to the app's hostname (Synapse's OIDC provider). */
-const BACKCHANNEL_LOGOUT: Partial<Record<AppName, string>> = { chat: "/_synapse/client/oidc/backchannel_logout" };
-
-export function deployIdentity(ctx: SuiteContext): AppDeployment {
-  const clients: RealmClient[] = ctx.sso.clients.map((c) => ({
-    clientId: c.clientId,
-    name: c.app,
-    rootUrl: c.rootUrl,
-    redirectUris: c.redirectUris,
-    pkce: PKCE_APPS.has(c.app),
-    ...(BACKCHANNEL_LOGOUT[c.app] ? { backchannelLogoutUrl: `${c.rootUrl}${BACKCHANNEL_LOGOUT[c.app]}` } : {}),
-  }));
-  const identity = new Identity("identity", {
-    namespace: ctx.namespace("identity"),
-    hostname: ctx.hostname("identity"),
-    sizing: ctx.config.sizing,
-    storageClass: ctx.storageClass,
-    images: { keycloak: ctx.image("keycloak"), postgresql: ctx.image("postgresql") },
-    gateway: gatewayFor(ctx, "identity"),
-    publicGateway: publicGatewayPeers(ctx),
-    // The internal CA's root: Keycloak's back-channel logout calls reach the apps over HTTPS.
-    ...(ctx.config.tls.issuer === "internal-ca" ? { caBundle: TRUST_BUNDLE } : {}),
-    clusterIssuer: ctx.clusterIssuer,
-    realm: { name: ctx.sso.realm, displayName: ctx.config.organization.name, clients },
-    clientSecrets: Object.fromEntries(ctx.sso.clients.map((c) => [c.clientId, c.secret])),
-    backup: databaseBackup(ctx, "identity"),
-    backupCredentials: ctx.backup.credentials,
-    apiServer: ctx.apiServer,
-    cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,
-  });
-  return {
-    sites: [{ name: "identity", hostname: ctx.hostname("identity"), routeNamespace: ctx.namespace("identity") }],
-    outputs: { url: `https://${ctx.hostname("identity")}/`, issuerUrl: identity.issuerUrl },
-  };
-}
+/** Identity: Keycloak and the organisation's realm, holding one OIDC client per app that signs users in. */
+export const identity: AppModule = {
+  hostPrefix: "auth",
+  // The identity provider itself: it holds the other apps' clients and needs none.
+  sso: null,
+  buckets: () => [],
+  loadBalancers: [],
+  flows: { objectStorage: true },
+  secrets: [BACKUP_CREDENTIALS, KEYCLOAK_SECRETS.db, KEYCLOAK_SECRETS.admin, KEYCLOAK_SECRETS.clients],
+  deploy(ctx) {
+    const clients: RealmClient[] = ctx.sso.clients.map((c) => ({
+      clientId: c.clientId,
+      name: c.app,
+      rootUrl: c.rootUrl,
+      redirectUris: c.redirectUris,
+      pkce: c.pkce,
+      ...(c.backchannelLogoutUrl ? { backchannelLogoutUrl: c.backchannelLogoutUrl } : {}),
+    }));
+    const identity = new Identity("identity", {
+      namespace: ctx.namespace("identity"),
+      hostname: ctx.hostname("identity"),
+      sizing: ctx.config.sizing,
+      storageClass: ctx.storageClass,
+      images: { keycloak: ctx.image("keycloak"), postgresql: ctx.image("postgresql") },
+      gateway: gatewayFor(ctx, "identity"),
+      publicGateway: publicGatewayPeers(ctx),
+      // The internal CA's root: Keycloak's back-channel logout calls reach the apps over HTTPS.
+      ...internalCaBundle(ctx),
+      clusterIssuer: ctx.clusterIssuer,
+      realm: { name: ctx.sso.realm, displayName: ctx.config.organization.name, clients },
+      clientSecrets: Object.fromEntries(ctx.sso.clients.map((c) => [c.clientId, c.secret])),
+      backup: databaseBackup(ctx, "identity"),
+      backupCredentials: ctx.backup.credentials,
+      apiServer: ctx.apiServer,
+      cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,
+    });
+    return { url: `https://${ctx.hostname("identity")}/`, issuerUrl: identity.issuerUrl };
+  },
+};

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cidrsOverlap, formatCidr, parseCidr } from "../../../src/config/cidr";
+import { cidrsOverlap, formatCidr, parseCidr } from "../../../src/model/cidr";
 import { canSplit, planSubnets, splitCidr } from "../../../components/cloud/plan/cidr-split";
 
 const network = fc.record({ base: fc.integer({ min: 0, max: 0xffffffff }), prefix: fc.integer({ min: 8, max: 26 }) }).map(({ base, prefix }) => {
