@@ -7,6 +7,16 @@ import { CERT_MANAGER_CHART, CNPG_CHART, ENVOY_GATEWAY_CHART, VELERO_CHART } fro
 
 /** Pod labels the upstream charts put on their workloads (chart defaults for the pinned versions). */
 export const ENVOY_GATEWAY_CONTROLLER_LABELS = { "control-plane": "envoy-gateway" } as const;
+/**
+ * Pods of the chart's `certgen` Job, a `pre-install, pre-upgrade` Helm hook that writes the control
+ * plane's TLS Secrets (and patches the topology injector webhook) through the API server: without API
+ * server egress the hook fails and the release rolls back. Label and hook read in envoyproxy/gateway
+ * charts/gateway-helm/templates/certgen.yaml at tag v1.8.3 and at the head of branch release/v1.8
+ * (61bbf19e675b2c3afeaae4ebf4c30da0425a7c39, 2026-08-21, the branch v1.8.4 is cut from; the file is the same
+ * in both and in v1.9.0). The v1.8.4 tag itself is not in the stored snapshot.
+ */
+export const ENVOY_GATEWAY_CERTGEN_LABELS = { app: "certgen" } as const;
+export const ENVOY_GATEWAY_CERTGEN_HOOK = "pre-install, pre-upgrade" as const;
 export const CERT_MANAGER_LABELS = {
   controller: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" },
   webhook: { "app.kubernetes.io/name": "webhook", "app.kubernetes.io/component": "webhook" },
@@ -101,6 +111,7 @@ export class PlatformNamespacesChart extends Chart {
       { name: "proxies-to-controller", pods: GATEWAY_POD_LABELS, egressTo: [{ pods: ENVOY_GATEWAY_CONTROLLER_LABELS }], ports: [{ port: P.envoyXds }] },
       { name: "controller-from-proxies", pods: ENVOY_GATEWAY_CONTROLLER_LABELS, ingressFrom: [{ pods: GATEWAY_POD_LABELS }], ports: [{ port: P.envoyXds }] },
       apiServerFlow("controller-to-api-server", ENVOY_GATEWAY_CONTROLLER_LABELS, api),
+      apiServerFlow("certgen-to-api-server", ENVOY_GATEWAY_CERTGEN_LABELS, api),
       ...props.routeNamespaces.map((ns) => ({ name: `proxies-to-${ns}`, pods: GATEWAY_POD_LABELS, egressTo: [{ namespace: ns }], ports: [] })),
       { name: "proxies-to-acme-solver", pods: GATEWAY_POD_LABELS, egressTo: [{ namespace: GATEWAY_NAMESPACE, pods: ACME_SOLVER_LABELS }], ports: [{ port: ACME_SOLVER_PORT }] },
       scrapeFlow("scrape-controller", ENVOY_GATEWAY_CONTROLLER_LABELS, P.envoyMetrics),

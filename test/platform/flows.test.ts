@@ -3,9 +3,9 @@ import { GATEWAY_POD_LABELS } from "../../charts/gateway";
 import { GARAGE_BOOTSTRAP_LABELS, GARAGE_LABELS, renderGarageChart } from "../../charts/platform/garage";
 import { renderLogCollectorChart } from "../../charts/platform/log-collector";
 import { LOG_COLLECTOR_LABELS, LOG_STORE_LABELS, renderLogStoreChart } from "../../charts/platform/log-store";
-import { CERT_MANAGER_LABELS, CNPG_OPERATOR_LABELS, ENVOY_GATEWAY_CONTROLLER_LABELS, renderPlatformNamespaces } from "../../charts/platform/namespaces";
+import { CERT_MANAGER_LABELS, CNPG_OPERATOR_LABELS, ENVOY_GATEWAY_CERTGEN_HOOK, ENVOY_GATEWAY_CERTGEN_LABELS, ENVOY_GATEWAY_CONTROLLER_LABELS, renderPlatformNamespaces } from "../../charts/platform/namespaces";
 import { retentionTtl, renderVeleroChart } from "../../charts/platform/velero";
-import { flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
+import { flowTable, selects, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
 import { apiServer, fakeImages, type Obj } from "./fixtures";
 
 const policies = [
@@ -69,6 +69,31 @@ describe("platform namespaces: flow table", () => {
     for (const f of table) if (f.startsWith("intruder -> ")) expect(platformIds.has(f.split(" -> ")[1].split(":")[0]), f).toBe(false);
     expect(table).not.toContain("proxy -> intruder:80");
     expect(table).not.toContain("intruder -> garage:3900");
+  });
+});
+
+/** True when some egress policy selecting these pods allows the API server's CIDR on every API server port. */
+function reachesApiServer(namespace: string, labels: Record<string, string>): boolean {
+  const selecting = policies.filter((p) => p.metadata.namespace === namespace && (p.spec.policyTypes ?? []).includes("Egress") && selects(p.spec.podSelector, labels));
+  return apiServer.ports.every((port) =>
+    selecting.some((p) =>
+      (p.spec.egress ?? []).some(
+        (r) => (r.ports ?? []).some((x) => x.port === port) && (r.to ?? []).some((peer) => apiServer.peers.some((a) => "cidr" in a && peer.ipBlock?.cidr === a.cidr)),
+      ),
+    ),
+  );
+}
+
+describe("platform namespaces: API server egress of the Helm releases' pods", () => {
+  // envoyproxy/gateway charts/gateway-helm/templates/certgen.yaml (v1.8.3 and release/v1.8@61bbf19e):
+  // the Job's pod template carries `app: certgen` and the Job is a "pre-install, pre-upgrade" hook that
+  // writes Secrets through the API server; a default-deny namespace without this flow fails the release.
+  it("lets Envoy Gateway's certgen hook Job and its controller reach the API server", () => {
+    expect(ENVOY_GATEWAY_CERTGEN_LABELS).toEqual({ app: "certgen" });
+    expect(ENVOY_GATEWAY_CERTGEN_HOOK).toBe("pre-install, pre-upgrade");
+    expect(reachesApiServer("envoy-gateway-system", ENVOY_GATEWAY_CERTGEN_LABELS)).toBe(true);
+    expect(reachesApiServer("envoy-gateway-system", ENVOY_GATEWAY_CONTROLLER_LABELS)).toBe(true);
+    expect(reachesApiServer("envoy-gateway-system", GATEWAY_POD_LABELS)).toBe(false);
   });
 });
 
