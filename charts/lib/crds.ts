@@ -119,3 +119,29 @@ export function certificate(
     },
   });
 }
+
+/**
+ * An Envoy Gateway `SecurityPolicy` (gateway.envoyproxy.io/v1alpha1) on one HTTPRoute that denies every
+ * request whose client address is outside `cidrs`. API read in envoyproxy/gateway
+ * api/v1alpha1/authorization_types.go at branch release/v1.8 (61bbf19e675b2c3afeaae4ebf4c30da0425a7c39):
+ * `authorization.rules[].principal.clientCIDRs`, `action: Allow|Deny`, `defaultAction` (Deny when unset).
+ * The client address is the connection's peer unless a ClientTrafficPolicy says otherwise; the proxies'
+ * Service keeps source addresses with `externalTrafficPolicy: Local`, Envoy Gateway's default
+ * (api/v1alpha1/shared_types.go, same commit). A load balancer that rewrites the source address makes
+ * every client look like the balancer: then the policy denies everyone (it fails closed).
+ */
+export function ipAllowlist(scope: Construct, props: { name: string; namespace: string; route: string; cidrs: readonly string[] }): ApiObject {
+  if (props.cidrs.length === 0) throw new Error(`ipAllowlist ${props.namespace}/${props.name}: no CIDR given; publish no route instead of an allowlist that admits nobody`);
+  return new ApiObject(scope, `${props.name}-security-policy`, {
+    apiVersion: "gateway.envoyproxy.io/v1alpha1",
+    kind: "SecurityPolicy",
+    metadata: { name: props.name, namespace: props.namespace },
+    spec: {
+      targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: props.route }],
+      authorization: {
+        defaultAction: "Deny",
+        rules: [{ name: "admin-networks", action: "Allow", principal: { clientCIDRs: [...props.cidrs] } }],
+      },
+    },
+  });
+}
