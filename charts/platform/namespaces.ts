@@ -3,6 +3,7 @@ import { k8s } from "cdk8s-plus-33";
 import { ACME_SOLVER_LABELS, ACME_SOLVER_PORT, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS } from "../gateway";
 import type { Peer } from "../lib/network";
 import { allowClusterWide, apiServerFlow, MONITORING_NAMESPACE, namespacePolicies, namespaceSecurityLabels, PROMETHEUS_POD_LABELS, scrapeFlow, webhookFlow, type ApiServer, type PodSecurityLevel } from "./flows";
+import { BARMAN_PLUGIN_LABELS, BARMAN_PLUGIN_PORT } from "./barman-plugin";
 import { CERT_MANAGER_CHART, CNPG_CHART, ENVOY_GATEWAY_CHART, VELERO_CHART } from "./releases";
 
 /** Pod labels the upstream charts put on their workloads (chart defaults for the pinned versions). */
@@ -134,6 +135,11 @@ export class PlatformNamespacesChart extends Chart {
       apiServerFlow("operator-to-api-server", CNPG_OPERATOR_LABELS, api),
       webhookFlow("webhook-from-api-server", CNPG_OPERATOR_LABELS, api, P.cnpgWebhook),
       scrapeFlow("scrape-operator", CNPG_OPERATOR_LABELS, P.cnpgMetrics),
+      // The Barman Cloud plugin: the operator calls it over gRPC (mTLS) on its Service port; it watches
+      // ObjectStores and Clusters through the API server (charts/platform/barman-plugin.ts).
+      { name: "operator-to-backup-plugin", pods: CNPG_OPERATOR_LABELS, egressTo: [{ pods: BARMAN_PLUGIN_LABELS }], ports: [{ port: BARMAN_PLUGIN_PORT }] },
+      { name: "backup-plugin-from-operator", pods: BARMAN_PLUGIN_LABELS, ingressFrom: [{ pods: CNPG_OPERATOR_LABELS }], ports: [{ port: BARMAN_PLUGIN_PORT }] },
+      apiServerFlow("backup-plugin-to-api-server", BARMAN_PLUGIN_LABELS, api),
     ]);
     // The operator polls every instance's status endpoint, in whichever namespace the cluster lives.
     allowClusterWide(cnpgChart, cnpg, {

@@ -192,6 +192,27 @@ export const IMAGES = {
     unresolved: NO_DIGEST,
   },
 
+  /**
+   * CloudNativePG's Barman Cloud plugin (CNPG-I): database backups since the in-tree `barmanObjectStore` is
+   * deprecated and cannot run on the `standard` postgres images, which ship no barman-cloud tools.
+   */
+  "plugin-barman-cloud": {
+    repository: "ghcr.io/cloudnative-pg/plugin-barman-cloud",
+    tag: "v0.13.0",
+    source:
+      "cloudnative-pg/charts@83bd9c59514cb7ff3692049d85ba604dcb458700:charts/plugin-barman-cloud/Chart.yaml (tag plugin-barman-cloud-v0.7.0, appVersion v0.13.0; values.yaml image ghcr.io/cloudnative-pg/plugin-barman-cloud)",
+    unresolved: NO_DIGEST,
+  },
+
+  /** The plugin's sidecar in every PostgreSQL pod: it carries barman-cloud (plugin docs web/docs/images.md). */
+  "plugin-barman-cloud-sidecar": {
+    repository: "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar",
+    tag: "v0.13.0",
+    source:
+      "cloudnative-pg/charts@83bd9c59514cb7ff3692049d85ba604dcb458700:charts/plugin-barman-cloud/values.yaml (sidecarImage, tag defaults to the chart's appVersion v0.13.0)",
+    unresolved: NO_DIGEST,
+  },
+
   velero: {
     repository: "docker.io/velero/velero",
     tag: "v1.18.1",

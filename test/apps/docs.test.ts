@@ -13,6 +13,7 @@ import type { RenderResult } from "../../src/render/render";
 import { renderStack } from "../../src/render/render";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { ROOT, SHARED } from "../helpers/render";
+import { objectStoreOf } from "../helpers/backup";
 
 const digest = (c: string) => `@sha256:${c.repeat(64)}`;
 const GATEWAY_PODS = { "gateway.envoyproxy.io/owning-gateway-name": "socle" };
@@ -190,7 +191,7 @@ describe("docs chart: configuration", () => {
     expect(db.spec.instances).toBeGreaterThanOrEqual(2);
     expect(db.spec.enableSuperuserAccess).toBe(false);
     expect(db.spec.bootstrap.initdb).toMatchObject({ database: "docs", owner: "docs", secret: { name: "docs-db-app" } });
-    expect(db.spec.backup.barmanObjectStore.destinationPath).toBe("s3://org-backups/docs");
+    expect(objectStoreOf(objs, "docs-db").spec.configuration.destinationPath).toBe("s3://org-backups/docs");
     expect(find("ScheduledBackup", "docs-db-nightly").spec.cluster.name).toBe("docs-db");
   });
 });

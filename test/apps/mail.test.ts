@@ -25,6 +25,7 @@ import { planClients } from "../../src/program/sso";
 import { renderStack, type RenderResult } from "../../src/render/render";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { ROOT, SHARED } from "../helpers/render";
+import { objectStoreOf } from "../helpers/backup";
 
 const digest = (c: string) => `@sha256:${c.repeat(64)}`;
 const GATEWAY_PODS = { "gateway.envoyproxy.io/owning-gateway-name": "socle" };
@@ -292,8 +293,9 @@ describe("mail chart: exposure", () => {
       expect(db.spec.instances, name).toBeGreaterThanOrEqual(2);
       expect(db.spec.enableSuperuserAccess).toBe(false);
       expect(db.spec.bootstrap.initdb.database).toBe(database);
-      expect(db.spec.backup.barmanObjectStore.destinationPath).toBe(`s3://org-backups/mail/${database}`);
-      expect(db.spec.backup.retentionPolicy).toBe("30d");
+      const store = objectStoreOf(objs, name);
+      expect(store.spec.configuration.destinationPath).toBe(`s3://org-backups/mail/${database}`);
+      expect(store.spec.retentionPolicy).toBe("30d");
       expect(find("ScheduledBackup", `${name}-nightly`).spec.cluster.name).toBe(name);
     }
   });

@@ -9,6 +9,7 @@ import { control as plaintextSecrets } from "../../policies/controls/workload/pl
 import { canReach, flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
 import { wikiProps } from "../helpers/wiki-props";
 import { k8s, run } from "../policies/fixtures/views";
+import { objectStoreOf } from "../helpers/backup";
 
 const objs = renderWikiChart(wikiProps) as any[];
 const find = (kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -76,8 +77,9 @@ describe("wiki chart: security defaults", () => {
     expect(db.spec.instances).toBeGreaterThanOrEqual(2);
     expect(db.spec.enableSuperuserAccess).toBe(false);
     expect(db.spec.affinity.enablePodAntiAffinity).toBe(true);
-    expect(db.spec.backup.retentionPolicy).toBe("30d");
-    expect(db.spec.backup.barmanObjectStore.destinationPath).toBe("s3://org-backups/wiki");
+    const store = objectStoreOf(objs, "xwiki-db");
+    expect(store.spec.retentionPolicy).toBe("30d");
+    expect(store.spec.configuration.destinationPath).toBe("s3://org-backups/wiki");
     expect(find("ScheduledBackup", "xwiki-db-nightly").spec.cluster.name).toBe("xwiki-db");
   });
 

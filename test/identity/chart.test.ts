@@ -4,6 +4,7 @@ import { flowTable, type NetworkPolicy, type Workload } from "../../src/analysis
 import { ManifestValidator } from "../../src/validate/manifests";
 import { wikiProps } from "../helpers/wiki-props";
 import { CRDS, identityProps } from "./fixtures";
+import { objectStoreOf } from "../helpers/backup";
 
 const objs = renderIdentityChart(identityProps()) as any[];
 const find = (list: any[], kind: string, name: string) => list.find((o) => o.kind === kind && o.metadata.name === name);
@@ -115,7 +116,7 @@ describe("identity chart: security defaults", () => {
     const db = find(objs, "Cluster", "keycloak-db");
     expect(db.spec.instances).toBeGreaterThanOrEqual(2);
     expect(db.spec.enableSuperuserAccess).toBe(false);
-    expect(db.spec.backup.barmanObjectStore.destinationPath).toBe("s3://org-backups/identity");
+    expect(objectStoreOf(objs, "keycloak-db").spec.configuration.destinationPath).toBe("s3://org-backups/identity");
     expect(find(objs, "ScheduledBackup", "keycloak-db-nightly").spec.cluster.name).toBe("keycloak-db");
   });
 

@@ -4,6 +4,7 @@ import { GARAGE_BOOTSTRAP_LABELS, GARAGE_LABELS, renderGarageChart } from "../..
 import { renderLogCollectorChart } from "../../charts/platform/log-collector";
 import { LOG_COLLECTOR_LABELS, LOG_STORE_LABELS, renderLogStoreChart } from "../../charts/platform/log-store";
 import { CERT_MANAGER_LABELS, CNPG_OPERATOR_LABELS, ENVOY_GATEWAY_CERTGEN_HOOK, ENVOY_GATEWAY_CERTGEN_LABELS, ENVOY_GATEWAY_CONTROLLER_LABELS, renderPlatformNamespaces } from "../../charts/platform/namespaces";
+import { BARMAN_PLUGIN_LABELS, BARMAN_PLUGIN_PORT } from "../../charts/platform/barman-plugin";
 import { retentionTtl, renderVeleroChart } from "../../charts/platform/velero";
 import { flowTable, selects, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
 import { apiServer, fakeImages, type Obj } from "./fixtures";
@@ -27,6 +28,7 @@ const workloads = [
   w("eg-controller", "envoy-gateway-system", ENVOY_GATEWAY_CONTROLLER_LABELS, [18000]),
   w("cert-manager", "cert-manager", CERT_MANAGER_LABELS.controller, [9402]),
   w("cnpg", "cnpg-system", CNPG_OPERATOR_LABELS, [9443]),
+  w("barman-plugin", "cnpg-system", BARMAN_PLUGIN_LABELS, [BARMAN_PLUGIN_PORT]),
   w("velero", "velero", { "app.kubernetes.io/name": "velero" }, [8085]),
   w("garage", "socle-storage", GARAGE_LABELS, [3900, 3903]),
   w("garage-bootstrap", "socle-storage", GARAGE_BOOTSTRAP_LABELS, []),
@@ -39,7 +41,7 @@ const workloads = [
 
 describe("platform namespaces: flow table", () => {
   const table = flowTable(policies, workloads);
-  const platformIds = new Set(["proxy", "eg-controller", "cert-manager", "cnpg", "velero", "garage", "garage-bootstrap", "victoria-logs", "fluent-bit", "prometheus"]);
+  const platformIds = new Set(["proxy", "eg-controller", "cert-manager", "cnpg", "barman-plugin", "velero", "garage", "garage-bootstrap", "victoria-logs", "fluent-bit", "prometheus"]);
   const involving = (f: string) => {
     const [from, to] = f.split(" -> ");
     return platformIds.has(from) && platformIds.has(to.split(":")[0]);
@@ -48,6 +50,8 @@ describe("platform namespaces: flow table", () => {
   it("allows exactly the intended flows between platform services", () => {
     expect(table.filter(involving)).toEqual(
       [
+        // cloudnative-pg/charts plugin-barman-cloud-v0.7.0 templates/deployment.yaml: gRPC on 9090, called by the operator.
+        "cnpg -> barman-plugin:9090",
         "fluent-bit -> victoria-logs:9428",
         "garage-bootstrap -> garage:3903",
         "prometheus -> garage:3903",
@@ -94,6 +98,8 @@ describe("platform namespaces: API server egress of the Helm releases' pods", ()
     expect(reachesApiServer("envoy-gateway-system", ENVOY_GATEWAY_CERTGEN_LABELS)).toBe(true);
     expect(reachesApiServer("envoy-gateway-system", ENVOY_GATEWAY_CONTROLLER_LABELS)).toBe(true);
     expect(reachesApiServer("envoy-gateway-system", GATEWAY_POD_LABELS)).toBe(false);
+    // The Barman Cloud plugin watches ObjectStores and Clusters.
+    expect(reachesApiServer("cnpg-system", BARMAN_PLUGIN_LABELS)).toBe(true);
   });
 });
 
