@@ -35,6 +35,22 @@ export const IMAGES = {
       "docker-library/repo-info@46bfcc329eeb7f7eaba482b5cfe2a3115bad6bb9:repos/xwiki/remote/17.10.13-postgres-tomcat.md (newest 17.10.x in repos/xwiki/remote; the 17.10 line is labelled LTS in caniselfhostit/caniselfhostit@ff722bb14da49983a3468102b33b5d3903713b80:data/projects/xwiki/compose.yml)",
   },
 
+  /**
+   * socle's derived XWiki image, built from images/xwiki (the official image above plus the XWiki Standard
+   * flavour as an offline extension repository and the OpenID Connect Authenticator in WEB-INF/lib), so the
+   * wiki starts usable where the Internet is denied. `socle.invalid` is a reserved name (RFC 2606) that never
+   * resolves: the operator builds the recipe and pushes it under their mirror (`<mirror>/socle.invalid/xwiki`).
+   */
+  "xwiki-offline": {
+    repository: "socle.invalid/xwiki",
+    tag: "17.10.13-oidc-2.25.4",
+    source:
+      "images/xwiki/Dockerfile in this repository: base docker.io/library/xwiki:17.10.13-postgres-tomcat (digest above), flavour XIP " +
+      "org.xwiki.platform:xwiki-platform-distribution-flavor-xip:17.10.13, authenticator org.xwiki.contrib.oidc:oidc-authenticator:2.25.4 " +
+      "(xwiki-contrib/oidc tag oidc-2.25.4, d18da1fd5517e7ee94765224c5b01759e7f01bac)",
+    unresolved: "built by the operator from images/xwiki: no digest exists until it is built; record the pushed image's digest here",
+  },
+
   /** CloudNativePG operand, `standard` flavour (minimal plus pgaudit, pgvector and all locales) on Debian trixie. */
   postgresql: {
     repository: "ghcr.io/cloudnative-pg/postgresql",
