@@ -18,10 +18,26 @@ export const ENVOY_GATEWAY_CONTROLLER_LABELS = { "control-plane": "envoy-gateway
  */
 export const ENVOY_GATEWAY_CERTGEN_LABELS = { app: "certgen" } as const;
 export const ENVOY_GATEWAY_CERTGEN_HOOK = "pre-install, pre-upgrade" as const;
+/**
+ * The controller's admission webhook (topology injector, `MutatingWebhookConfiguration` on `pods/binding`,
+ * Service `envoy-gateway` port 9443, failurePolicy Ignore; `topologyInjector.enabled: true` by default):
+ * charts/gateway-helm/templates/envoy-proxy-topology-injector-webhook.yaml and values.tmpl.yaml, same
+ * branch and commit. Blocked, every proxy pod binding waits for the webhook's timeout and loses its zone labels.
+ */
+export const ENVOY_GATEWAY_WEBHOOK_PORT = 9443;
 export const CERT_MANAGER_LABELS = {
   controller: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" },
   webhook: { "app.kubernetes.io/name": "webhook", "app.kubernetes.io/component": "webhook" },
 } as const;
+/**
+ * trust-manager (installed in cert-manager's namespace with the internal CA): a ValidatingWebhookConfiguration
+ * on Bundles with failurePolicy Fail, served on container port 6443 of pods labelled `app: trust-manager`.
+ * cert-manager/trust-manager tag v0.19.0 (d431fca6895b56fb4718ec4fb962b2dccff3d07e):
+ * deploy/charts/trust-manager/templates/webhook.yaml, deployment.yaml, values.yaml (`app.webhook.port: 6443`).
+ * Without API-server ingress on that port, applying socle's Bundle is refused.
+ */
+export const TRUST_MANAGER_LABELS = { app: "trust-manager" } as const;
+export const TRUST_MANAGER_WEBHOOK_PORT = 6443;
 export const CNPG_OPERATOR_LABELS = { "app.kubernetes.io/name": "cloudnative-pg" } as const;
 export const VELERO_LABELS = { "app.kubernetes.io/name": "velero" } as const;
 
@@ -113,6 +129,7 @@ export class PlatformNamespacesChart extends Chart {
       { name: "controller-from-proxies", pods: ENVOY_GATEWAY_CONTROLLER_LABELS, ingressFrom: [{ pods: GATEWAY_POD_LABELS }], ports: [{ port: P.envoyXds }] },
       apiServerFlow("controller-to-api-server", ENVOY_GATEWAY_CONTROLLER_LABELS, api),
       apiServerFlow("certgen-to-api-server", ENVOY_GATEWAY_CERTGEN_LABELS, api),
+      webhookFlow("controller-webhook-from-api-server", ENVOY_GATEWAY_CONTROLLER_LABELS, api, ENVOY_GATEWAY_WEBHOOK_PORT),
       ...props.routeNamespaces.map((ns) => ({ name: `proxies-to-${ns}`, pods: GATEWAY_POD_LABELS, egressTo: [{ namespace: ns }], ports: [] })),
       { name: "proxies-to-acme-solver", pods: GATEWAY_POD_LABELS, egressTo: [{ namespace: GATEWAY_NAMESPACE, pods: ACME_SOLVER_LABELS }], ports: [{ port: ACME_SOLVER_PORT }] },
       scrapeFlow("scrape-controller", ENVOY_GATEWAY_CONTROLLER_LABELS, P.envoyMetrics),
@@ -124,6 +141,7 @@ export class PlatformNamespacesChart extends Chart {
     namespacePolicies(cmChart, cm, [
       apiServerFlow("to-api-server", {}, api),
       webhookFlow("webhook-from-api-server", CERT_MANAGER_LABELS.webhook, api, P.certManagerWebhook),
+      webhookFlow("trust-manager-webhook-from-api-server", TRUST_MANAGER_LABELS, api, TRUST_MANAGER_WEBHOOK_PORT),
       scrapeFlow("scrape-controller", CERT_MANAGER_LABELS.controller, P.certManagerMetrics),
       // ACME: the directory over HTTPS, and the HTTP-01 self check through the gateway's public address.
       ...(props.acme ? [{ name: "controller-to-acme", pods: CERT_MANAGER_LABELS.controller, egressTo: [ANYWHERE], ports: [{ port: 443 }, { port: 80 }] }] : []),

@@ -3,7 +3,7 @@ import { GATEWAY_POD_LABELS } from "../../charts/gateway";
 import { GARAGE_BOOTSTRAP_LABELS, GARAGE_LABELS, renderGarageChart } from "../../charts/platform/garage";
 import { renderLogCollectorChart } from "../../charts/platform/log-collector";
 import { LOG_COLLECTOR_LABELS, LOG_STORE_LABELS, renderLogStoreChart } from "../../charts/platform/log-store";
-import { CERT_MANAGER_LABELS, CNPG_OPERATOR_LABELS, ENVOY_GATEWAY_CERTGEN_HOOK, ENVOY_GATEWAY_CERTGEN_LABELS, ENVOY_GATEWAY_CONTROLLER_LABELS, renderPlatformNamespaces } from "../../charts/platform/namespaces";
+import { CERT_MANAGER_LABELS, CNPG_OPERATOR_LABELS, ENVOY_GATEWAY_CERTGEN_HOOK, ENVOY_GATEWAY_CERTGEN_LABELS, ENVOY_GATEWAY_CONTROLLER_LABELS, ENVOY_GATEWAY_WEBHOOK_PORT, renderPlatformNamespaces, TRUST_MANAGER_LABELS, TRUST_MANAGER_WEBHOOK_PORT } from "../../charts/platform/namespaces";
 import { BARMAN_PLUGIN_LABELS, BARMAN_PLUGIN_PORT } from "../../charts/platform/barman-plugin";
 import { retentionTtl, renderVeleroChart } from "../../charts/platform/velero";
 import { flowTable, selects, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
@@ -100,6 +100,34 @@ describe("platform namespaces: API server egress of the Helm releases' pods", ()
     expect(reachesApiServer("envoy-gateway-system", GATEWAY_POD_LABELS)).toBe(false);
     // The Barman Cloud plugin watches ObjectStores and Clusters.
     expect(reachesApiServer("cnpg-system", BARMAN_PLUGIN_LABELS)).toBe(true);
+  });
+});
+
+/** True when some ingress policy selecting these pods admits the API server's CIDR on the port. */
+function admitsApiServer(namespace: string, labels: Record<string, string>, port: number): boolean {
+  const selecting = policies.filter((p) => p.metadata.namespace === namespace && (p.spec.policyTypes ?? []).includes("Ingress") && selects(p.spec.podSelector, labels));
+  return selecting.some((p) =>
+    (p.spec.ingress ?? []).some((r) => (r.ports ?? []).some((x) => x.port === port) && (r.from ?? []).some((peer) => apiServer.peers.some((a) => "cidr" in a && peer.ipBlock?.cidr === a.cidr))),
+  );
+}
+
+describe("platform namespaces: every admission webhook the releases register is reachable from the API server", () => {
+  it.each([
+    // envoyproxy/gateway release/v1.8 templates/envoy-proxy-topology-injector-webhook.yaml (Service envoy-gateway:9443).
+    ["Envoy Gateway topology injector", "envoy-gateway-system", ENVOY_GATEWAY_CONTROLLER_LABELS, ENVOY_GATEWAY_WEBHOOK_PORT],
+    // cert-manager chart: webhook.securePort 10250.
+    ["cert-manager webhook", "cert-manager", CERT_MANAGER_LABELS.webhook, 10250],
+    // cert-manager/trust-manager v0.19.0 templates/webhook.yaml (failurePolicy Fail), app.webhook.port 6443.
+    ["trust-manager webhook", "cert-manager", TRUST_MANAGER_LABELS, TRUST_MANAGER_WEBHOOK_PORT],
+    ["CloudNativePG webhook", "cnpg-system", CNPG_OPERATOR_LABELS, 9443],
+  ])("%s", (_name, namespace, labels, port) => {
+    expect(admitsApiServer(namespace, labels, port)).toBe(true);
+  });
+
+  it("fixes the upstream ports", () => {
+    expect(ENVOY_GATEWAY_WEBHOOK_PORT).toBe(9443);
+    expect(TRUST_MANAGER_WEBHOOK_PORT).toBe(6443);
+    expect(TRUST_MANAGER_LABELS).toEqual({ app: "trust-manager" });
   });
 });
 
