@@ -62,6 +62,10 @@ export function postgresCluster(scope: Construct, props: PostgresClusterProps): 
     metadata: { name: store, namespace: props.namespace, ...region },
     spec: {
       retentionPolicy: `${props.backup.retentionDays}d`,
+      // The sidecar the plugin injects into every instance gets these (it sets none of its own: plugin
+      // v0.13.0 internal/cnpgi/operator/lifecycle.go `sidecarTemplate.Resources = config.resources`); its
+      // security context is restricted-compliant there (no escalation, non-root, read-only, ALL dropped).
+      instanceSidecarConfiguration: { resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
       configuration: {
         destinationPath: props.backup.destinationPath,
         endpointURL: props.backup.endpointURL,

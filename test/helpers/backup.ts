@@ -18,6 +18,8 @@ export function objectStoreOf(objs: readonly any[], clusterName: string): any {
   // No SSE-S3 claim: the object stores targeted ignore it (Garage implements SSE-C only).
   expect(store.spec.configuration.wal?.encryption).toBeUndefined();
   expect(store.spec.configuration.data?.encryption).toBeUndefined();
+  // The injected sidecar takes its resources from here (plugin v0.13.0 internal/cnpgi/operator/lifecycle.go).
+  expect(store.spec.instanceSidecarConfiguration?.resources?.limits?.memory).toBeDefined();
   const scheduled = objs.filter((o) => o.kind === "ScheduledBackup" && o.spec.cluster.name === clusterName);
   expect(scheduled.length, `ScheduledBackup of ${clusterName}`).toBeGreaterThan(0);
   for (const s of scheduled) expect(s.spec).toMatchObject({ method: "plugin", pluginConfiguration: { name: "barman-cloud.cloudnative-pg.io" } });
