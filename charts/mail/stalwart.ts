@@ -10,8 +10,9 @@
 export const STALWART_UID = 2000;
 
 /**
- * Container ports: unprivileged, so the server binds them without NET_BIND_SERVICE; the LoadBalancer
- * Service maps the standard ports (25, 465, 587, 993) onto them.
+ * Container ports: unprivileged, so the server needs no privilege to bind them (it still carries
+ * NET_BIND_SERVICE, only so that its binary's file capability can be executed: STALWART_CAPABILITIES in
+ * stalwart-workloads.ts); the LoadBalancer Service maps the standard ports (25, 465, 587, 993) onto them.
  */
 export const STALWART_PORTS = {
   smtp: 2525,
