@@ -14,11 +14,20 @@ export class DatabaseOperator extends pulumi.ComponentResource {
   readonly release: pulumi.Resource;
   readonly backupPlugin: pulumi.Resource;
 
-  constructor(name: string, args: { readonly images: PlatformImages; readonly sizing: SizingProfile }, opts: pulumi.ComponentResourceOptions = {}) {
+  constructor(
+    name: string,
+    args: {
+      readonly images: PlatformImages;
+      readonly sizing: SizingProfile;
+      /** What provides cert-manager's CRDs and controller: the plugin's chart creates an Issuer and Certificates. */
+      readonly certManager: pulumi.Input<pulumi.Resource>;
+    },
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
     super("socle:platform:DatabaseOperator", name, {}, opts);
     this.release = pinnedRelease("cloudnative-pg", CNPG_CHART, cnpgValues(args.images, args.sizing), { parent: this });
     // The plugin registers with the operator through its Service, and its certificates come from cert-manager.
-    this.backupPlugin = pinnedRelease(BARMAN_PLUGIN_RELEASE, BARMAN_PLUGIN_CHART, barmanPluginValues(args.images, args.sizing), { parent: this, dependsOn: [this.release] });
+    this.backupPlugin = pinnedRelease(BARMAN_PLUGIN_RELEASE, BARMAN_PLUGIN_CHART, barmanPluginValues(args.images, args.sizing), { parent: this, dependsOn: [this.release, args.certManager] });
     this.registerOutputs({});
   }
 }

@@ -58,6 +58,8 @@ describe("socle render demo (target existing): platform", () => {
     expect(`${values.image.registry}/${values.image.repository}`).toMatch(/\/cloudnative-pg\/plugin-barman-cloud$/);
     expect(`${values.sidecarImage.registry}/${values.sidecarImage.repository}`).toMatch(/\/cloudnative-pg\/plugin-barman-cloud-sidecar$/);
     expect(values.image.tag).toBe("v0.13.0");
+    // The chart creates a cert-manager Issuer and Certificates (templates/certificate-issuer.yaml): it waits for the edge.
+    expect((plugin.dependencies ?? []).some((d) => /socle:platform:Edge|helm\.sh\/v3:Release::cert-manager/.test(d)), JSON.stringify(plugin.dependencies)).toBe(true);
     const clusters = manifests.filter((m) => m.kind === "Cluster");
     expect(clusters.length).toBeGreaterThan(0);
     for (const c of clusters) expect(c.spec.plugins.map((p: any) => p.name), c.metadata.name).toContain("barman-cloud.cloudnative-pg.io");
