@@ -47,6 +47,22 @@ const dbPassword = (p: StalwartWorkloadProps): k8s.EnvVar => p.secrets.db.env(DB
 const command = ["/usr/local/bin/stalwart", "--config", `${STALWART_PATHS.config}/config.json`];
 
 /**
+ * Security context of every container that executes the Stalwart binary. The image gives the binary a file
+ * capability (`RUN setcap 'cap_net_bind_service=+ep' /usr/local/bin/stalwart`: stalwartlabs/stalwart
+ * Dockerfile, tag v0.16.18 and branch v1.0.0 @ f4514059, since f0c403a7 of 2026-04-19). With every capability
+ * dropped, NET_BIND_SERVICE is outside the bounding set and the kernel refuses to execute a binary whose
+ * effective file capabilities cannot all be granted (capabilities(7), "safety checking for capability-dumb
+ * binaries"): the container would fail with `exec: operation not permitted`. NET_BIND_SERVICE is the one
+ * capability Pod Security `restricted` lets a container add; with `allowPrivilegeEscalation: false` the
+ * process still gains nothing beyond it, and every listener stays on an unprivileged port.
+ */
+export const STALWART_CAPABILITIES = { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } as const;
+const stalwartSecurityContext = (): k8s.SecurityContext => ({
+  ...restrictedContainerSecurityContext(),
+  capabilities: { drop: [...STALWART_CAPABILITIES.drop], add: [...STALWART_CAPABILITIES.add] },
+});
+
+/**
  * The mail server. One replica: several Stalwart nodes on one database need its cluster configuration
  * (node ids, coordinator), not set up here; `Recreate` keeps two nodes from overlapping during an update.
  */
@@ -83,7 +99,7 @@ export function stalwartDeployment(chart: Chart, p: StalwartWorkloadProps): void
                 { name: "imaps", containerPort: P.imaps },
                 { name: "http", containerPort: P.http },
               ],
-              securityContext: restrictedContainerSecurityContext(),
+              securityContext: stalwartSecurityContext(),
               resources: toK8sResources(p.resources),
               // TCP probes: the stored sources do not confirm Stalwart's HTTP health paths. Ready once SMTP listens.
               startupProbe: { tcpSocket: { port: port(P.smtp) }, periodSeconds: 5, failureThreshold: 60 },
@@ -138,7 +154,7 @@ export function provisioningJob(chart: Chart, p: StalwartWorkloadProps): void {
                 { name: "STALWART_RECOVERY_MODE_PORT", value: String(STALWART_PORTS.http) },
                 admin("STALWART_RECOVERY_ADMIN"),
               ],
-              securityContext: restrictedContainerSecurityContext(),
+              securityContext: stalwartSecurityContext(),
               resources: toK8sResources({ cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "512Mi" }),
               volumeMounts: v.mounts,
             },

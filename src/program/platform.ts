@@ -32,7 +32,7 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
   });
   const after = { dependsOn: [namespaces] };
 
-  new Edge(
+  const edge = new Edge(
     "edge",
     {
       gateway: { gatewayClass: config.gatewayClass, sites, ...(ctx.gateway.service ? { service: ctx.gateway.service } : {}) },
@@ -42,7 +42,8 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
     },
     after,
   );
-  new DatabaseOperator("databases", { images, sizing: config.sizing }, after);
+  // The Barman Cloud plugin's chart issues its certificates through cert-manager (installed by the edge).
+  new DatabaseOperator("databases", { images, sizing: config.sizing, certManager: edge }, after);
 
   if (inCluster) {
     new ObjectStorage("object-storage", {

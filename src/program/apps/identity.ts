@@ -39,6 +39,8 @@ export const identity: AppModule = {
       backupCredentials: ctx.backup.credentials,
       apiServer: ctx.apiServer,
       cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,
+      // The admin console is published only to the admin networks (charts/identity.ts, KEYCLOAK_ADMIN_PATH).
+      adminCidrs: ctx.config.adminCidrs,
     });
     return { url: `https://${ctx.hostname("identity")}/`, issuerUrl: identity.issuerUrl };
   },
