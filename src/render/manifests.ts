@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import { isSecretEnvelope, SECRET } from "./markers";
 import type { StateExport } from "./state";
 import { topComponent } from "./render";
+import { compareText } from "../compare";
 
 export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } };
 
@@ -44,7 +45,7 @@ export function collectManifests(state: StateExport, manifestInputs: ReadonlyMap
     groups.get(component)!.push(obj);
   }
   for (const objs of groups.values()) objs.sort(compareManifests);
-  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...groups].sort(([a], [b]) => compareText(a, b)));
 }
 
 function toManifest(inputs: Record<string, unknown>): Manifest {
@@ -76,14 +77,18 @@ function redactEnvelopes(v: unknown): unknown {
 export function compareManifests(a: Manifest, b: Manifest): number {
   return (
     kindRank(a.kind) - kindRank(b.kind) ||
-    a.kind.localeCompare(b.kind) ||
-    (a.metadata.namespace ?? "").localeCompare(b.metadata.namespace ?? "") ||
-    (a.metadata.name ?? "").localeCompare(b.metadata.name ?? "")
+    compareText(a.kind, b.kind) ||
+    compareText(a.metadata.namespace ?? "", b.metadata.namespace ?? "") ||
+    compareText(a.metadata.name ?? "", b.metadata.name ?? "")
   );
 }
 
 export function writeManifestFile(path: string, objs: readonly Manifest[], stack: string): void {
+  writeFileSync(path, manifestFileText(objs, stack));
+}
+
+export function manifestFileText(objs: readonly Manifest[], stack: string): string {
   const header = `# Rendered by \`socle render ${stack}\`. Secret values are replaced by "${SECRET}": apply with \`pulumi up\`, or fill them from your secret store.\n`;
   const body = objs.map((o) => stringify(o, { lineWidth: 0, sortMapEntries: false })).join("---\n");
-  writeFileSync(path, header + "---\n" + body);
+  return header + "---\n" + body;
 }

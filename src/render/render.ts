@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { configChecks } from "../checks";
@@ -7,8 +7,11 @@ import { loadConfig, parseConfig } from "../config";
 import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
 import { dnsRecordsFile } from "./dns";
-import { collectManifests, writeManifestFile } from "./manifests";
+import { collectManifests, manifestFileText } from "./manifests";
 import { RecordingMonitor } from "./monitor";
+import { checkOutputDir, OutputError, writeOwnedFiles, type Guard, type OutputFile } from "./output-dir";
+import { stackNameProblem } from "../config/stack-name";
+import { compareText } from "../compare";
 import { buildStateExport, type StateExport } from "./state";
 
 export interface RenderOptions {
@@ -19,6 +22,8 @@ export interface RenderOptions {
   readonly outDir?: string;
   /** Defaults to `<root>/stacks/Pulumi.<stack>.yaml`. */
   readonly stackFile?: string;
+  /** Write into an existing output folder socle did not create (keeping every file it did not write). */
+  readonly force?: boolean;
 }
 
 export interface RenderResult {
@@ -48,8 +53,14 @@ export function projectName(root: string): string {
  * a bad stack file registers nothing and writes nothing.
  */
 export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
+  const nameProblem = stackNameProblem(opts.stack);
+  if (nameProblem) throw new OutputError(nameProblem, "socle render");
   const project = projectName(opts.root);
   const file = opts.stackFile ?? stackFilePath(opts.root, opts.stack);
+  const outDir = opts.outDir ?? join(opts.root, "out", opts.stack);
+  // Before any work: an output folder that is not socle's is refused, not discovered after a render.
+  const protect = outputGuards(opts.root, file);
+  preflightOutput(outDir, protect, opts.force);
   const stackFile = readStackFile(file, opts.stack, project);
   parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf }, configChecks);
 
@@ -78,14 +89,11 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
     engineVersion: `socle-render (@pulumi/pulumi ${SDK_VERSION})`,
   });
   const manifests = collectManifests(state, manifestInputs);
-  const outDir = opts.outDir ?? join(opts.root, "out", opts.stack);
-  writeAtomically(outDir, (dir) => {
-    writeFileSync(join(dir, "state.json"), JSON.stringify(state, null, 2) + "\n");
-    const dnsRecords = dnsRecordsFile(state);
-    if (dnsRecords !== null) writeFileSync(join(dir, "dns-records.txt"), dnsRecords);
-    mkdirSync(join(dir, "manifests"));
-    for (const [component, objs] of manifests) writeManifestFile(join(dir, "manifests", `${component}.yaml`), objs, opts.stack);
-  });
+  const files: OutputFile[] = [["state.json", JSON.stringify(state, null, 2) + "\n"]];
+  const dnsRecords = dnsRecordsFile(state);
+  if (dnsRecords !== null) files.push(["dns-records.txt", dnsRecords]);
+  for (const [component, objs] of manifests) files.push([`manifests/${component}.yaml`, manifestFileText(objs, opts.stack)]);
+  writeOwnedFiles(outDir, "render", files, { force: opts.force, protect });
   return {
     outDir,
     state,
@@ -107,20 +115,18 @@ function enableMockFeatures(): void {
   store.supportsTransforms = false;
 }
 
-/** Writes into a sibling temporary folder, then swaps it in: a failed render leaves the previous output intact. */
-function writeAtomically(outDir: string, write: (dir: string) => void): void {
-  const tmp = `${outDir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  try {
-    write(tmp);
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(dirname(outDir), { recursive: true });
-    renameSync(tmp, outDir);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+/** What a render's output folder must never contain: the repository, the stack file, the working directory. */
+function outputGuards(root: string, stackFile: string): Guard[] {
+  return [
+    { path: resolve(root), what: "the socle repository" },
+    { path: resolve(stackFile), what: "the stack file" },
+    { path: process.cwd(), what: "the working directory" },
+  ];
+}
+
+/** The output checks of writeOwnedFiles, made before rendering (they are made again when writing). */
+function preflightOutput(outDir: string, protect: readonly Guard[], force?: boolean): void {
+  checkOutputDir(outDir, protect, force);
 }
 
 /** Top-level component (direct child of the stack) of every resource, counted. */
@@ -132,7 +138,7 @@ export function countByComponent(state: StateExport): Map<string, number> {
     const top = topComponent(r.urn, byUrn);
     counts.set(top, (counts.get(top) ?? 0) + 1);
   }
-  return new Map([...counts].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...counts].sort(([a], [b]) => compareText(a, b)));
 }
 
 export function topComponent(urn: string, byUrn: ReadonlyMap<string, { urn: string; parent?: string; type: string; custom: boolean }>): string {
