@@ -44,3 +44,13 @@ export function isWorldOpen(text: string): boolean {
   const c = parseCidr(text);
   return c !== undefined && c.prefix === 0;
 }
+
+
+export {
+  adminExposureProblems,
+  DEFAULT_ADMIN_MIN_PREFIX,
+  parseRange,
+  publicAddressCount,
+  rangeSize,
+  type AddressRange,
+} from "../../policies/controls/lib/address-ranges";

@@ -72,11 +72,14 @@ function isSecure(value: unknown): boolean {
 }
 
 function lineFinder(doc: Document, counter: LineCounter) {
+  // Indexed once: looking each key up in the list would make messages quadratic in the number of keys.
+  const config = doc.get("config", true);
+  const pairs = new Map<unknown, (typeof config extends unknown ? { key: unknown; value: unknown } : never)>();
+  if (isMap(config)) for (const p of config.items) if (isScalar(p.key) && !pairs.has(p.key.value)) pairs.set(p.key.value, p as { key: unknown; value: unknown });
   return (path: readonly (string | number)[]): number | undefined => {
-    const config = doc.get("config", true);
     if (!isMap(config) || path.length === 0) return undefined;
     const [first, ...rest] = path;
-    const pair = config.items.find((p) => isScalar(p.key) && p.key.value === `${NAMESPACE}:${first}`);
+    const pair = pairs.get(`${NAMESPACE}:${first}`);
     if (!pair) return undefined;
     let node: unknown = pair.value;
     let keyNode: unknown = pair.key;

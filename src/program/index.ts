@@ -98,6 +98,7 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
       allowedRegistries: mirror ? [mirror] : catalogRegistries(),
       declaredLoadBalancers: [`${ENVOY_NAMESPACE}/*`, ...(config.apps.includes("mail") ? [`${appNamespace(config, "mail")}/${MAIL_LOAD_BALANCER}`] : [])],
       minLogRetentionDays: config.logs.retentionDays,
+      ...(config.adminCidrMinPrefix !== undefined ? { adminMinPrefix: config.adminCidrMinPrefix } : {}),
       ...(config.provider ? { provider: config.provider } : {}),
       encryptionAtRest: {
         blockStorage: config.provider?.encryptionAtRest?.blockStorage ?? false,
