@@ -39,6 +39,12 @@ export function readStackFile(file: string, stack: string, project: string): Sta
     if (e instanceof ReadProblem) throw fileIssue(e.message, "give a regular YAML file, Pulumi.<stack>.yaml");
     throw e;
   }
+  return parseStackFileText(text, file, stack, project);
+}
+
+/** The stack file's text, parsed and checked as readStackFile does once the file is read. */
+export function parseStackFileText(text: string, file: string, stack: string, project: string): StackFile {
+  const fileIssue = (problem: string, fix: string): ConfigError => new ConfigError(file, [{ path: "(file)", value: undefined, problem, fix }]);
   const counter = new LineCounter();
   // Duplicate keys are checked below in linear time: the library's uniqueKeys check is quadratic.
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
