@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     const { runAuditBench } = (await import(auditBench)) as { runAuditBench?: () => Promise<boolean> };
     if (runAuditBench) over = !(await runAuditBench()) || over;
   }
+  const { runConfigBench } = (await import(join(__dirname, "config-validation.ts"))) as { runConfigBench: () => boolean };
+  over = !runConfigBench() || over;
   if (over) process.exitCode = 1;
 }
 

@@ -156,16 +156,19 @@ function defaultsOf<K extends "existing">(key: K): NonNullable<RawConfig[K]> {
 function toIssues(issue: z.core.$ZodIssue, raw: Record<string, unknown>, ctx: ParseContext): ConfigIssue[] {
   const base = issue.path as (string | number)[];
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => {
+    const allowed = allowedKeys(base);
+    const allowedText = allowed.join(", ");
+    return issue.keys.map((key, i) => {
       const path = [...base, key];
-      const allowed = allowedKeys(base);
+      // Suggestions for the first keys only: messages show the first ones, and the search is not free.
+      const suggestion = i < SUGGESTIONS_MAX ? closest(key, allowed) : undefined;
       return withLine(
         {
           path: formatPath(path),
           value: valueAt(raw, path),
           problem: "is not a known setting",
-          allowed: allowed.join(", "),
-          fix: `remove it, or correct its name${closest(key, allowed) ? ` (did you mean ${closest(key, allowed)}?)` : ""}`,
+          allowed: allowedText,
+          fix: `remove it, or correct its name${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
         },
         ctx,
       );
@@ -249,7 +252,11 @@ function allowedKeys(path: readonly (string | number | symbol)[]): string[] {
   return Object.keys(s?.shape ?? {}).map((k) => (path.length === 0 ? `${NAMESPACE}:${k}` : k));
 }
 
+/** Unknown keys of one map that get a "did you mean" suggestion. */
+const SUGGESTIONS_MAX = 100;
+
 function closest(key: string, allowed: readonly string[]): string | undefined {
+  if (key.length > 100) return undefined;
   const bare = (k: string) => k.replace(`${NAMESPACE}:`, "").toLowerCase();
   let best: string | undefined;
   let bestDistance = 3;
