@@ -141,6 +141,19 @@ function notOursMessage(): string {
   return `exists and was not created by socle (no ${MARKER_FILE} in it): choose a new folder, remove this one, or pass --force to write into it (socle then replaces only its own files and deletes nothing else)`;
 }
 
+/** The content of a file `writer` wrote in `outDir` (listed in its marker), or undefined. */
+export function ownedFile(outDir: string, writer: Writer, rel: string): string | undefined {
+  const dir = resolvePath(outDir);
+  if (!existsSync(join(dir, MARKER_FILE))) return undefined;
+  try {
+    if (!readMarker(dir, outDir, false).files[writer]?.includes(rel)) return undefined;
+    const st = lstatSync(join(dir, rel));
+    return st.isFile() ? readFileSync(join(dir, rel), "utf8") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resolves `p` through the symbolic links of its deepest existing ancestor. */
 export function resolvePath(p: string): string {
   let cur = resolve(p);

@@ -9,7 +9,9 @@ import { deploy } from "../program";
 import { dnsRecordsFile } from "./dns";
 import { collectManifests, manifestFileText } from "./manifests";
 import { RecordingMonitor } from "./monitor";
-import { checkOutputDir, OutputError, writeOwnedFiles, type Guard, type OutputFile } from "./output-dir";
+import { replacementProblems } from "./replacement";
+import { ConfigError } from "../config/issues";
+import { ownedFile, checkOutputDir, OutputError, writeOwnedFiles, type Guard, type OutputFile } from "./output-dir";
 import { stackNameProblem } from "../config/stack-name";
 import { compareText } from "../compare";
 import { buildStateExport, type StateExport } from "./state";
@@ -24,6 +26,8 @@ export interface RenderOptions {
   readonly stackFile?: string;
   /** Write into an existing output folder socle did not create (keeping every file it did not write). */
   readonly force?: boolean;
+  /** Render even when protected resources of the previous render would be deleted or replaced (after a migration). */
+  readonly allowReplacement?: boolean;
 }
 
 export interface RenderResult {
@@ -89,6 +93,21 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
     engineVersion: `socle-render (@pulumi/pulumi ${SDK_VERSION})`,
   });
   const manifests = collectManifests(state, manifestInputs);
+  const previous = previousState(outDir);
+  if (previous) {
+    const problems = replacementProblems(previous, state.deployment.resources);
+    if (problems.length && !opts.allowReplacement) {
+      throw new ConfigError(
+        relative(opts.root, file) || file,
+        problems.slice(0, 50).map((p) => ({
+          path: p.urn,
+          value: undefined,
+          problem: `${p.problem}, compared with the stack's previous render in ${outDir}`,
+          fix: `keep the previous setting, or follow the migration in ${p.migration}`,
+        })),
+      );
+    }
+  }
   const files: OutputFile[] = [["state.json", JSON.stringify(state, null, 2) + "\n"]];
   const dnsRecords = dnsRecordsFile(state);
   if (dnsRecords !== null) files.push(["dns-records.txt", dnsRecords]);
@@ -113,6 +132,18 @@ function enableMockFeatures(): void {
   store.supportsDeletedWith = true;
   store.supportsAliasSpecs = true;
   store.supportsTransforms = false;
+}
+
+/** The state.json a previous `socle render` wrote in this folder, when there is one. */
+function previousState(outDir: string): StateExport["deployment"]["resources"] | undefined {
+  const text = ownedFile(outDir, "render", "state.json");
+  if (text === undefined) return undefined;
+  try {
+    const resources = (JSON.parse(text) as StateExport).deployment?.resources;
+    return Array.isArray(resources) ? resources : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a render's output folder must never contain: the repository, the stack file, the working directory. */
