@@ -16,6 +16,9 @@ export class InputError extends Error {
   readonly problem: string;
 
   constructor(problem: string, file?: string, position?: InputPosition) {
+    // Bounded: a message may quote what the user gave (an option, a key), never at any length.
+    if (problem.length > PROBLEM_MAX) problem = `${problem.slice(0, PROBLEM_MAX)}… (message cut at ${PROBLEM_MAX} characters)`;
+    if (file !== undefined && file.length > 300) file = `${file.slice(0, 300)}…`;
     super(formatInputError(problem, file, position));
     this.name = "InputError";
     this.problem = problem;
@@ -23,6 +26,8 @@ export class InputError extends Error {
     this.position = position;
   }
 }
+
+const PROBLEM_MAX = 1500;
 
 /** `file:line:column: path problem`, each part present only when known. */
 function formatInputError(problem: string, file?: string, position?: InputPosition): string {

@@ -85,7 +85,7 @@ export function loadWaivers(file: string): readonly Waiver[] {
 export function checkWaiverControls(waivers: readonly Waiver[], controlIds: ReadonlySet<string>, file: string): void {
   for (const w of waivers) {
     if (!controlIds.has(w.control)) {
-      throw new InputError(`control "${w.control}" is not in the catalog; known controls: ${[...controlIds].sort().join(", ")}`, displayPath(file), { line: w.line });
+      throw new InputError(`control ${JSON.stringify(w.control.length > 80 ? `${w.control.slice(0, 80)}…` : w.control)} is not in the catalog; known controls: ${[...controlIds].sort().join(", ")}`, displayPath(file), { line: w.line });
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ConfigError, type ConfigIssue } from "./issues";
+import { ConfigError, excerpt, type ConfigIssue } from "./issues";
 import { statSync } from "node:fs";
 import { adminExposureProblems } from "./cidr";
 import {
@@ -289,5 +289,5 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value === null) return "null";
   if (typeof value === "object") return "a map";
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${excerpt(value)}`;
 }
