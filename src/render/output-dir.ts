@@ -319,6 +319,9 @@ function acquireLock(dir: string, shown: string, waitMs: number): () => void {
 }
 
 function readLock(file: string): { pid: number; host: string } | undefined {
+  const st = lstatOrUndefined(file);
+  if (st && !st.isFile()) throw new OutputError(`holds a ${LOCK_FILE} that is not a regular file: remove it`, dirname(file));
+  if (st && st.size > 4096) throw new OutputError(`holds a ${LOCK_FILE} that is not socle's (too large): remove it if no socle runs`, dirname(file));
   try {
     const v = JSON.parse(readFileSync(file, "utf8")) as { pid?: unknown; host?: unknown };
     return typeof v.pid === "number" && typeof v.host === "string" ? { pid: v.pid, host: v.host } : undefined;

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -122,6 +122,10 @@ describe("output folders socle owns (writeOwnedFiles)", () => {
     writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: process.pid, host: require("node:os").hostname() }));
     expect(() => writeOwnedFiles(out, "render", [["a", "3"]], { lockWaitMs: 300 })).toThrow(/in use by another socle run/);
     expect(readFileSync(join(out, "a"), "utf8")).toBe("2");
+    // A lock path that is no lock file is refused at once, not waited for.
+    rmSync(join(out, LOCK_FILE));
+    mkdirSync(join(out, LOCK_FILE));
+    expect(() => writeOwnedFiles(out, "render", [["a", "4"]], { lockWaitMs: 60_000 })).toThrow(/is not a regular file/);
   });
 });
 
