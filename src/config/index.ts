@@ -8,7 +8,7 @@ export { ConfigError, type ConfigIssue } from "./issues";
 export { parseConfig, type ConfigCheck } from "./parse";
 
 /** Keys whose values are strings even when they look like JSON (`socle:organization: "2024"`). */
-const STRING_KEYS = new Set(["kind", "organization", "organizationName", "domain", "target", "region", "sizing", "registryMirror", "tlsIssuer", "acmeServer", "acmeEmail", "platformStack", "gatewayClass"]);
+const STRING_KEYS = new Set(["kind", "organization", "previousOrganization", "organizationName", "domain", "target", "region", "sizing", "registryMirror", "tlsIssuer", "acmeServer", "acmeEmail", "platformStack", "gatewayClass"]);
 
 /**
  * The one place configuration is read: the `socle:*` keys of the running stack, validated into the

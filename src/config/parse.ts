@@ -131,7 +131,7 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
     project: ctx.project,
     stack: ctx.stack,
     kind: raw.kind,
-    organization: { id: raw.organization, name: raw.organizationName },
+    organization: { id: raw.organization, name: raw.organizationName, ...(raw.previousOrganization ? { previousId: raw.previousOrganization } : {}) },
     domain: raw.domain,
     cloud: cloud ?? { target: "existing", region: "unknown", settings: defaultsOf("existing") },
     apps: apps as SocleConfig["apps"],

@@ -154,6 +154,8 @@ export const rawConfigSchema = z
     kind: z.enum(STACK_KINDS),
     organization: z.string().max(24).regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-'"),
     organizationName: z.string().min(1).max(120),
+    /** The organization id this stack had before a rename: the explicit acknowledgement of the rename migration (docs/migrations.md). */
+    previousOrganization: z.string().max(24).regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-'").optional(),
     domain: z.string().max(253).regex(DOMAIN, "must be a lowercase DNS domain such as ministere.gouv.fr"),
     target: z.enum(CLOUD_TARGETS),
     region: text.optional(),
@@ -194,7 +196,7 @@ export interface SocleConfig {
   readonly project: string;
   readonly stack: string;
   readonly kind: StackKind;
-  readonly organization: { readonly id: string; readonly name: string };
+  readonly organization: { readonly id: string; readonly name: string; readonly previousId?: string };
   readonly domain: string;
   readonly cloud: CloudConfig;
   /** Enabled apps, in a stable order. Empty for `platform` stacks. */

@@ -66,7 +66,7 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   const protect = outputGuards(opts.root, file);
   preflightOutput(outDir, protect, opts.force);
   const stackFile = readStackFile(file, opts.stack, project);
-  parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf }, configChecks);
+  const config = parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf }, configChecks);
 
   const monitor = new RecordingMonitor(opts.stack);
   pulumi.runtime.setMockOptions(monitor, project, opts.stack, true);
@@ -95,7 +95,20 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   const manifests = collectManifests(state, manifestInputs);
   const previous = previousState(outDir);
   if (previous) {
-    const problems = replacementProblems(previous, state.deployment.resources);
+    const shownFile = relative(opts.root, file) || file;
+    const previousOrg = organizationOf(previous);
+    const renamed = previousOrg !== undefined && previousOrg !== config.organization.id;
+    if (renamed && config.organization.previousId !== previousOrg) {
+      throw new ConfigError(shownFile, [
+        {
+          path: "socle:organization",
+          value: config.organization.id,
+          problem: `changes the organization of a stack that has state (it was ${previousOrg} in ${outDir}): every stateful resource would be replaced`,
+          fix: `keep socle:organization: ${previousOrg}, or follow the rename migration of docs/migrations.md#renaming-the-organization and then set socle:previousOrganization: ${previousOrg}`,
+        },
+      ]);
+    }
+    const problems = renamed ? [] : replacementProblems(previous, state.deployment.resources);
     if (problems.length && !opts.allowReplacement) {
       throw new ConfigError(
         relative(opts.root, file) || file,
@@ -144,6 +157,13 @@ function previousState(outDir: string): StateExport["deployment"]["resources"] |
   } catch {
     return undefined;
   }
+}
+
+/** The organization recorded in the `socle` output of the previous render's stack resource. */
+function organizationOf(resources: StateExport["deployment"]["resources"]): string | undefined {
+  const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const socle = (stack?.outputs as { socle?: { organization?: unknown } } | undefined)?.socle;
+  return typeof socle?.organization === "string" ? socle.organization : undefined;
 }
 
 /** What a render's output folder must never contain: the repository, the stack file, the working directory. */
