@@ -63,7 +63,7 @@ export function parseStackFileText(text: string, file: string, stack: string, pr
         return {
           path: `(yaml, line ${pos.line} column ${pos.col})`,
           value: undefined,
-          problem: e.message.split("\n")[0],
+          problem: /Maximum call stack size exceeded/.test(e.message) ? `is nested too deeply (the limit is ${READ_LIMITS.depth} levels)` : e.message.split("\n")[0]!.slice(0, 200),
           fix: "correct the YAML syntax at that position",
         };
       }),

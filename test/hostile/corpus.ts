@@ -65,6 +65,8 @@ export const CASES: readonly HostileCase[] = [
     code: 2,
     message: /expands more than 100 YAML aliases \(the limit\)/,
   },
+  { name: "YAML nested 9,000 levels in a stack file", files: { "Pulumi.h.yaml": BASE_STACK + "  socle:apps: " + "[".repeat(9000) + "]".repeat(9000) + "\n" }, args: render(), code: 2, message: /nested too deeply \(the limit is 256 levels\)|nested more than 256 levels/ },
+  { name: "YAML nested 300 levels in a stack file", files: { "Pulumi.h.yaml": BASE_STACK + "  socle:apps: " + "[".repeat(300) + "]".repeat(300) + "\n" }, args: render(), code: 2, message: /nested more than 256 levels deep \(the limit\)/ },
   { name: "a folder as stack file", files: { "Pulumi.h.yaml": { dir: true } }, args: render(), code: 2, message: /is a folder, not a stack file/ },
   { name: "a FIFO as stack file (must not hang)", files: { "Pulumi.h.yaml": { fifo: true } }, args: render(), code: 2, message: /is not a regular file/ },
   { name: "a dangling symlink as stack file", files: { "Pulumi.h.yaml": { symlink: "nowhere.yaml" } }, args: render(), code: 2, message: /does not exist/ },
@@ -156,6 +158,7 @@ export const CASES: readonly HostileCase[] = [
   { name: "a Pod whose spec is a string (state)", files: { "s.json": stateWith({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: "hello" }) }, args: audit("s.json"), code: 2, message: /outputs\.spec must be a mapping/ },
   { name: "a Deployment whose containers are a map", files: { "d.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers: {a: 1}\n" }, args: audit("d.yaml"), code: 2, message: /spec\.template\.spec\.containers must be a list/ },
   { name: "JSON nested 9,000 levels", files: { "s.json": "[".repeat(9000) + "]".repeat(9000) }, args: audit("s.json"), code: 2, message: /nested more than 256 levels deep \(the limit\)/ },
+  { name: "YAML nested 9,000 levels in a manifest", files: { "m.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: " + "[".repeat(9000) + "]".repeat(9000) + "\n" }, args: audit("m.yaml"), code: 2, message: /nested too deeply \(the limit is 256 levels\)/ },
   { name: "only empty YAML documents", files: { "m.yaml": "---\n---\n" }, args: audit("m.yaml"), code: 2, message: /nothing to audit/ },
   { name: "an undefined alias in a manifest", files: { "m.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: *nope}\n" }, args: audit("m.yaml"), code: 2, message: /alias that cannot be resolved/ },
   {

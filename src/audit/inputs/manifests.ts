@@ -204,6 +204,7 @@ function formatPath(path: readonly (string | number)[]): string {
 
 /** The parser's message without its appended source excerpt (which could show secret values). */
 export function yamlErrorText(message: string): string {
+  if (/Maximum call stack size exceeded/.test(message)) return `nested too deeply (the limit is ${READ_LIMITS.depth} levels)`;
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }
 
