@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { median, renderOnce } from "./render";
+import { compareText } from "../src/compare";
 
 /**
  * `npm run bench`: budgets, not timed tests. Each stack in stacks/ is rendered RUNS times in fresh
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const stacks = readdirSync(join(ROOT, "stacks"))
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => !!s)
-    .sort((a, b) => (a === "demo" ? -1 : b === "demo" ? 1 : a.localeCompare(b)));
+    .sort((a, b) => (a === "demo" ? -1 : b === "demo" ? 1 : compareText(a, b)));
   let over = false;
   console.log(`render: ${RUNS} runs per stack, fresh process each`);
   console.log(`${"stack".padEnd(40)} ${"median".padStart(9)} ${"budget".padStart(9)} ${"peak RSS".padStart(10)}`);
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     const { runAuditBench } = (await import(auditBench)) as { runAuditBench?: () => Promise<boolean> };
     if (runAuditBench) over = !(await runAuditBench()) || over;
   }
+  const { runConfigBench } = (await import(join(__dirname, "config-validation.ts"))) as { runConfigBench: () => boolean };
+  over = !runConfigBench() || over;
   if (over) process.exitCode = 1;
 }
 

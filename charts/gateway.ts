@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
 import { allowDns, allowFlow, defaultDeny } from "./lib/network";
 import { podSecurityLabels } from "./lib/security";
+import { compareText } from "../src/compare";
 
 export const GATEWAY_NAMESPACE = "socle-gateway";
 export const GATEWAY_NAME = "socle";
@@ -93,7 +94,7 @@ export class GatewayChart extends Chart {
   constructor(scope: App, id: string, props: GatewayChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
     new k8s.KubeNamespace(this, "namespace", { metadata: { name: GATEWAY_NAMESPACE, labels: podSecurityLabels("restricted") } });
-    const sites = [...props.sites].sort((a, b) => a.name.localeCompare(b.name));
+    const sites = [...props.sites].sort((a, b) => compareText(a.name, b.name));
     new ApiObject(this, "gateway", {
       apiVersion: "gateway.networking.k8s.io/v1",
       kind: "Gateway",

@@ -77,6 +77,8 @@ export interface AuditContext {
     readonly qualificationExpires: string;
     readonly euJurisdiction: boolean;
   };
+  /** The smallest IPv4 prefix length (largest range) allowed to reach administration ports; default 16. */
+  readonly adminMinPrefix?: number;
   /** True when the input carries stack metadata (a state export or checkpoint made by socle). */
   readonly hasStackMetadata: boolean;
   /** Evaluation date, YYYY-MM-DD: fixed for reproducible reports. */

@@ -1,6 +1,7 @@
 import { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import type { GatewayRef } from "./crds";
+import { compareText } from "../../src/compare";
 
 /** One path prefix of a hostname and the Service behind it. */
 export interface PathRule {
@@ -23,7 +24,7 @@ export function pathRoute(
   const prefixes = props.rules.map((r) => r.pathPrefix);
   const duplicate = prefixes.find((p, i) => prefixes.indexOf(p) !== i);
   if (duplicate) throw new Error(`pathRoute ${props.namespace}/${props.name}: path prefix ${duplicate} is routed twice; keep one rule per prefix`);
-  const rules = [...props.rules].sort((a, b) => a.pathPrefix.localeCompare(b.pathPrefix));
+  const rules = [...props.rules].sort((a, b) => compareText(a.pathPrefix, b.pathPrefix));
   return new ApiObject(scope, `${props.name}-route`, {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",

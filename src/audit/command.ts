@@ -1,6 +1,6 @@
 import type { Control } from "../../policies/types";
 import { REPORT_FILE_NAMES, parseFormats } from "../report/formats";
-import { writeReports } from "../report/write";
+import { auditOutputGuards, writeReports } from "../report/write";
 import { InputError } from "./errors";
 import { loadInput } from "./inputs/load";
 import { displayPath } from "./inputs/manifests";
@@ -24,6 +24,8 @@ export interface AuditCommandOptions {
   readonly controls?: readonly Control[];
   /** Where `stacks/` lives; default the working directory. */
   readonly projectDir?: string;
+  /** Write into an existing folder socle did not create (it still deletes nothing it did not write). */
+  readonly force?: boolean;
   /** Receives the one-line summary; default console.log. */
   readonly log?: (line: string) => void;
 }
@@ -60,7 +62,8 @@ export async function runAuditCommand(opts: AuditCommandOptions): Promise<number
     context: input.context,
     lines: input.lines,
   };
-  writeReports(report, formats, opts.outDir);
+  const inputs = [opts.input, ...(opts.waiversFile ? [opts.waiversFile] : [])];
+  writeReports(report, formats, opts.outDir, { force: opts.force, protect: auditOutputGuards({ projectDir: opts.projectDir, inputs }) });
 
   const t = result.totals;
   const unused = result.waivers.filter((w) => w.matched === 0).length;

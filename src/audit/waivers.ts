@@ -4,7 +4,8 @@ import type { ResourceRef } from "../../policies/types";
 import { InputError } from "./errors";
 import { globToRegExp } from "./glob";
 import { issueText } from "./zod-issue";
-import { displayPath, yamlErrorPosition, yamlErrorText } from "./inputs/manifests";
+import { displayPath, yamlErrorPosition, yamlErrorText, yamlToJs } from "./inputs/manifests";
+import { READ_LIMITS } from "../config/read-limits";
 import { readText } from "./inputs/read";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -54,12 +55,12 @@ export interface Waiver {
 /** Reads and validates a waiver file; any problem is an InputError with its line and column. */
 export function loadWaivers(file: string): readonly Waiver[] {
   const shown = displayPath(file);
-  const text = readText(file, shown);
+  const text = readText(file, shown, READ_LIMITS.configBytes, "waiver file");
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
   const err = doc.errors[0];
   if (err) throw new InputError(`is not valid YAML: ${yamlErrorText(err.message)}`, shown, yamlErrorPosition(err, counter));
-  const value: unknown = doc.contents === null ? [] : doc.toJS();
+  const value: unknown = doc.contents === null ? [] : yamlToJs(doc, shown, "the waiver list", counter);
   const parsed = waiverFileSchema.safeParse(value);
   const positionOf = (path: readonly PropertyKey[]) => {
     let node: unknown = doc.getIn(path as unknown[], true);
@@ -84,7 +85,7 @@ export function loadWaivers(file: string): readonly Waiver[] {
 export function checkWaiverControls(waivers: readonly Waiver[], controlIds: ReadonlySet<string>, file: string): void {
   for (const w of waivers) {
     if (!controlIds.has(w.control)) {
-      throw new InputError(`control "${w.control}" is not in the catalog; known controls: ${[...controlIds].sort().join(", ")}`, displayPath(file), { line: w.line });
+      throw new InputError(`control ${JSON.stringify(w.control.length > 80 ? `${w.control.slice(0, 80)}…` : w.control)} is not in the catalog; known controls: ${[...controlIds].sort().join(", ")}`, displayPath(file), { line: w.line });
     }
   }
 }

@@ -28,7 +28,8 @@ export function registerAudit(program: Command, root: string, io: Io, setCode: (
     .option("--waivers <file>", "waiver file (default for a stack: waivers/<stack>.yaml when it exists)")
     .option("--today <date>", "evaluation date YYYY-MM-DD (waiver and qualification expiry); default today")
     .option("--min-log-retention-days <n>", "minimum log retention the log control requires", (v) => Number(v))
-    .action(async (input: string, opts: { format: string; out?: string; waivers?: string; today?: string; minLogRetentionDays?: number }) => {
+    .option("--force", "write into an existing folder socle did not create (socle still deletes nothing it did not write)")
+    .action(async (input: string, opts: { format: string; out?: string; waivers?: string; today?: string; minLogRetentionDays?: number; force?: boolean }) => {
       const isStack = !existsSync(input) && STACK_NAME.test(input) && existsSync(join(root, "stacks", `Pulumi.${input}.yaml`));
       const outDir = resolve(opts.out ?? (isStack ? join(root, "out", input) : join(root, "out", "audit")));
       const defaultWaivers = isStack ? join(root, "waivers", `${input}.yaml`) : undefined;
@@ -43,6 +44,7 @@ export function registerAudit(program: Command, root: string, io: Io, setCode: (
             today: opts.today,
             minLogRetentionDays: opts.minLogRetentionDays,
             projectDir: root,
+            force: opts.force,
             renderStack: async (stack) => {
               const result = await renderStack({ root, stack });
               return shown(join(result.outDir, "state.json"));

@@ -24,12 +24,14 @@ export async function main(argv: readonly string[], io: { out: (s: string) => vo
     .argument("<stack>", "stack name, as in stacks/Pulumi.<stack>.yaml")
     .option("--out <dir>", "output folder (default: out/<stack>)")
     .option("--stack-file <file>", "read the stack's configuration from this file instead of stacks/Pulumi.<stack>.yaml")
-    .action(async (stack: string, opts: { out?: string; stackFile?: string }) => {
+    .option("--force", "write into an existing folder socle did not create (socle still deletes nothing it did not write)")
+    .action(async (stack: string, opts: { out?: string; stackFile?: string; force?: boolean }) => {
       code = await renderCommand({
         root,
         stack,
         outDir: opts.out ? resolve(opts.out) : undefined,
         stackFile: opts.stackFile ? resolve(opts.stackFile) : undefined,
+        force: opts.force,
         io,
       });
     });

@@ -1,16 +1,19 @@
 import { relative } from "node:path";
 import { ConfigError } from "../config/issues";
 import { renderStack } from "../render/render";
+import { OutputError } from "../render/output-dir";
+import { stackNameProblem } from "../config/stack-name";
 import { formatConfigError } from "./format";
 import type { Io } from "./io";
 
-export async function renderCommand(opts: { root: string; stack: string; outDir?: string; stackFile?: string; io: Io }): Promise<number> {
-  if (!/^[A-Za-z0-9_.-]+$/.test(opts.stack)) {
-    opts.io.err(`socle: stack name ${JSON.stringify(opts.stack)} is not valid: use letters, digits, '-', '_' and '.', as in stacks/Pulumi.<stack>.yaml\n`);
+export async function renderCommand(opts: { root: string; stack: string; outDir?: string; stackFile?: string; force?: boolean; io: Io }): Promise<number> {
+  const nameProblem = stackNameProblem(opts.stack);
+  if (nameProblem) {
+    opts.io.err(`socle: ${nameProblem}\n`);
     return 2;
   }
   try {
-    const result = await renderStack({ root: opts.root, stack: opts.stack, outDir: opts.outDir, stackFile: opts.stackFile });
+    const result = await renderStack({ root: opts.root, stack: opts.stack, outDir: opts.outDir, stackFile: opts.stackFile, force: opts.force });
     const total = result.state.deployment.resources.length;
     const relToCwd = relative(process.cwd(), result.outDir);
     const rel = relToCwd === "" ? "." : relToCwd.startsWith("..") ? result.outDir : relToCwd;
@@ -24,6 +27,10 @@ export async function renderCommand(opts: { root: string; stack: string; outDir?
   } catch (err) {
     if (err instanceof ConfigError) {
       opts.io.err(formatConfigError(err));
+      return 2;
+    }
+    if (err instanceof OutputError) {
+      opts.io.err(`socle render: ${err.message}\n`);
       return 2;
     }
     throw err;

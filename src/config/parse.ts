@@ -1,6 +1,9 @@
 import type { z } from "zod";
-import { ConfigError, type ConfigIssue } from "./issues";
+import { ConfigError, excerpt, type ConfigIssue } from "./issues";
+import { statSync } from "node:fs";
+import { adminExposureProblems } from "../../policies/controls/lib/address-ranges";
 import {
+  LIMITS,
   OUTSCALE_SECNUMCLOUD_REGION,
   rawConfigSchema,
   type CloudConfig,
@@ -82,6 +85,37 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
   if (raw.tlsIssuer === "acme" && !raw.acmeServer) {
     need("acmeServer", "set socle:acmeServer to your ACME directory URL (a sovereign CA), or use socle:tlsIssuer internal-ca");
   }
+  const pools = raw.target === "openstack" ? raw.openstack?.workerPools : raw.target === "outscale" ? raw.outscale?.workerPools : undefined;
+  const nodes = (pools ?? []).reduce((n, p) => n + p.count, 0);
+  if (nodes > LIMITS.nodes) {
+    issues.push({
+      path: `${NAMESPACE}:${raw.target}.workerPools`,
+      value: `(${pools!.length} pools, ${nodes} nodes)`,
+      problem: `asks for ${nodes} worker nodes; socle plans at most ${LIMITS.nodes} nodes per cluster`,
+      fix: `lower the counts of socle:${raw.target}.workerPools to ${LIMITS.nodes} nodes in all, or split the deployment into several clusters`,
+    });
+  }
+  for (const { index, problem } of adminExposureProblems(raw.adminCidrs, { 4: raw.adminCidrMinPrefix, 6: 48 })) {
+    issues.push({
+      path: index < 0 ? `${NAMESPACE}:adminCidrs` : `${NAMESPACE}:adminCidrs[${index}]`,
+      value: index < 0 ? undefined : raw.adminCidrs[index],
+      problem,
+      allowed: `ranges of /${raw.adminCidrMinPrefix} or smaller (socle:adminCidrMinPrefix: ${raw.adminCidrMinPrefix}), whose public addresses together fit in one /${raw.adminCidrMinPrefix}`,
+      fix: "list the administration networks themselves (the bastion or VPN exit addresses), or raise socle:adminCidrMinPrefix only if a wider range is really an administration network",
+    });
+  }
+  if (raw.target === "existing" && raw.existing?.kubeconfigPath) {
+    const path = raw.existing.kubeconfigPath;
+    let problem: string | undefined;
+    try {
+      if (!statSync(path).isFile()) problem = "is not a regular file";
+    } catch (e) {
+      problem = (e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`;
+    }
+    if (problem) {
+      issues.push({ path: `${NAMESPACE}:existing.kubeconfigPath`, value: path, problem, fix: "give the absolute path of the cluster's kubeconfig file, or remove the key to use the ambient kubeconfig" });
+    }
+  }
   const apps = raw.kind === "platform" ? [] : [...new Set(raw.apps)].sort();
   if (raw.kind === "platform" && raw.apps.length > 0 && appsGiven) {
     issues.push({
@@ -97,13 +131,14 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
     project: ctx.project,
     stack: ctx.stack,
     kind: raw.kind,
-    organization: { id: raw.organization, name: raw.organizationName },
+    organization: { id: raw.organization, name: raw.organizationName, ...(raw.previousOrganization ? { previousId: raw.previousOrganization } : {}) },
     domain: raw.domain,
     cloud: cloud ?? { target: "existing", region: "unknown", settings: defaultsOf("existing") },
     apps: apps as SocleConfig["apps"],
     sizing: raw.sizing,
     registryMirror: raw.registryMirror,
     adminCidrs: raw.adminCidrs,
+    adminCidrMinPrefix: raw.adminCidrMinPrefix,
     tls: { issuer: raw.tlsIssuer, acmeServer: raw.acmeServer, acmeEmail: raw.acmeEmail },
     platformStack: raw.platformStack,
     gatewayClass: raw.gatewayClass,
@@ -121,16 +156,19 @@ function defaultsOf<K extends "existing">(key: K): NonNullable<RawConfig[K]> {
 function toIssues(issue: z.core.$ZodIssue, raw: Record<string, unknown>, ctx: ParseContext): ConfigIssue[] {
   const base = issue.path as (string | number)[];
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => {
+    const allowed = allowedKeys(base);
+    const allowedText = allowed.join(", ");
+    return issue.keys.map((key, i) => {
       const path = [...base, key];
-      const allowed = allowedKeys(base);
+      // Suggestions for the first keys only: messages show the first ones, and the search is not free.
+      const suggestion = i < SUGGESTIONS_MAX ? closest(key, allowed) : undefined;
       return withLine(
         {
           path: formatPath(path),
           value: valueAt(raw, path),
           problem: "is not a known setting",
-          allowed: allowed.join(", "),
-          fix: `remove it, or correct its name${closest(key, allowed) ? ` (did you mean ${closest(key, allowed)}?)` : ""}`,
+          allowed: allowedText,
+          fix: `remove it, or correct its name${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
         },
         ctx,
       );
@@ -214,7 +252,11 @@ function allowedKeys(path: readonly (string | number | symbol)[]): string[] {
   return Object.keys(s?.shape ?? {}).map((k) => (path.length === 0 ? `${NAMESPACE}:${k}` : k));
 }
 
+/** Unknown keys of one map that get a "did you mean" suggestion. */
+const SUGGESTIONS_MAX = 100;
+
 function closest(key: string, allowed: readonly string[]): string | undefined {
+  if (key.length > 100) return undefined;
   const bare = (k: string) => k.replace(`${NAMESPACE}:`, "").toLowerCase();
   let best: string | undefined;
   let bestDistance = 3;
@@ -247,5 +289,5 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value === null) return "null";
   if (typeof value === "object") return "a map";
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${excerpt(value)}`;
 }

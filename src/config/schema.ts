@@ -32,11 +32,38 @@ const FLAVOR = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** Outscale VM types: `tinav<generation>.c<cores>r<ram>p<performance>`. */
 const OUTSCALE_VM_TYPE = /^tinav[0-9]+\.c[0-9]+r[0-9]+p[1-3]$/;
 
-const cidr = z.string().refine(isValidCidr, { message: "is not an IPv4 CIDR such as 10.0.0.0/16" });
+const cidr = z.string().max(18).refine(isValidCidr, { message: "is not an IPv4 CIDR such as 10.0.0.0/16" });
+
+/** Bounds on what a stack file may hold: sizes that no real deployment reaches, so that a mistake fails fast. */
+export const LIMITS = {
+  /** Worker pools of one cluster. */
+  nodePools: 10,
+  /** Nodes in all worker pools together (the planner and the render scale with it). */
+  nodes: 100,
+  /** Entries of any list setting (regions, zones, NTP servers, admin CIDRs). */
+  listEntries: 64,
+  /** Characters of a free-text setting. */
+  text: 253,
+  /** Characters of a URL or a path. */
+  long: 2048,
+} as const;
+
+/** Settings whose value may be stored encrypted (`secure:` in the stack file). None today: socle takes no credential as configuration; credentials come from the provider's environment variables or generated secrets. */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set<string>();
+
+const text = z.string().min(1).max(LIMITS.text);
+
+/** An https URL without credentials: user:password@ in a URL lands in state, manifests and logs. */
+const httpsUrl = z
+  .url({ protocol: /^https$/ })
+  .max(LIMITS.long)
+  .refine((u) => !/^https:\/\/[^/?#]*@/i.test(u), {
+    message: "must not carry credentials (user:password@ in the URL): give them through the environment or a secret store, as the rest of socle does",
+  });
 
 export const nodePoolSchema = z
   .object({
-    name: z.string().regex(DNS_LABEL, "must be a DNS label (lowercase letters, digits, '-')").max(20),
+    name: z.string().max(20).regex(DNS_LABEL, "must be a DNS label (lowercase letters, digits, '-')"),
     flavor: z.string(),
     count: z.number().int().min(1).max(100),
   })
@@ -46,23 +73,23 @@ export const openstackSchema = z
   .object({
     mode: z.enum(["vms", "magnum"]).default("vms"),
     /** Name of the provider network giving external connectivity (router gateway, floating IPs). */
-    externalNetwork: z.string().min(1),
+    externalNetwork: text,
     /** Regions this deployment's OpenStack cloud declares as SecNumCloud-qualified. */
-    qualifiedRegions: z.array(z.string().min(1)).min(1),
+    qualifiedRegions: z.array(text).min(1).max(LIMITS.listEntries),
     allowUnqualifiedRegion: z.boolean().default(false),
     networkCidr: cidr.default("10.20.0.0/16"),
-    availabilityZones: z.array(z.string().min(1)).min(1).default(["nova"]),
-    image: z.string().min(1),
+    availabilityZones: z.array(text).min(1).max(LIMITS.listEntries).default(["nova"]),
+    image: text,
     controlPlaneFlavor: z.string().regex(FLAVOR, "is not an OpenStack flavor name (letters, digits, '.', '_', '-')"),
-    workerPools: z.array(nodePoolSchema.extend({ flavor: z.string().regex(FLAVOR, "is not an OpenStack flavor name") })).min(1),
+    workerPools: z.array(nodePoolSchema.extend({ flavor: z.string().regex(FLAVOR, "is not an OpenStack flavor name") })).min(1).max(LIMITS.nodePools),
     /** Cinder volume type that encrypts at rest (e.g. LUKS); boot volumes use it when set. */
-    encryptedVolumeType: z.string().min(1).optional(),
+    encryptedVolumeType: text.optional(),
     sshAccess: z.enum(["disabled", "admin-cidrs", "bastion"]).default("disabled"),
-    magnumTemplate: z.string().min(1).optional(),
+    magnumTemplate: text.optional(),
     /** The cloud's S3-compatible endpoint (Swift's S3 API or a Ceph RGW), for backups and app files. */
-    objectStorageEndpoint: z.url({ protocol: /^https$/ }),
+    objectStorageEndpoint: httpsUrl,
     /** NTP servers the nodes use; absent: the distribution's defaults. */
-    ntpServers: z.array(z.string().min(1)).optional(),
+    ntpServers: z.array(text).max(LIMITS.listEntries).optional(),
   })
   .strict();
 
@@ -71,37 +98,43 @@ export const outscaleSchema = z
     mode: z.enum(["vms", "oks"]).default("vms"),
     allowNonQualifiedRegion: z.boolean().default(false),
     networkCidr: cidr.default("10.30.0.0/16"),
-    subregions: z.array(z.string().min(1)).min(1).optional(),
-    imageId: z.string().min(1).optional(),
+    subregions: z.array(text).min(1).max(LIMITS.listEntries).optional(),
+    imageId: text.optional(),
     controlPlaneVmType: z.string().regex(OUTSCALE_VM_TYPE, "is not an Outscale VM type such as tinav6.c4r8p1").default("tinav6.c4r8p1"),
     workerPools: z
       .array(nodePoolSchema.extend({ flavor: z.string().regex(OUTSCALE_VM_TYPE, "is not an Outscale VM type such as tinav6.c4r8p1") }))
       .min(1)
+      .max(LIMITS.nodePools)
       .default([{ name: "workers", flavor: "tinav6.c4r16p1", count: 3 }]),
     sshAccess: z.enum(["disabled", "admin-cidrs", "bastion"]).default("disabled"),
     /** Kubernetes minor version of the managed cluster (mode oks), as OKS lists it, e.g. "1.31". */
     kubernetesVersion: z.string().regex(/^\d+\.\d+$/, "must be a Kubernetes minor version such as 1.31").optional(),
     /** OUTSCALE Object Storage (OOS) endpoint of the region, for backups and app files. */
-    objectStorageEndpoint: z.url({ protocol: /^https$/ }),
-    ntpServers: z.array(z.string().min(1)).optional(),
+    objectStorageEndpoint: httpsUrl,
+    ntpServers: z.array(text).max(LIMITS.listEntries).optional(),
   })
   .strict();
 
 export const existingSchema = z
   .object({
-    /** Path to a kubeconfig file; absent means the ambient kubeconfig of `pulumi up`. */
-    kubeconfigPath: z.string().min(1).optional(),
-    storageClass: z.string().min(1).default("standard"),
+    /** Absolute path to a kubeconfig file; absent means the ambient kubeconfig of `pulumi up`. */
+    kubeconfigPath: z
+      .string()
+      .min(1)
+      .max(LIMITS.long)
+      .refine((p) => p.startsWith("/"), { message: "must be an absolute path (a relative one depends on where pulumi runs)" })
+      .optional(),
+    storageClass: text.default("standard"),
     /** Region label the operator declares for the existing cluster's hosting location. */
-    region: z.string().min(1).default("on-premises"),
+    region: text.default("on-premises"),
   })
   .strict();
 
 export const providerAttestationSchema = z
   .object({
-    name: z.string().min(1),
+    name: text,
     /** Reference of the SecNumCloud qualification decision, as published by ANSSI. */
-    qualificationReference: z.string().min(1),
+    qualificationReference: text,
     /** Expiry date of that qualification, YYYY-MM-DD. */
     qualificationExpires: z.string().regex(ISO_DATE, "must be a date YYYY-MM-DD"),
     /** The provider's registered office is in the EU and it is not subject to extra-European law. */
@@ -115,20 +148,24 @@ export const providerAttestationSchema = z
 export const rawConfigSchema = z
   .object({
     kind: z.enum(STACK_KINDS),
-    organization: z.string().regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-'").max(24),
+    organization: z.string().max(24).regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-'"),
     organizationName: z.string().min(1).max(120),
-    domain: z.string().regex(DOMAIN, "must be a lowercase DNS domain such as ministere.gouv.fr"),
+    /** The organization id this stack had before a rename: the explicit acknowledgement of the rename migration (docs/migrations.md). */
+    previousOrganization: z.string().max(24).regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-'").optional(),
+    domain: z.string().max(253).regex(DOMAIN, "must be a lowercase DNS domain such as ministere.gouv.fr"),
     target: z.enum(CLOUD_TARGETS),
-    region: z.string().min(1).optional(),
-    apps: z.array(z.enum(APP_NAMES)).default(["identity", "wiki"]),
+    region: text.optional(),
+    apps: z.array(z.enum(APP_NAMES)).max(LIMITS.listEntries).default(["identity", "wiki"]),
     sizing: z.enum(SIZING_PROFILES).default("small"),
-    registryMirror: z.string().regex(REGISTRY, "must be a registry host with an optional path, such as registry.example.fr/mirror").optional(),
-    adminCidrs: z.array(cidr).min(1, "needs at least one CIDR: the admin networks allowed to reach the Kubernetes API"),
+    registryMirror: z.string().max(LIMITS.text).regex(REGISTRY, "must be a registry host with an optional path, such as registry.example.fr/mirror").optional(),
+    adminCidrs: z.array(cidr).min(1, "needs at least one CIDR: the admin networks allowed to reach the Kubernetes API").max(LIMITS.listEntries),
+    /** The largest admin range allowed, as a prefix length: no entry of adminCidrs may be larger, nor their public addresses more than one such range. */
+    adminCidrMinPrefix: z.number().int().min(8).max(32).default(16),
     tlsIssuer: z.enum(TLS_ISSUERS).default("internal-ca"),
-    acmeServer: z.url({ protocol: /^https$/ }).optional(),
-    acmeEmail: z.email().optional(),
-    platformStack: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be org/project/stack").optional(),
-    gatewayClass: z.string().min(1).default("envoy-gateway"),
+    acmeServer: httpsUrl.optional(),
+    acmeEmail: z.email().max(LIMITS.text).optional(),
+    platformStack: z.string().max(LIMITS.text).regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be org/project/stack").optional(),
+    gatewayClass: text.default("envoy-gateway"),
     logRetentionDays: z.number().int().min(1).max(3650).default(365),
     backupRetentionDays: z.number().int().min(1).max(3650).default(30),
     openstack: openstackSchema.optional(),
@@ -155,7 +192,7 @@ export interface SocleConfig {
   readonly project: string;
   readonly stack: string;
   readonly kind: StackKind;
-  readonly organization: { readonly id: string; readonly name: string };
+  readonly organization: { readonly id: string; readonly name: string; readonly previousId?: string };
   readonly domain: string;
   readonly cloud: CloudConfig;
   /** Enabled apps, in a stable order. Empty for `platform` stacks. */
@@ -163,6 +200,8 @@ export interface SocleConfig {
   readonly sizing: SizingProfile;
   readonly registryMirror?: string;
   readonly adminCidrs: readonly string[];
+  /** The largest IPv4 range (a prefix length) allowed to reach administration ports. */
+  readonly adminCidrMinPrefix?: number;
   readonly tls: { readonly issuer: TlsIssuerKind; readonly acmeServer?: string; readonly acmeEmail?: string };
   readonly platformStack?: string;
   readonly gatewayClass: string;

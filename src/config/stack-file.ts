@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { LineCounter, isMap, isScalar, parseDocument, type Document } from "yaml";
-import { ConfigError } from "./issues";
+import { ConfigError, type ConfigIssue } from "./issues";
 import { NAMESPACE } from "./parse";
+import { duplicateKey, readRegularFile, READ_LIMITS, ReadProblem, treeProblem } from "./read-limits";
+import { SECRET_SETTINGS } from "./schema";
 
 /** A `Pulumi.<stack>.yaml` file, read for the offline render. */
 export interface StackFile {
@@ -29,9 +31,30 @@ export function readStackFile(file: string, stack: string, project: string): Sta
       { path: "(file)", value: file, problem: "does not exist", fix: `create ${file}, or name an existing stack in stacks/` },
     ]);
   }
-  const text = readFileSync(file, "utf8");
+  const fileIssue = (problem: string, fix: string): ConfigError => new ConfigError(file, [{ path: "(file)", value: undefined, problem, fix }]);
+  let text: string;
+  try {
+    text = readRegularFile(file, READ_LIMITS.configBytes, "stack file");
+  } catch (e) {
+    if (e instanceof ReadProblem) throw fileIssue(e.message, "give a regular YAML file, Pulumi.<stack>.yaml");
+    throw e;
+  }
+  return parseStackFileText(text, file, stack, project);
+}
+
+/** The stack file's text, parsed and checked as readStackFile does once the file is read. */
+export function parseStackFileText(text: string, file: string, stack: string, project: string): StackFile {
+  const fileIssue = (problem: string, fix: string): ConfigError => new ConfigError(file, [{ path: "(file)", value: undefined, problem, fix }]);
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are checked below in linear time: the library's uniqueKeys check is quadratic.
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+  const dup = doc.errors.length === 0 ? duplicateKey(doc) : undefined;
+  if (dup) {
+    const pos = counter.linePos(dup.offset);
+    throw new ConfigError(file, [
+      { path: `(yaml, line ${pos.line} column ${pos.col})`, value: undefined, problem: `repeats the key ${JSON.stringify(dup.key.slice(0, 60))}`, fix: "keep one of the two entries" },
+    ]);
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
@@ -40,13 +63,25 @@ export function readStackFile(file: string, stack: string, project: string): Sta
         return {
           path: `(yaml, line ${pos.line} column ${pos.col})`,
           value: undefined,
-          problem: e.message.split("\n")[0],
+          problem: /Maximum call stack size exceeded/.test(e.message) ? `is nested too deeply (the limit is ${READ_LIMITS.depth} levels)` : e.message.split("\n")[0]!.slice(0, 200),
           fix: "correct the YAML syntax at that position",
         };
       }),
     );
   }
-  const root = doc.toJS() as unknown;
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: READ_LIMITS.yamlAliases });
+  } catch (e) {
+    // Unresolved alias, or more aliases than the limit (the "billion laughs").
+    const message = (e as Error).message.split("\n")[0]!.replace(/: .*$/, "");
+    throw fileIssue(
+      /Excessive alias/.test(message) ? `expands more than ${READ_LIMITS.yamlAliases} YAML aliases (the limit)` : `has a YAML alias that cannot be resolved (${message.slice(0, 80)})`,
+      "write the values out, or define each anchor (&name) before its aliases (*name)",
+    );
+  }
+  const shape = treeProblem(root);
+  if (shape) throw fileIssue(shape, "write the values out instead of nesting or aliasing them");
   const config = root && typeof root === "object" ? (root as { config?: unknown }).config : undefined;
   if (config === undefined || config === null || typeof config !== "object" || Array.isArray(config)) {
     throw new ConfigError(file, [
@@ -56,15 +91,34 @@ export function readStackFile(file: string, stack: string, project: string): Sta
   const socle: Record<string, unknown> = {};
   const allConfig: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const secureIssues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     const fullKey = key.includes(":") ? key : `${project}:${key}`;
     const secure = isSecure(value);
+    if (secure && fullKey.startsWith(`${NAMESPACE}:`) && !SECRET_SETTINGS.has(fullKey.slice(NAMESPACE.length + 1))) {
+      secureIssues.push({
+        path: fullKey,
+        value: undefined,
+        problem: "is stored encrypted (secure:), but it is not a secret setting: socle would use it as a plain string",
+        fix: `write ${fullKey} in clear (it is not a credential), or give the credential through the provider's environment variables or a secret store`,
+      });
+    }
     if (secure) secretKeys.push(fullKey);
     const plain = secure ? SECURE_PLACEHOLDER : value;
     allConfig[fullKey] = typeof plain === "string" ? plain : JSON.stringify(plain);
     if (fullKey.startsWith(`${NAMESPACE}:`)) socle[fullKey.slice(NAMESPACE.length + 1)] = plain;
   }
-  return { file, stack, socle, allConfig, secretKeys, lineOf: lineFinder(doc, counter) };
+  const lineOf = lineFinder(doc, counter);
+  if (secureIssues.length) {
+    throw new ConfigError(
+      file,
+      secureIssues.map((i) => {
+        const line = lineOf([i.path.slice(NAMESPACE.length + 1)]);
+        return line !== undefined ? { ...i, line } : i;
+      }),
+    );
+  }
+  return { file, stack, socle, allConfig, secretKeys, lineOf };
 }
 
 function isSecure(value: unknown): boolean {
@@ -72,11 +126,14 @@ function isSecure(value: unknown): boolean {
 }
 
 function lineFinder(doc: Document, counter: LineCounter) {
+  // Indexed once: looking each key up in the list would make messages quadratic in the number of keys.
+  const config = doc.get("config", true);
+  const pairs = new Map<unknown, { key: unknown; value: unknown }>();
+  if (isMap(config)) for (const p of config.items) if (isScalar(p.key) && !pairs.has(p.key.value)) pairs.set(p.key.value, p as { key: unknown; value: unknown });
   return (path: readonly (string | number)[]): number | undefined => {
-    const config = doc.get("config", true);
     if (!isMap(config) || path.length === 0) return undefined;
     const [first, ...rest] = path;
-    const pair = config.items.find((p) => isScalar(p.key) && p.key.value === `${NAMESPACE}:${first}`);
+    const pair = pairs.get(`${NAMESPACE}:${first}`);
     if (!pair) return undefined;
     let node: unknown = pair.value;
     let keyNode: unknown = pair.key;

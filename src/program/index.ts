@@ -106,6 +106,7 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
       allowedRegistries: mirror ? [mirror] : catalogRegistries(),
       declaredLoadBalancers: [`${ENVOY_NAMESPACE}/*`, ...config.apps.flatMap((app) => APPS[app].loadBalancers.map((lb) => `${appNamespace(config, app)}/${lb}`))],
       minLogRetentionDays: config.logs.retentionDays,
+      ...(config.adminCidrMinPrefix !== undefined ? { adminMinPrefix: config.adminCidrMinPrefix } : {}),
       ...(config.provider ? { provider: config.provider } : {}),
       encryptionAtRest: {
         blockStorage: config.provider?.encryptionAtRest?.blockStorage ?? false,

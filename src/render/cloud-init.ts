@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { NODE_CLOUD_INIT_TYPE } from "../../components/cloud/bootstrap";
 import type { Registration } from "./monitor";
 
@@ -45,10 +43,7 @@ export function collectCloudInit(
   return nodes.sort((a, b) => (a.nodeName < b.nodeName ? -1 : a.nodeName > b.nodeName ? 1 : 0));
 }
 
-/** Writes `cloud-init/<node>.yaml` under `dir` (the render's output folder); nothing when there is no node. */
-export function writeCloudInit(dir: string, nodes: readonly NodeCloudInit[]): void {
-  if (nodes.length === 0) return;
-  const folder = join(dir, "cloud-init");
-  mkdirSync(folder);
-  for (const n of nodes) writeFileSync(join(folder, `${n.nodeName}.yaml`), n.cloudInit);
+/** The files `cloud-init/<node>.yaml` of the render's output folder, relative to it; none when there is no node. */
+export function cloudInitFiles(nodes: readonly NodeCloudInit[]): [string, string][] {
+  return nodes.map((n) => [`cloud-init/${n.nodeName}.yaml`, n.cloudInit]);
 }

@@ -1,7 +1,7 @@
-import { writeFileSync } from "node:fs";
 import { Document, isScalar, visit } from "yaml";
 import { isSecretEnvelope, SECRET } from "./markers";
 import type { StateExport } from "./state";
+import { compareText } from "../compare";
 
 export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } };
 
@@ -43,7 +43,7 @@ export function collectManifests(state: StateExport, manifestInputs: ReadonlyMap
     groups.get(component)!.push(obj);
   }
   for (const objs of groups.values()) objs.sort(compareManifests);
-  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...groups].sort(([a], [b]) => compareText(a, b)));
 }
 
 function toManifest(inputs: Record<string, unknown>): Manifest {
@@ -75,9 +75,9 @@ function redactEnvelopes(v: unknown): unknown {
 export function compareManifests(a: Manifest, b: Manifest): number {
   return (
     kindRank(a.kind) - kindRank(b.kind) ||
-    a.kind.localeCompare(b.kind) ||
-    (a.metadata.namespace ?? "").localeCompare(b.metadata.namespace ?? "") ||
-    (a.metadata.name ?? "").localeCompare(b.metadata.name ?? "")
+    compareText(a.kind, b.kind) ||
+    compareText(a.metadata.namespace ?? "", b.metadata.namespace ?? "") ||
+    compareText(a.metadata.name ?? "", b.metadata.name ?? "")
   );
 }
 
@@ -99,10 +99,10 @@ export function manifestYaml(obj: unknown): string {
   return doc.toString({ lineWidth: 0 });
 }
 
-export function writeManifestFile(path: string, objs: readonly Manifest[], stack: string): void {
+export function manifestFileText(objs: readonly Manifest[], stack: string): string {
   const header = `# Rendered by \`socle render ${stack}\`. Secret values are replaced by "${SECRET}": apply with \`pulumi up\`, or fill them from your secret store.\n`;
   const body = objs.map((o) => manifestYaml(o)).join("---\n");
-  writeFileSync(path, header + "---\n" + body);
+  return header + "---\n" + body;
 }
 
 /** The top-level component a resource belongs to (its ancestor just under the stack), by URN. */

@@ -1,15 +1,20 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { configChecks } from "../checks";
 import { loadConfig, parseConfig } from "../config";
 import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
-import { collectCloudInit, writeCloudInit } from "./cloud-init";
+import { cloudInitFiles, collectCloudInit } from "./cloud-init";
 import { dnsRecordsFile } from "./dns";
-import { collectManifests, topComponent, writeManifestFile } from "./manifests";
+import { collectManifests, manifestFileText, topComponent } from "./manifests";
 import { RecordingMonitor } from "./monitor";
+import { replacementProblems } from "./replacement";
+import { ConfigError } from "../config/issues";
+import { ownedFile, checkOutputDir, OutputError, writeOwnedFiles, type Guard, type OutputFile } from "./output-dir";
+import { stackNameProblem } from "../config/stack-name";
+import { compareText } from "../compare";
 import { buildStateExport, type StateExport } from "./state";
 
 export interface RenderOptions {
@@ -20,6 +25,10 @@ export interface RenderOptions {
   readonly outDir?: string;
   /** Defaults to `<root>/stacks/Pulumi.<stack>.yaml`. */
   readonly stackFile?: string;
+  /** Write into an existing output folder socle did not create (keeping every file it did not write). */
+  readonly force?: boolean;
+  /** Render even when protected resources of the previous render would be deleted or replaced (after a migration). */
+  readonly allowReplacement?: boolean;
 }
 
 export interface RenderResult {
@@ -49,10 +58,16 @@ export function projectName(root: string): string {
  * a bad stack file registers nothing and writes nothing.
  */
 export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
+  const nameProblem = stackNameProblem(opts.stack);
+  if (nameProblem) throw new OutputError(nameProblem, "socle render");
   const project = projectName(opts.root);
   const file = opts.stackFile ?? stackFilePath(opts.root, opts.stack);
+  const outDir = opts.outDir ?? join(opts.root, "out", opts.stack);
+  // Before any work: an output folder that is not socle's is refused, not discovered after a render.
+  const protect = outputGuards(opts.root, file);
+  preflightOutput(outDir, protect, opts.force);
   const stackFile = readStackFile(file, opts.stack, project);
-  parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf }, configChecks);
+  const config = parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf }, configChecks);
 
   const monitor = new RecordingMonitor(opts.stack);
   pulumi.runtime.setMockOptions(monitor, project, opts.stack, true);
@@ -80,15 +95,40 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   });
   const manifests = collectManifests(state, manifestInputs);
   const cloudInit = collectCloudInit(monitor.registrations.values(), monitor.stackOutputs, monitor.secretValues);
-  const outDir = opts.outDir ?? join(opts.root, "out", opts.stack);
-  writeAtomically(outDir, (dir) => {
-    writeFileSync(join(dir, "state.json"), JSON.stringify(state, null, 2) + "\n");
-    const dnsRecords = dnsRecordsFile(state);
-    if (dnsRecords !== null) writeFileSync(join(dir, "dns-records.txt"), dnsRecords);
-    mkdirSync(join(dir, "manifests"));
-    for (const [component, objs] of manifests) writeManifestFile(join(dir, "manifests", `${component}.yaml`), objs, opts.stack);
-    writeCloudInit(dir, cloudInit);
-  });
+  const previous = previousState(outDir);
+  if (previous) {
+    const shownFile = relative(opts.root, file) || file;
+    const previousOrg = organizationOf(previous);
+    const renamed = previousOrg !== undefined && previousOrg !== config.organization.id;
+    if (renamed && config.organization.previousId !== previousOrg) {
+      throw new ConfigError(shownFile, [
+        {
+          path: "socle:organization",
+          value: config.organization.id,
+          problem: `changes the organization of a stack that has state (it was ${previousOrg} in ${outDir}): every stateful resource would be replaced`,
+          fix: `keep socle:organization: ${previousOrg}, or follow the rename migration of docs/migrations.md#renaming-the-organization and then set socle:previousOrganization: ${previousOrg}`,
+        },
+      ]);
+    }
+    const problems = renamed ? [] : replacementProblems(previous, state.deployment.resources);
+    if (problems.length && !opts.allowReplacement) {
+      throw new ConfigError(
+        relative(opts.root, file) || file,
+        problems.slice(0, 50).map((p) => ({
+          path: p.urn,
+          value: undefined,
+          problem: `${p.problem}, compared with the stack's previous render in ${outDir}`,
+          fix: `keep the previous setting, or follow the migration in ${p.migration}`,
+        })),
+      );
+    }
+  }
+  const files: OutputFile[] = [["state.json", JSON.stringify(state, null, 2) + "\n"]];
+  const dnsRecords = dnsRecordsFile(state);
+  if (dnsRecords !== null) files.push(["dns-records.txt", dnsRecords]);
+  for (const [component, objs] of manifests) files.push([`manifests/${component}.yaml`, manifestFileText(objs, opts.stack)]);
+  files.push(...cloudInitFiles(cloudInit));
+  writeOwnedFiles(outDir, "render", files, { force: opts.force, protect });
   return {
     outDir,
     state,
@@ -110,20 +150,37 @@ function enableMockFeatures(): void {
   store.supportsTransforms = false;
 }
 
-/** Writes into a sibling temporary folder, then swaps it in: a failed render leaves the previous output intact. */
-function writeAtomically(outDir: string, write: (dir: string) => void): void {
-  const tmp = `${outDir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+/** The state.json a previous `socle render` wrote in this folder, when there is one. */
+function previousState(outDir: string): StateExport["deployment"]["resources"] | undefined {
+  const text = ownedFile(outDir, "render", "state.json");
+  if (text === undefined) return undefined;
   try {
-    write(tmp);
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(dirname(outDir), { recursive: true });
-    renameSync(tmp, outDir);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    const resources = (JSON.parse(text) as StateExport).deployment?.resources;
+    return Array.isArray(resources) ? resources : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/** The organization recorded in the `socle` output of the previous render's stack resource. */
+function organizationOf(resources: StateExport["deployment"]["resources"]): string | undefined {
+  const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const socle = (stack?.outputs as { socle?: { organization?: unknown } } | undefined)?.socle;
+  return typeof socle?.organization === "string" ? socle.organization : undefined;
+}
+
+/** What a render's output folder must never contain: the repository, the stack file, the working directory. */
+function outputGuards(root: string, stackFile: string): Guard[] {
+  return [
+    { path: resolve(root), what: "the socle repository" },
+    { path: resolve(stackFile), what: "the stack file" },
+    { path: process.cwd(), what: "the working directory" },
+  ];
+}
+
+/** The output checks of writeOwnedFiles, made before rendering (they are made again when writing). */
+function preflightOutput(outDir: string, protect: readonly Guard[], force?: boolean): void {
+  checkOutputDir(outDir, protect, force);
 }
 
 /** Top-level component (direct child of the stack) of every resource, counted. */
@@ -135,5 +192,5 @@ export function countByComponent(state: StateExport): Map<string, number> {
     const top = topComponent(r.urn, byUrn);
     counts.set(top, (counts.get(top) ?? 0) + 1);
   }
-  return new Map([...counts].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...counts].sort(([a], [b]) => compareText(a, b)));
 }

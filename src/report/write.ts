@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { writeOwnedFiles, type OutputOptions } from "../render/output-dir";
 import type { AuditReport } from "../audit/model";
 import { REPORT_FILE_NAMES, type ReportFormat } from "./formats";
 import { renderHtml } from "./html";
@@ -23,36 +23,21 @@ export function renderReport(report: AuditReport, format: ReportFormat): string 
 }
 
 /**
- * Renders every format in memory, writes them into a temporary folder inside `outDir`, then moves
- * them in place. A failure at any step leaves `outDir` as it was: reports already moved are taken
- * back and the previous files restored. Returns the written paths.
+ * Renders every format in memory, then writes them into `outDir` through the owned-output rules of
+ * src/render/output-dir.ts: a folder socle did not create is refused unless `force`; only the
+ * reports socle wrote there before are replaced or removed; each file is written aside and renamed
+ * into place; concurrent runs on one folder are serialized by its lock file. Returns the written paths.
  */
-export function writeReports(report: AuditReport, formats: readonly ReportFormat[], outDir: string): string[] {
+export function writeReports(report: AuditReport, formats: readonly ReportFormat[], outDir: string, opts: OutputOptions = {}): string[] {
   const rendered = formats.map((f) => [REPORT_FILE_NAMES[f], renderReport(report, f)] as const);
-  mkdirSync(outDir, { recursive: true });
-  const tmp = mkdtempSync(join(outDir, ".socle-audit-"));
-  const moved: { target: string; backup?: string }[] = [];
-  try {
-    for (const [name, text] of rendered) writeFileSync(join(tmp, name), text);
-    for (const [name] of rendered) {
-      const target = join(outDir, name);
-      const entry: { target: string; backup?: string } = { target };
-      if (existsSync(target)) {
-        if (statSync(target).isDirectory()) throw new Error(`${target} is a folder: remove it or choose another output folder`);
-        entry.backup = join(tmp, `previous-${name}`);
-        renameSync(target, entry.backup);
-      }
-      moved.push(entry);
-      renameSync(join(tmp, name), target);
-    }
-    return moved.map((m) => m.target);
-  } catch (e) {
-    for (const m of moved.reverse()) {
-      rmSync(m.target, { force: true });
-      if (m.backup) renameSync(m.backup, m.target);
-    }
-    throw e;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  return writeOwnedFiles(outDir, "audit", rendered, opts);
+}
+
+/** What an audit's report folder must never contain: the repository, the working directory, the inputs (unless socle wrote them there). */
+export function auditOutputGuards(paths: { projectDir?: string; inputs: readonly string[] }): OutputOptions["protect"] {
+  return [
+    ...(paths.projectDir ? [{ path: paths.projectDir, what: "the socle repository" }] : []),
+    { path: process.cwd(), what: "the working directory" },
+    ...paths.inputs.filter((p) => existsSync(p)).map((p) => ({ path: p, what: "an input of this audit", unlessOwned: true })),
+  ];
 }

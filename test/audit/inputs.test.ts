@@ -79,11 +79,9 @@ describe("backend checkpoint", () => {
     expect(input.context.hasStackMetadata).toBe(true);
   });
 
-  it("accepts a stack that was never deployed (no latest)", async () => {
+  it("refuses a stack that was never deployed (no latest): nothing to audit is no pass", async () => {
     const dir = tempFiles({ "empty.json": { version: 3, checkpoint: { stack: "dev" } } });
-    const input = await loadInput(join(dir, "empty.json"), opts);
-    expect(input.views).toEqual([]);
-    expect(input.stack.name).toBe("dev");
+    await expect(loadInput(join(dir, "empty.json"), opts)).rejects.toThrow(/nothing to audit: checkpoint\.latest\.resources holds no resource/);
   });
 });
 

@@ -1,9 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NODE_CLOUD_INIT_TYPE } from "../../components/cloud/bootstrap";
-import { collectCloudInit, writeCloudInit } from "../../src/render/cloud-init";
+import { collectCloudInit, cloudInitFiles } from "../../src/render/cloud-init";
 import type { Registration } from "../../src/render/monitor";
 
 const reg = (mockUrn: string, type = NODE_CLOUD_INIT_TYPE): Registration => ({
@@ -26,10 +23,9 @@ describe("socle render: reviewable cloud-init", () => {
     ]);
     const nodes = collectCloudInit([reg("b"), reg("a"), reg("c", "socle:cloud:Other")], outputs, new Set());
     expect(nodes.map((n) => n.nodeName)).toEqual(["org-cp-0", "org-workers-0"]);
-    const dir = mkdtempSync(join(tmpdir(), "socle-ci-"));
-    writeCloudInit(dir, nodes);
-    expect(readdirSync(join(dir, "cloud-init")).sort()).toEqual(["org-cp-0.yaml", "org-workers-0.yaml"]);
-    expect(readFileSync(join(dir, "cloud-init", "org-cp-0.yaml"), "utf8")).toBe("#cloud-config\nhostname: org-cp-0\n");
+    const files = cloudInitFiles(nodes);
+    expect(files.map(([path]) => path)).toEqual(["cloud-init/org-cp-0.yaml", "cloud-init/org-workers-0.yaml"]);
+    expect(files[0]![1]).toBe("#cloud-config\nhostname: org-cp-0\n");
   });
 
   it("refuses a document holding a generated secret, a node name that is not a DNS label, and a missing document", () => {
@@ -40,8 +36,6 @@ describe("socle render: reviewable cloud-init", () => {
   });
 
   it("writes no folder when there is no node (managed clusters, existing)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "socle-ci-"));
-    writeCloudInit(dir, []);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(cloudInitFiles([])).toEqual([]);
   });
 });

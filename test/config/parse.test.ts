@@ -112,3 +112,24 @@ describe("parseConfig", () => {
     expect(issuesOf({ ...valid, kind: "nope" })).toHaveLength(1);
   });
 });
+
+describe("many unknown keys", () => {
+  it("gives a bounded message for 20,000 unknown keys (speed is a budget in bench/config-validation.ts)", async () => {
+    const { parseStackFileText } = await import("../../src/config/stack-file");
+    const { formatConfigError } = await import("../../src/cli/format");
+    const { ConfigError: CE, parseConfig: parse } = await import("../../src/config");
+    const lines = ["config:", "  socle:kind: dedicated", "  socle:organization: demo", "  socle:organizationName: Demo", "  socle:domain: demo.socle.test", "  socle:target: existing", "  socle:adminCidrs: [192.0.2.0/24]"];
+    for (let i = 0; i < 20_000; i++) lines.push(`  socle:unknownKey${i}: ${"v".repeat(i % 500)}`);
+    const sf = parseStackFileText(lines.join("\n") + "\n", "stacks/Pulumi.k.yaml", "k", "socle");
+    let message = "";
+    try {
+      parse(sf.socle, { project: "socle", stack: "k", file: "stacks/Pulumi.k.yaml", lineOf: sf.lineOf });
+    } catch (e) {
+      expect(e).toBeInstanceOf(CE);
+      message = formatConfigError(e as InstanceType<typeof CE>, "/");
+    }
+    expect(message).toMatch(/^socle: stacks\/Pulumi\.k\.yaml: 20000 configuration errors\n  1\. socle:unknownKey0 \(line 8\)/);
+    expect(message).toMatch(/… and 19980 more: correct these first\n$/);
+    expect(message.length).toBeLessThan(8000);
+  }, 60_000);
+});

@@ -20,6 +20,7 @@ const stackMetadataSchema = z.object({
   allowedRegistries: z.array(z.string().min(1)),
   declaredLoadBalancers: z.array(z.string().min(1)),
   minLogRetentionDays: z.number().int().positive().optional(),
+  adminMinPrefix: z.number().int().min(0).max(32).optional(),
   provider: z
     .object({
       name: z.string().min(1),
@@ -53,6 +54,7 @@ export function buildContext(meta: StackMetadata | undefined, overrides: Context
     allowedRegistries: meta?.allowedRegistries ?? [],
     minLogRetentionDays: overrides.minLogRetentionDays ?? meta?.minLogRetentionDays ?? DEFAULT_MIN_LOG_RETENTION_DAYS,
     declaredLoadBalancers: meta?.declaredLoadBalancers ?? [],
+    ...(meta?.adminMinPrefix !== undefined ? { adminMinPrefix: meta.adminMinPrefix } : {}),
     ...(meta?.provider ? { provider: meta.provider } : {}),
     hasStackMetadata: meta !== undefined,
     today: overrides.today,

@@ -33,7 +33,13 @@ export async function loadInput(input: string, opts: LoadOptions): Promise<Loade
       displayPath(input),
     );
   }
-  if (statSync(input).isDirectory()) return loadManifests(input, true, opts);
+  let isDir = false;
+  try {
+    isDir = statSync(input).isDirectory();
+  } catch (e) {
+    throw new InputError(`cannot be read (${(e as NodeJS.ErrnoException).code === "ELOOP" ? "a symbolic link that loops" : (e as NodeJS.ErrnoException).code ?? "error"})`, displayPath(input));
+  }
+  if (isDir) return loadManifests(input, true, opts);
   return loadFile(input, opts);
 }
 
@@ -56,7 +62,8 @@ function loadFile(file: string, overrides: ContextOverrides): LoadedInput {
   if ("checkpoint" in obj) {
     requireVersion(obj, shown);
     const cp = obj.checkpoint;
-    if (typeof cp !== "object" || cp === null || Array.isArray(cp)) throw new InputError(`must be an object, found ${typeName(cp)}`, shown, { path: "checkpoint" });
+    if (cp === null || cp === undefined) throw new InputError("is null: nothing to audit (the stack has no deployment)", shown, { path: "checkpoint" });
+    if (typeof cp !== "object" || Array.isArray(cp)) throw new InputError(`must be an object, found ${typeName(cp)}`, shown, { path: "checkpoint" });
     const { stack, latest } = cp as Record<string, unknown>;
     if (stack !== undefined && typeof stack !== "string") throw new InputError(`must be a string, found ${typeName(stack)}`, shown, { path: "checkpoint.stack" });
     return loadDeployment(latest ?? {}, shown, "checkpoint.latest", "checkpoint", overrides, stack);

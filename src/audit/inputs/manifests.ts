@@ -1,4 +1,6 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
+import { READ_LIMITS, treeProblem } from "../../config/read-limits";
+import { kubernetesShapeProblem } from "./shape";
 import { extname, join, posix } from "node:path";
 import { LineCounter, isMap, isNode, parseAllDocuments, type Document, type YAMLError } from "yaml";
 import type { KubernetesObject, ResourceView } from "../../../policies/types";
@@ -29,6 +31,9 @@ export function loadManifests(input: string, isFolder: boolean, overrides: Conte
     if (extname(shown).toLowerCase() === ".json") addJsonFile(text, shown, views);
     else addYamlFile(text, shown, views, lines);
   }
+  if (views.length === 0) {
+    throw new InputError("nothing to audit: no Kubernetes object in it (only empty documents)", shownRoot);
+  }
   return { kind: "manifests", path: shownRoot, views, context: buildContext(undefined, overrides), stack: {}, lines };
 }
 
@@ -36,11 +41,12 @@ function addYamlFile(text: string, shown: string, views: ResourceView[], lines: 
   const counter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [docs];
+  if (list.length > READ_LIMITS.documents) throw new InputError(`holds ${list.length} YAML documents, more than the limit of ${READ_LIMITS.documents}`, shown);
   list.forEach((doc, d) => {
     const number = d + 1;
     const err = doc.errors[0];
     if (err) throw new InputError(`is not valid YAML (document ${number}): ${yamlErrorText(err.message)}`, shown, yamlErrorPosition(err, counter));
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    const value: unknown = yamlToJs(doc, shown, `document ${number}`, counter);
     if (value === null || value === undefined || doc.contents === null) return;
     const start = counter.linePos(doc.contents.range[0]);
     const at = (node: unknown) => {
@@ -49,6 +55,28 @@ function addYamlFile(text: string, shown: string, views: ResourceView[], lines: 
     };
     addObject(value, `${shown}#${number}`, shown, `document ${number}`, (path) => at(nodeAt(doc, path)), views, lines);
   });
+}
+
+/** A document's value with YAML aliases bounded and resolved, and no cycle; else an InputError at the document. */
+export function yamlToJs(doc: Document, shown: string, label: string, counter: LineCounter): unknown {
+  const where = () => {
+    const p = counter.linePos(doc.contents?.range?.[0] ?? 0);
+    return { line: p.line, column: p.col };
+  };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: READ_LIMITS.yamlAliases });
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new InputError(
+      /Excessive alias/.test(message) ? `${label} expands more than ${READ_LIMITS.yamlAliases} YAML aliases (the limit)` : `${label} has a YAML alias that cannot be resolved (an alias before its anchor, or an undefined one)`,
+      shown,
+      where(),
+    );
+  }
+  const shape = treeProblem(value);
+  if (shape) throw new InputError(`${label} ${shape}`, shown, where());
+  return value;
 }
 
 function addJsonFile(text: string, shown: string, views: ResourceView[]): void {
@@ -89,6 +117,8 @@ function addObject(
     );
     return;
   }
+  const bad = kubernetesShapeProblem(obj);
+  if (bad) fail(bad[0].split("."), `${bad[1]}: this ${kind} is not what it claims to be, and nothing in it could be audited`);
   const k8s = redactSecretData({ ...obj, metadata: obj.metadata ?? {} }) as unknown as KubernetesObject;
   const line = locate(prefix)?.line;
   if (lines && line !== undefined) lines.set(ref, line);
@@ -130,19 +160,35 @@ function nodeAt(doc: Document, path: readonly (string | number)[]): unknown {
 
 function listManifestFiles(root: string): string[] {
   const out: string[] = [];
-  const walk = (rel: string) => {
+  const shownRoot = displayPath(root);
+  // Iterative walk; folders reached through symbolic links are not followed (no loops), linked files are.
+  const pending = [""];
+  while (pending.length) {
+    const rel = pending.pop()!;
     const entries = readdirSync(join(root, rel), { withFileTypes: true });
     for (const e of entries) {
       if (e.name.startsWith(".")) continue;
       const child = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(child);
-      else if ((e.isFile() || (e.isSymbolicLink() && statSync(join(root, child)).isFile())) && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) {
+      if (e.isDirectory()) pending.push(child);
+      else if (MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase()) && (e.isFile() || (e.isSymbolicLink() && linkedFile(root, child, shownRoot)))) {
         out.push(child);
+        if (out.length > READ_LIMITS.files) throw new InputError(`holds more than ${READ_LIMITS.files} manifest files (the limit)`, shownRoot);
       }
     }
-  };
-  walk("");
+  }
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** True when a symbolic link in a manifest folder leads to a regular file; a dangling or looping link is an InputError. */
+function linkedFile(root: string, child: string, shownRoot: string): boolean {
+  let target: string;
+  try {
+    target = realpathSync(join(root, child));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === "ELOOP" ? "is a symbolic link that loops" : "is a symbolic link to nothing (dangling)", posix.join(shownRoot, child));
+  }
+  return statSync(target).isFile();
 }
 
 /** The path as given, with `/` separators and without a leading `./`. */
@@ -158,6 +204,7 @@ function formatPath(path: readonly (string | number)[]): string {
 
 /** The parser's message without its appended source excerpt (which could show secret values). */
 export function yamlErrorText(message: string): string {
+  if (/Maximum call stack size exceeded/.test(message)) return `nested too deeply (the limit is ${READ_LIMITS.depth} levels)`;
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }
 

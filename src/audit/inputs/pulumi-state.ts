@@ -2,6 +2,7 @@ import type { KubernetesObject, ResourceView } from "../../../policies/types";
 import { InputError } from "../errors";
 import { buildContext, parseStackMetadata, type ContextOverrides, type StackMetadata } from "./context";
 import { redactSecrets } from "./redact";
+import { kubernetesShapeProblem } from "./shape";
 import type { InputKind, LoadedInput, StackInfo } from "./types";
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -51,6 +52,10 @@ export function loadDeployment(
     const props = redactSecrets(mergeProps(inputs, outputs)) as Json;
     if (type === ROOT_STACK_TYPE && !meta && props.socle !== undefined) meta = parseStackMetadata(props.socle, file, `${at}.outputs.socle`);
     const k8s = r.custom === false ? undefined : kubernetesObject(type, props);
+    if (k8s) {
+      const bad = kubernetesShapeProblem(k8s as unknown as Json);
+      if (bad) throw new InputError(`${bad[1]}: this ${k8s.kind} is not what its type claims, and nothing in it could be audited`, file, { path: `${at}.${outputs ? "outputs" : "inputs"}.${bad[0]}` });
+    }
     const view: { -readonly [K in keyof ResourceView]: ResourceView[K] } = { urn, type, name: urn.slice(urn.lastIndexOf("::") + 2), props, protect: r.protect === true };
     if (parent !== undefined) view.parent = parent;
     if (provider !== undefined) view.provider = provider;
@@ -60,6 +65,12 @@ export function loadDeployment(
     }
     if (k8s) view.k8s = k8s;
     views[i] = view;
+  }
+  if (!views.some((v) => v.type !== ROOT_STACK_TYPE && !v.type.startsWith("pulumi:providers:"))) {
+    throw new InputError(
+      `nothing to audit: ${base}.resources holds no resource besides the stack and its providers; audit a stack that has been deployed, or render it (\`socle render <stack>\`)`,
+      file,
+    );
   }
   const stack: StackInfo = {
     ...urnStack(firstUrn, stackName),

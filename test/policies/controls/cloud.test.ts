@@ -126,9 +126,37 @@ describe("snc-cloud-admin-ports", () => {
     expect(messages.length).toBe(8);
   });
 
+  it("judges address ranges, not their spelling: eight ranges covering the Internet but 10/8 fail", () => {
+    const eight = ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"];
+    const results = run(adminPorts, eight.map((remoteIpPrefix) => apiRule({ remoteIpPrefix })));
+    expect(failed(results)).toHaveLength(8);
+    expect(violationsOf(results)[7]!.message).toBe("Kubernetes API port 6443 is open to 128.0.0.0/1, a range larger than a /16 (2147483648 addresses)");
+  });
+
+  it("fails a private range larger than the limit, and honours the stack's limit", () => {
+    expect(violationsOf(run(adminPorts, [apiRule({ remoteIpPrefix: "10.0.0.0/8" })]))[0]!.message).toMatch(/larger than a \/16/);
+    expect(failed(run(adminPorts, [apiRule({ remoteIpPrefix: "10.0.0.0/16" })]))).toEqual([]);
+    expect(failed(run(adminPorts, [apiRule({ remoteIpPrefix: "10.0.0.0/16" })], context({ adminMinPrefix: 24 })))).toHaveLength(1);
+  });
+
+  it("fails many small public ranges that together exceed one /16", () => {
+    const ranges = Array.from({ length: 3 }, (_, i) => `203.${i}.0.0/17`);
+    const results = run(adminPorts, [...ranges.map((remoteIpPrefix) => apiRule({ remoteIpPrefix })), apiRule({ remoteIpPrefix: "10.0.0.0/16" })]);
+    expect(failed(results)).toHaveLength(3);
+    expect(violationsOf(results)[0]!.message).toMatch(/open to 98304 public IPv4 addresses across all rules \(more than one \/16, 65536\); 203\.0\.0\.0\/17 is one of them/);
+    // Private addresses do not count towards the public total.
+    expect(failed(run(adminPorts, [apiRule({ remoteIpPrefix: "10.0.0.0/16" }), apiRule({ remoteIpPrefix: "10.1.0.0/16" }), apiRule({ remoteIpPrefix: "192.0.2.0/24" })]))).toEqual([]);
+  });
+
+  it("fails a source that is not an address range, with a bounded excerpt", () => {
+    const m = violationsOf(run(adminPorts, [apiRule({ remoteIpPrefix: "everyone".repeat(100) })]))[0]!.message;
+    expect(m).toMatch(/which is not an address range$/);
+    expect(m.length).toBeLessThan(160);
+  });
+
   it("fails Outscale SSH open to the world, by ipRange or by rules[].ipRanges", () => {
     expect(violationsOf(run(adminPorts, [outscaleRule({ ipRange: "0.0.0.0/0" })]))).toEqual([{ resource: "ssh", message: "SSH port 22 is open to 0.0.0.0/0", path: "ipRange" }]);
-    const viaRules = outscaleRule({ ipRange: undefined, fromPortRange: undefined, toPortRange: undefined, rules: [{ ipProtocol: "tcp", fromPortRange: 6443, toPortRange: 6443, ipRanges: ["10.0.0.0/8", "0.0.0.0/0"] }] });
+    const viaRules = outscaleRule({ ipRange: undefined, fromPortRange: undefined, toPortRange: undefined, rules: [{ ipProtocol: "tcp", fromPortRange: 6443, toPortRange: 6443, ipRanges: ["10.0.0.0/16", "0.0.0.0/0"] }] });
     expect(violationsOf(run(adminPorts, [viaRules]))).toEqual([{ resource: "ssh", message: "Kubernetes API port 6443 is open to 0.0.0.0/0", path: "rules[0].ipRanges" }]);
   });
 });
