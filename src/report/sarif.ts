@@ -58,10 +58,10 @@ export function renderSarif(report: AuditReport): string {
       evidence: meta.evidence,
     },
   }));
+  for (const f of report.findings) if (!metaOf.has(f.controlId)) throw new Error(`finding of ${f.controlId}, a control missing from the report's controls`);
   const chosen = report.findings.filter((f) => report.includePasses === true || f.status === "fail" || f.status === "waived");
   const rank = (f: AuditFinding) => {
-    const meta = metaOf.get(f.controlId);
-    if (!meta) throw new Error(`finding of ${f.controlId}, a control missing from the report's controls`);
+    const meta = metaOf.get(f.controlId)!;
     const status = f.status === "fail" ? 0 : f.status === "waived" ? 1 : 2;
     return status * 10 + (meta.enforcement === "mandatory" ? 0 : 5) + SEVERITY_ORDER[meta.severity];
   };
