@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { isSecretEnvelope, SECRET } from "./markers";
+import { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION } from "./context-file";
 import type { StateExport } from "./state";
 import { topComponent } from "./render";
 
@@ -86,4 +87,52 @@ export function writeManifestFile(path: string, objs: readonly Manifest[], stack
   const header = `# Rendered by \`socle render ${stack}\`. Secret values are replaced by "${SECRET}": apply with \`pulumi up\`, or fill them from your secret store.\n`;
   const body = objs.map((o) => stringify(o, { lineWidth: 0, sortMapEntries: false })).join("---\n");
   writeFileSync(path, header + "---\n" + body);
+}
+
+export { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION };
+
+/** A Kubernetes object of the manifests as the context file records it: its identity, URN and `protect` option. */
+export interface ContextObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly protect: boolean;
+}
+
+/**
+ * The stack's audit context: the root stack's URN and `socle` output (declared load balancers, allowed regions and
+ * registries, provider attestation, log retention), and for every object of `manifests/` its URN and `protect`
+ * resource option (which plain manifests cannot carry), so that auditing `manifests/` gives the same findings as
+ * auditing `state.json`. Null when the state has no `socle` output. Holds no secret value.
+ */
+export function contextFileText(state: StateExport, manifestInputs: ReadonlyMap<string, Record<string, unknown>>): string | null {
+  const root = state.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const socle = (root?.outputs as { socle?: unknown } | undefined)?.socle;
+  if (!root || socle === undefined) return null;
+  const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(root.urn);
+  const objects: ContextObject[] = [];
+  for (const r of state.deployment.resources) {
+    if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("kubernetes:helm")) continue;
+    const inputs = manifestInputs.get(r.urn) ?? {};
+    const meta = (inputs.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+    if (typeof inputs.apiVersion !== "string" || typeof inputs.kind !== "string" || typeof meta.name !== "string") continue;
+    objects.push({
+      apiVersion: inputs.apiVersion,
+      kind: inputs.kind,
+      ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
+      name: meta.name,
+      urn: r.urn,
+      protect: r.protect === true,
+    });
+  }
+  objects.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  const doc = {
+    socleContext: CONTEXT_FILE_VERSION,
+    stack: { ...(m ? { name: m[1], project: m[2] } : {}), urn: root.urn },
+    socle: redactEnvelopes(socle),
+    objects,
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
 }

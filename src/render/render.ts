@@ -7,7 +7,7 @@ import { loadConfig, parseConfig } from "../config";
 import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
 import { dnsRecordsFile } from "./dns";
-import { collectManifests, writeManifestFile } from "./manifests";
+import { CONTEXT_FILE_NAME, collectManifests, contextFileText, writeManifestFile } from "./manifests";
 import { RecordingMonitor } from "./monitor";
 import { buildStateExport, type StateExport } from "./state";
 
@@ -83,6 +83,8 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
     writeFileSync(join(dir, "state.json"), JSON.stringify(state, null, 2) + "\n");
     const dnsRecords = dnsRecordsFile(state);
     if (dnsRecords !== null) writeFileSync(join(dir, "dns-records.txt"), dnsRecords);
+    const context = contextFileText(state, manifestInputs);
+    if (context !== null) writeFileSync(join(dir, CONTEXT_FILE_NAME), context);
     mkdirSync(join(dir, "manifests"));
     for (const [component, objs] of manifests) writeManifestFile(join(dir, "manifests", `${component}.yaml`), objs, opts.stack);
   });

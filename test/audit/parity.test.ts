@@ -1,0 +1,53 @@
+/**
+ * One verdict per deployment: for every example stack in stacks/, `socle audit <state.json>` and
+ * `socle audit <manifests/>` (with the socle-context.json render writes beside them) give the same findings on
+ * every resource the manifests hold (the Kubernetes objects and the deployment itself), and the same verdict
+ * on them. Cloud resources (servers, networks, volumes) exist only in the state and are judged only there.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CONTROLS } from "../../policies/catalog";
+import { loadInput } from "../../src/audit/inputs/load";
+import type { AuditFinding } from "../../src/audit/model";
+import { runAudit } from "../../src/audit/run";
+import { findContextFile, withStackContext } from "../../src/audit/stack-context";
+import { ROOT, renderToTemp } from "../helpers/render";
+
+const STACKS = readdirSync(join(ROOT, "stacks"))
+  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+  .filter((s): s is string => s !== undefined)
+  .sort();
+
+const key = (f: AuditFinding) => JSON.stringify([f.controlId, f.status, f.resource.urn ?? null, f.resource.kind, f.resource.namespace ?? "", f.resource.name, f.path ?? "", f.message]);
+
+describe("state and manifests of one render give the same findings", () => {
+  it("covers every example stack", () => {
+    expect(STACKS.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(STACKS)("%s", async (stack) => {
+    const result = await renderToTemp(stack);
+    const today = "2026-01-01";
+    const state = await loadInput(join(result.outDir, "state.json"), { today });
+    const folder = join(result.outDir, "manifests");
+    const contextFile = findContextFile(folder);
+    expect(contextFile, "render writes socle-context.json beside manifests/").toBe(join(result.outDir, "socle-context.json"));
+    const manifests = withStackContext(await loadInput(folder, { today }), contextFile!, { today });
+
+    const fromState = runAudit(CONTROLS, state.views, state.context);
+    const fromManifests = runAudit(CONTROLS, manifests.views, manifests.context);
+    expect(manifests.context).toEqual(state.context);
+
+    // Every manifest object was recognised by its URN; the comparison covers exactly what both inputs hold.
+    expect(manifests.views.filter((v) => v.urn === undefined).map((v) => v.file)).toEqual([]);
+    const common = new Set(manifests.views.map((v) => v.urn!));
+    const onCommon = (fs: readonly AuditFinding[]) => fs.filter((f) => f.resource.urn !== undefined && common.has(f.resource.urn)).map(key).sort();
+    const a = onCommon(fromState.findings);
+    const b = onCommon(fromManifests.findings);
+    expect(b).toEqual(a);
+    expect(a.length).toBeGreaterThan(0);
+    const failing = (fs: readonly AuditFinding[]) => fs.filter((f) => f.status === "fail" && f.resource.urn !== undefined && common.has(f.resource.urn)).length;
+    expect(failing(fromManifests.findings)).toBe(failing(fromState.findings));
+  }, 120_000);
+});
