@@ -28,7 +28,7 @@ Examples:
 
 Exit codes:
   0  rendered
-  2  invalid configuration or stack name (every problem listed with its line and fix); nothing written
+  2  bad input: invalid configuration or stack name (every problem listed with its line and fix); nothing written
   3  internal error (a bug: please report it)
 `;
 
