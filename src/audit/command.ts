@@ -4,7 +4,7 @@ import type { Control } from "../../policies/types";
 import { CONTEXT_FILE_NAME } from "../render/context-file";
 import { failureTable } from "../report/terminal";
 import { DEFAULT_GATE, FAIL_ON_VALUES, SEVERITIES, gatingFailures, type Gate } from "./gate";
-import { findContextFile, withStackContext } from "./stack-context";
+import { clusterObjectsOnly, findContextFile, withStackContext } from "./stack-context";
 import { REPORT_FILE_NAMES, parseFormats } from "../report/formats";
 import { writeReports } from "../report/write";
 import { InputError } from "./errors";
@@ -77,6 +77,7 @@ export async function runAuditCommand(opts: AuditCommandOptions): Promise<number
     ...(opts.renderStack ? { renderStack: opts.renderStack } : {}),
   });
   if (input.kind === "manifests") {
+    input = clusterObjectsOnly(input);
     const contextFile = opts.stack !== undefined ? await stackContextFile(opts.stack, opts) : findContextFile(opts.input);
     if (contextFile !== undefined) input = withStackContext(input, contextFile, overrides);
   } else if (opts.stack !== undefined) {

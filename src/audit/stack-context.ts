@@ -98,3 +98,12 @@ export function withStackContext(input: LoadedInput, file: string, overrides: Co
     stack: { ...stack, kind: meta.kind, target: meta.target, region: meta.region },
   };
 }
+
+/** API groups of build configuration (kustomize) that sit in manifest folders but are not cluster objects. */
+const BUILD_GROUPS = ["kustomize.config.k8s.io/", "config.kubernetes.io/"];
+
+/** A manifest input without its build files (`kustomization.yaml`): they configure kubectl, the cluster never sees them. */
+export function clusterObjectsOnly(input: LoadedInput): LoadedInput {
+  const views = input.views.filter((v) => !(v.k8s && BUILD_GROUPS.some((g) => v.k8s!.apiVersion.startsWith(g))));
+  return views.length === input.views.length ? input : { ...input, views };
+}

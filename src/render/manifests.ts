@@ -136,3 +136,69 @@ export function contextFileText(state: StateExport, manifestInputs: ReadonlyMap<
   };
   return JSON.stringify(doc, null, 2) + "\n";
 }
+
+/** Kubernetes API groups served by the API server itself: no CustomResourceDefinition needed. */
+const BUILT_IN_GROUPS = new Set([
+  "",
+  "apps",
+  "batch",
+  "policy",
+  "autoscaling",
+  "networking.k8s.io",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "scheduling.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "node.k8s.io",
+  "admissionregistration.k8s.io",
+  "apiextensions.k8s.io",
+  "certificates.k8s.io",
+]);
+
+const codePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * `manifests/kustomization.yaml`: makes the folder one `kubectl apply -k` unit listing every file written, and says
+ * what must exist first and where it comes from: the Helm releases of the stack (chart, version, repository,
+ * namespace, as `pulumi up` installs them; their values are in state.json) and the custom resource kinds the
+ * objects use, whose definitions those releases install.
+ */
+export function kustomizationText(stack: string, files: readonly string[], state: StateExport, manifests: ReadonlyMap<string, readonly Manifest[]>): string {
+  const releases = state.deployment.resources
+    .filter((r) => r.custom && /^kubernetes:helm\.sh\/v\d+:Release$/.test(r.type))
+    .map((r) => {
+      const i = (r.inputs ?? {}) as { name?: unknown; chart?: unknown; version?: unknown; namespace?: unknown; repositoryOpts?: { repo?: unknown } };
+      const name = typeof i.name === "string" ? i.name : r.urn.slice(r.urn.lastIndexOf("::") + 2);
+      const repo = typeof i.repositoryOpts?.repo === "string" ? ` from ${i.repositoryOpts.repo}` : "";
+      return `#   - ${name}: chart ${String(i.chart)} ${String(i.version)}${repo}, namespace ${String(i.namespace ?? "default")}`;
+    })
+    .sort(codePoint);
+  const custom = new Set<string>();
+  for (const objs of manifests.values()) {
+    for (const o of objs) {
+      const slash = o.apiVersion.indexOf("/");
+      const group = slash < 0 ? "" : o.apiVersion.slice(0, slash);
+      if (!BUILT_IN_GROUPS.has(group)) custom.add(`${o.kind}.${group}`);
+    }
+  }
+  const lines = [
+    `# Rendered by \`socle render ${stack}\`: apply the whole folder with \`kubectl apply -k <this folder>\` (server-side: add --server-side).`,
+    "# Secret values are \"[secret]\" here: fill them from your secret store first, or deploy with `pulumi up`.",
+    "#",
+    releases.length > 0
+      ? "# Not in this folder, installed first: the stack's Helm releases (`pulumi up` installs them; without Pulumi, `helm install`"
+      : "# The stack has no Helm release.",
+    ...(releases.length > 0 ? ["# each at the version below, with the values recorded in state.json under its kubernetes:helm.sh Release resource):", ...releases] : []),
+    "#",
+    custom.size > 0
+      ? "# Custom resource kinds the objects use; their CustomResourceDefinitions come with the releases above and must exist before applying:"
+      : "# The objects use no custom resource kind.",
+    ...[...custom].sort(codePoint).map((k) => `#   - ${k}`),
+    "apiVersion: kustomize.config.k8s.io/v1beta1",
+    "kind: Kustomization",
+    "resources:",
+    ...files.map((f) => `  - ${f}`),
+  ];
+  return lines.join("\n") + "\n";
+}

@@ -7,7 +7,7 @@ import { loadConfig, parseConfig } from "../config";
 import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
 import { dnsRecordsFile } from "./dns";
-import { CONTEXT_FILE_NAME, collectManifests, contextFileText, writeManifestFile } from "./manifests";
+import { CONTEXT_FILE_NAME, collectManifests, contextFileText, kustomizationText, writeManifestFile } from "./manifests";
 import { RecordingMonitor } from "./monitor";
 import { buildStateExport, type StateExport } from "./state";
 
@@ -87,6 +87,7 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
     if (context !== null) writeFileSync(join(dir, CONTEXT_FILE_NAME), context);
     mkdirSync(join(dir, "manifests"));
     for (const [component, objs] of manifests) writeManifestFile(join(dir, "manifests", `${component}.yaml`), objs, opts.stack);
+    writeFileSync(join(dir, "manifests", "kustomization.yaml"), kustomizationText(opts.stack, [...manifests.keys()].map((c) => `${c}.yaml`), state, manifests));
   });
   return {
     outDir,

@@ -4,14 +4,14 @@
  * every resource the manifests hold (the Kubernetes objects and the deployment itself), and the same verdict
  * on them. Cloud resources (servers, networks, volumes) exist only in the state and are judged only there.
  */
-import { readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CONTROLS } from "../../policies/catalog";
 import { loadInput } from "../../src/audit/inputs/load";
 import type { AuditFinding } from "../../src/audit/model";
 import { runAudit } from "../../src/audit/run";
-import { findContextFile, withStackContext } from "../../src/audit/stack-context";
+import { clusterObjectsOnly, findContextFile, withStackContext } from "../../src/audit/stack-context";
 import { ROOT, renderToTemp } from "../helpers/render";
 
 const STACKS = readdirSync(join(ROOT, "stacks"))
@@ -33,7 +33,11 @@ describe("state and manifests of one render give the same findings", () => {
     const folder = join(result.outDir, "manifests");
     const contextFile = findContextFile(folder);
     expect(contextFile, "render writes socle-context.json beside manifests/").toBe(join(result.outDir, "socle-context.json"));
-    const manifests = withStackContext(await loadInput(folder, { today }), contextFile!, { today });
+    // The folder is one `kubectl apply -k` unit: its kustomization lists every manifest file written.
+    const kustomization = readFileSync(join(folder, "kustomization.yaml"), "utf8");
+    const listed = [...kustomization.matchAll(/^ {2}- (.+)$/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(readdirSync(folder).filter((f) => f !== "kustomization.yaml").sort());
+    const manifests = withStackContext(clusterObjectsOnly(await loadInput(folder, { today })), contextFile!, { today });
 
     const fromState = runAudit(CONTROLS, state.views, state.context);
     const fromManifests = runAudit(CONTROLS, manifests.views, manifests.context);
