@@ -1,6 +1,6 @@
 /**
  * Upstream: kubernetes/pod-security-admission policy/check_sysctls.go at tag v0.37.0-alpha.2 (Kubernetes v1.37.0-alpha.2,
- * commit 6cf106207551468633103053274e85c8769a1b7b), check `sysctls`, baseline, revisions v1.0, v1.27, v1.29, v1.32, v1.37
+ * commit 648066d9bc612e44cd1b33ab96187e9ae4588a65), check `sysctls`, baseline, revisions v1.0, v1.27, v1.29, v1.32, v1.37
  * (`sysctlsAllowedV1Dot0` … `sysctlsAllowedV1Dot37`, each the previous set plus the names below).
  * Restricted field spec.securityContext.sysctls[*].name; allowed: the safe set of the revision in force, undefined/empty.
  */

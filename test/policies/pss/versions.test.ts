@@ -1,7 +1,7 @@
 /**
  * Pod Security Standards per policy version, as upstream registers them. Every boundary below is read from
  * kubernetes/pod-security-admission at tag v0.37.0-alpha.2 (Kubernetes v1.37.0-alpha.2, commit
- * 6cf106207551468633103053274e85c8769a1b7b), `policy/check_<id>.go`, each check's `Versions` list of
+ * 648066d9bc612e44cd1b33ab96187e9ae4588a65), `policy/check_<id>.go`, each check's `Versions` list of
  * `VersionedCheck{MinimumVersion: api.MajorMinorVersion(1, N)}`; the version resolution from policy/registry.go
  * (`populate`, `inflateVersions`, clamping to `maxVersion`) and api/helpers.go (`ParseVersion`).
  */
