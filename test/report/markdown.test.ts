@@ -29,4 +29,23 @@ describe("report.md", () => {
     expect(unused).toContain("| test/audit/fixtures/waivers.yaml:12 | `test-workload-non-root` | `name=does-not-exist` | RSSI | 2026-01-01 |");
     expect(unused.match(/^\| test/gm)).toHaveLength(1);
   });
+
+  it("keeps code spans of remediation texts as written, escaping the prose around them", async () => {
+    const report = await stateReport();
+    const controls = report.controls.map((c) =>
+      c.status === "fail" ? { ...c, meta: { ...c.meta, remediation: "Set `securityContext.runAsNonRoot: true` and *never* `privileged`." } } : c,
+    );
+    const md = renderMarkdown({ ...report, controls });
+    expect(md).toContain("Remediation: Set `securityContext.runAsNonRoot: true` and \\*never\\* `privileged`.");
+    expect(md).not.toContain("\\`");
+  });
+
+  it("lists the controls that assessed nothing, apart from the passing ones", async () => {
+    const report = await stateReport();
+    const c = report.controls[0]!;
+    const md = renderMarkdown({ ...report, controls: [{ ...c, status: "notAssessed", notAssessedReason: "no resource of the input falls under this control" }, ...report.controls.slice(1)] });
+    expect(md).toContain(`| Not assessed | \`${c.meta.id}\` |`);
+    expect(md).toContain(`## Not assessed`);
+    expect(md).toContain(`- \`${c.meta.id}\` ${c.meta.title.en}: no resource of the input falls under this control`);
+  });
 });
