@@ -5,6 +5,7 @@ import { CONTEXT_FILE_NAME } from "../render/context-file";
 import { failureTable } from "../report/terminal";
 import { DEFAULT_GATE, FAIL_ON_VALUES, SEVERITIES, gatingFailures, type Gate } from "./gate";
 import { clusterObjectsOnly, findContextFile, withStackContext } from "./stack-context";
+import { settingLines } from "./stack-settings";
 import { REPORT_FILE_NAMES, parseFormats } from "../report/formats";
 import { writeReports } from "../report/write";
 import { InputError } from "./errors";
@@ -71,10 +72,12 @@ export async function runAuditCommand(opts: AuditCommandOptions): Promise<number
   if (opts.waiversFile) checkWaiverControls(waivers, new Set(controls.map((c) => c.id)), opts.waiversFile);
 
   const overrides = { today, ...(opts.minLogRetentionDays !== undefined ? { minLogRetentionDays: opts.minLogRetentionDays } : {}) };
+  let renderedStack: string | undefined;
+  const render = opts.renderStack;
   let input = await loadInput(opts.input, {
     ...overrides,
     ...(opts.projectDir !== undefined ? { projectDir: opts.projectDir } : {}),
-    ...(opts.renderStack ? { renderStack: opts.renderStack } : {}),
+    ...(render ? { renderStack: (stack: string) => ((renderedStack = stack), render(stack)) } : {}),
   });
   if (input.kind === "manifests") {
     input = clusterObjectsOnly(input);
@@ -84,6 +87,12 @@ export async function runAuditCommand(opts: AuditCommandOptions): Promise<number
     throw new InputError(`--stack applies to manifest inputs only: ${displayPath(opts.input)} is a ${input.kind} that carries its stack's context itself`);
   }
   const result = runAudit(controls, input.views, input.context, waivers);
+  let stackSettings: AuditReport["stackSettings"];
+  if (renderedStack !== undefined) {
+    const file = join(opts.projectDir ?? ".", "stacks", `Pulumi.${renderedStack}.yaml`);
+    const paths = new Set(result.findings.filter((f) => f.path?.startsWith("socle.") && f.resource.kind === "pulumi:pulumi:Stack").map((f) => f.path!));
+    stackSettings = { file: displayPath(file), lines: settingLines(file, paths) };
+  }
   const report: AuditReport = {
     ...result,
     tool: toolInfo(),
@@ -94,6 +103,7 @@ export async function runAuditCommand(opts: AuditCommandOptions): Promise<number
     context: input.context,
     lines: input.lines,
     gate,
+    ...(stackSettings ? { stackSettings } : {}),
     ...(opts.includePasses ? { includePasses: true } : {}),
   };
   writeReports(report, formats, opts.outDir);

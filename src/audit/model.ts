@@ -88,6 +88,11 @@ export interface AuditReport extends AuditResult {
   readonly context: AuditContext;
   /** First line of manifest documents keyed by `ResourceRef.file`; for state inputs, the line of each resource keyed by URN. */
   readonly lines: ReadonlyMap<string, number>;
+  /**
+   * When the input was a stack of the project: its stack file and, for property paths of the root stack's `socle`
+   * output judged by findings (`socle.provider`), the line of the setting in that file.
+   */
+  readonly stackSettings?: { readonly file: string; readonly lines: ReadonlyMap<string, number> };
   /** SARIF: also list passing and not-applicable checks as results (`--include-passes`). */
   readonly includePasses?: boolean;
   /** The exit-code policy (`--fail-on`, `--severity`); default: mandatory failures of any severity. */

@@ -32,8 +32,9 @@ export function sarifLevel(meta: Pick<ControlMeta, "enforcement" | "severity">):
 /**
  * report.sarif: one rule per control, one result per failing or waived finding (waived ones carry an accepted
  * external suppression). Passing and not-applicable checks become results of kind `pass` / `notApplicable` only
- * with `--include-passes`. Every result has a physical location: the manifest file and line, else the state file
- * and the line of the resource's URN, else the input file. Controls that assessed nothing are listed as
+ * with `--include-passes`. Every result has a physical location: for a stack of the project, a finding on a setting of
+ * its stack file at that setting's line; the manifest file and line; else the state file and the line of the
+ * resource's URN; else the input file. Controls that assessed nothing are listed as
  * tool notifications. Past GitHub's result limit, the most severe results are kept and the cut is reported.
  */
 export function renderSarif(report: AuditReport): string {
@@ -76,7 +77,7 @@ export function renderSarif(report: AuditReport): string {
       .map((x) => x.f);
   }
   const inputUri = fileUri(report.input.path);
-  const results = kept.map((f) => result(f, ruleIndex.get(f.controlId)!, metaOf.get(f.controlId)!, report.lines, inputUri));
+  const results = kept.map((f) => result(f, ruleIndex.get(f.controlId)!, metaOf.get(f.controlId)!, report.lines, inputUri, report.stackSettings));
   const notifications = [
     ...report.controls
       .filter((c) => c.status === "notAssessed")
@@ -127,7 +128,9 @@ export function renderSarif(report: AuditReport): string {
 
 const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3 };
 
-function result(f: AuditFinding, index: number, meta: ControlMeta, lines: ReadonlyMap<string, number>, inputUri: string) {
+type StackSettings = AuditReport["stackSettings"];
+
+function result(f: AuditFinding, index: number, meta: ControlMeta, lines: ReadonlyMap<string, number>, inputUri: string, settings: StackSettings) {
   const kind = f.status === "pass" ? "pass" : f.status === "notApplicable" ? "notApplicable" : "fail";
   const at = f.path ? ` (${f.path})` : "";
   const expired = f.expiredWaiver ? ` Waiver ${f.expiredWaiver.source} expired on ${f.expiredWaiver.expires}.` : "";
@@ -137,7 +140,7 @@ function result(f: AuditFinding, index: number, meta: ControlMeta, lines: Readon
     kind,
     level: kind === "fail" ? sarifLevel(meta) : "none",
     message: { text: sentence(`${resourceLabel(f.resource)}: ${f.message}${at}`) + expired },
-    locations: [location(f, lines, inputUri)],
+    locations: [location(f, lines, inputUri, settings)],
     partialFingerprints: { "socleFinding/v1": fingerprint(f) },
     ...(f.waiver
       ? {
@@ -164,7 +167,7 @@ function fingerprint(f: AuditFinding): string {
   return createHash("sha256").update([f.controlId, resourceKey(f.resource), f.path ?? "", f.message].join("\u0000")).digest("hex").slice(0, 32);
 }
 
-function location(f: AuditFinding, lines: ReadonlyMap<string, number>, inputUri: string) {
+function location(f: AuditFinding, lines: ReadonlyMap<string, number>, inputUri: string, settings: StackSettings) {
   const ref = f.resource;
   const logical = {
     logicalLocations: [
@@ -177,7 +180,12 @@ function location(f: AuditFinding, lines: ReadonlyMap<string, number>, inputUri:
   };
   let uri = inputUri;
   let line: number | undefined;
-  if (ref.file !== undefined) {
+  const setting = f.path !== undefined ? settings?.lines.get(f.path) : undefined;
+  if (setting !== undefined) {
+    // A deployment-level finding on a setting the operator wrote: the stack file, at that setting.
+    uri = fileUri(settings!.file);
+    line = setting;
+  } else if (ref.file !== undefined) {
     uri = fileUri(ref.file.replace(/#.*$/, ""));
     line = lines.get(ref.file);
   } else if (ref.urn !== undefined) {
