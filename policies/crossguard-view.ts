@@ -2,7 +2,7 @@
  * What the CrossGuard pack hands to the controls: `PolicyResource`s of `@pulumi/policy` turned into the
  * `ResourceView`s and `AuditContext` every check reads. Pure: no PolicyPack, no gRPC, testable as is.
  */
-import { buildContext, parseStackMetadata } from "../src/audit/inputs/context";
+import { buildContext, parseStackMetadata } from "./context";
 import { ROOT_STACK_TYPE } from "./controls/lib/stack";
 import { UNKNOWN_MARKER } from "./controls/lib/values";
 import type { AuditContext, KubernetesObject, ResourceView } from "./types";
@@ -86,6 +86,6 @@ export function contextOf(views: readonly ResourceView[], today: string): AuditC
   const stack = views.find((v) => v.type === ROOT_STACK_TYPE);
   const socle = stack?.props.socle;
   const known = socle !== undefined && socle !== UNKNOWN_MARKER;
-  const meta = known ? parseStackMetadata(socle, stack!.urn ?? ROOT_STACK_TYPE, "outputs.socle") : undefined;
+  const meta = known ? parseStackMetadata(socle, `${stack!.urn ?? ROOT_STACK_TYPE} outputs.socle`) : undefined;
   return buildContext(meta, { today });
 }

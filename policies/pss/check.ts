@@ -13,14 +13,28 @@ export interface PodUnderCheck {
   readonly metadataPath: string;
 }
 
-/** One upstream Pod Security Admission check, at the revision registered for the newest policy version. */
+/**
+ * One upstream Pod Security Admission check with every revision upstream registers for it.
+ * `revisions` are the minor versions of upstream's `VersionedCheck.MinimumVersion` (all are `1.<minor>`), oldest first:
+ * the check does not exist below the first one, and revision `r` applies from policy `v1.<r>` to the next revision.
+ */
 export interface PssCheck {
   /** The upstream check id, e.g. `capabilities_restricted`. */
   readonly id: string;
   readonly level: PssLevel;
-  /** Baseline check ids this restricted check replaces at the restricted level (upstream `OverrideCheckIDs`). */
+  /** Baseline check ids this restricted check replaces at the restricted level (upstream `OverrideCheckIDs`, same at every revision). */
   readonly overrides?: readonly string[];
-  evaluate(pod: PodUnderCheck): readonly Violation[];
+  /** Upstream `MinimumVersion` minors, strictly increasing. */
+  readonly revisions: readonly number[];
+  /** Evaluates the revision in force at policy version `v1.<minor>` (never called below `revisions[0]`). */
+  evaluate(pod: PodUnderCheck, minor: number): readonly Violation[];
+}
+
+/** The revision of `check` in force at policy `v1.<minor>`, or undefined when the check does not exist yet. */
+export function revisionAt(check: PssCheck, minor: number): number | undefined {
+  let found: number | undefined;
+  for (const r of check.revisions) if (r <= minor) found = r;
+  return found;
 }
 
 export interface VisitedContainer {

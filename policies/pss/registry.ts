@@ -1,9 +1,10 @@
 /**
- * The checks upstream Pod Security Admission registers for its newest policy version, per level.
- * Restricted runs every baseline check except those a restricted check overrides (upstream `OverrideCheckIDs`),
- * then the restricted checks.
+ * The checks upstream Pod Security Admission registers, per level, with their revisions
+ * (kubernetes/pod-security-admission policy/registry.go at tag v0.37.0-alpha.2: `populate`, `inflateVersions`).
+ * At a version, restricted runs every baseline check except those overridden by a restricted check that exists
+ * at that version (upstream `OverrideCheckIDs`), then the restricted checks that exist at that version.
  */
-import type { PssCheck, PssLevel } from "./check";
+import { type PssCheck, type PssLevel, revisionAt } from "./check";
 import { allowPrivilegeEscalation } from "./checks/allowPrivilegeEscalation";
 import { appArmorProfile } from "./checks/appArmorProfile";
 import { capabilitiesBaseline } from "./checks/capabilitiesBaseline";
@@ -49,9 +50,31 @@ export const RESTRICTED_CHECKS: readonly PssCheck[] = [
   procMountRestricted,
 ];
 
-/** The checks that run at a level, in evaluation order. */
-export function checksFor(level: PssLevel): readonly PssCheck[] {
-  if (level === "baseline") return BASELINE_CHECKS;
-  const overridden = new Set(RESTRICTED_CHECKS.flatMap((check) => check.overrides ?? []));
-  return [...BASELINE_CHECKS.filter((check) => !overridden.has(check.id)), ...RESTRICTED_CHECKS];
+/** The newest policy version upstream knows: the largest `MinimumVersion` of any check (upstream `maxVersion`). */
+export const LATEST_MINOR: number = Math.max(...[...BASELINE_CHECKS, ...RESTRICTED_CHECKS].flatMap((check) => check.revisions));
+
+/** Upstream clamps a version newer than `maxVersion` to it. */
+export function effectiveMinor(minor: number = LATEST_MINOR): number {
+  return Math.min(Math.max(0, Math.trunc(minor)), LATEST_MINOR);
+}
+
+/** The checks that run at a level and policy version `v1.<minor>` (default latest), in evaluation order. */
+export function checksFor(level: PssLevel, minor: number = LATEST_MINOR): readonly PssCheck[] {
+  const v = effectiveMinor(minor);
+  const exists = (check: PssCheck) => revisionAt(check, v) !== undefined;
+  const baseline = BASELINE_CHECKS.filter(exists);
+  if (level === "baseline") return baseline;
+  const restricted = RESTRICTED_CHECKS.filter(exists);
+  const overridden = new Set(restricted.flatMap((check) => check.overrides ?? []));
+  return [...baseline.filter((check) => !overridden.has(check.id)), ...restricted];
+}
+
+/**
+ * The policy version a namespace label asks for (upstream api/helpers.go `ParseVersion`): `latest` or `v1.<minor>`;
+ * undefined when the value is neither, which upstream treats as `latest` with an error on the namespace.
+ */
+export function parsePolicyVersion(value: string): number | "latest" | undefined {
+  if (value === "latest") return "latest";
+  const m = /^v1\.([0-9]|[1-9][0-9]*)$/.exec(value);
+  return m ? Number(m[1]) : undefined;
 }

@@ -24,11 +24,19 @@ export interface StatusCounts {
   readonly notApplicable: number;
 }
 
+/**
+ * A control's overall status: a finding status, or `notAssessed` when nothing was assessed (no finding passed,
+ * failed or was waived). A control that assessed nothing is never reported compliant, in any format.
+ */
+export type ControlStatus = Exclude<FindingStatus, "notApplicable"> | "notAssessed";
+
 export interface ControlSummary {
   readonly meta: ControlMeta;
-  /** fail if any finding fails; else waived if any is waived; else pass if any passes; else notApplicable. */
-  readonly status: FindingStatus;
+  /** fail if any finding fails; else waived if any is waived; else pass if any passes; else notAssessed. */
+  readonly status: ControlStatus;
   readonly counts: StatusCounts;
+  /** Why nothing was assessed; set exactly when status is `notAssessed`. */
+  readonly notAssessedReason?: string;
 }
 
 export interface ChapterSummary {
@@ -36,7 +44,7 @@ export interface ChapterSummary {
   readonly title: { readonly fr: string; readonly en: string };
   readonly controls: number;
   readonly counts: StatusCounts;
-  /** pass / (pass + fail) over the chapter's findings; null when nothing passed or failed. Waived findings do not count. */
+  /** pass / (pass + fail + waived) over the chapter's findings; null when nothing was assessed. A waived finding is not a pass. */
   readonly score: number | null;
 }
 
@@ -77,6 +85,24 @@ export interface AuditReport extends AuditResult {
   readonly stack: StackInfo;
   readonly today: string;
   readonly context: AuditContext;
-  /** First line of manifest documents, keyed by `ResourceRef.file`. */
+  /** First line of manifest documents keyed by `ResourceRef.file`; for state inputs, the line of each resource keyed by URN. */
   readonly lines: ReadonlyMap<string, number>;
+  /**
+   * When the input was a stack of the project: its stack file and, for property paths of the root stack's `socle`
+   * output judged by findings (`socle.provider`), the line of the setting in that file.
+   */
+  readonly stackSettings?: { readonly file: string; readonly lines: ReadonlyMap<string, number> };
+  /** SARIF: also list passing and not-applicable checks as results (`--include-passes`). */
+  readonly includePasses?: boolean;
+  /** The exit-code policy (`--fail-on`, `--severity`); default: mandatory failures of any severity. */
+  readonly gate?: Gate;
+}
+
+/** Which unwaived failures make `socle audit` exit 1 (`--fail-on`). */
+export type FailOn = "mandatory" | "any" | "none";
+
+/** The exit-code policy of one audit: `--fail-on` and `--severity` (minimum severity that counts). */
+export interface Gate {
+  readonly failOn: FailOn;
+  readonly minSeverity: import("../../policies/types").Severity;
 }

@@ -1,5 +1,5 @@
-import { SNC_CHAPTER_TITLES, type AuditContext, type Control, type FindingStatus, type ResourceRef, type ResourceView, type SncChapter } from "../../policies/types";
-import type { AuditFinding, AuditResult, ChapterSummary, ControlSummary, StatusCounts, WaiverOutcome, WaiverRef } from "./model";
+import { SNC_CHAPTER_TITLES, type AuditContext, type Control, type ResourceRef, type ResourceView, type SncChapter } from "../../policies/types";
+import type { AuditFinding, AuditResult, ChapterSummary, ControlStatus, ControlSummary, StatusCounts, WaiverOutcome, WaiverRef } from "./model";
 import { resourceKey, resourceRef } from "./resource-ref";
 import { WaiverMatcher, isExpired, type Waiver } from "./waivers";
 
@@ -102,11 +102,14 @@ function summarize(controls: readonly Control[], findings: readonly AuditFinding
     for (const s of ["pass", "fail", "waived", "notApplicable"] as const) chapter.counts[s] += counts[s];
     chapterCounts.set(c.snc.chapter, chapter);
     const { check: _check, ...meta } = c;
-    return { meta, status: overallStatus(counts), counts };
+    const status = overallStatus(counts);
+    if (status !== "notAssessed") return { meta, status, counts };
+    return { meta, status, counts, notAssessedReason: notAssessedReason(counts, findings.find((f) => f.controlId === c.id)) };
   });
   const chapters: ChapterSummary[] = CHAPTER_ORDER.filter((ch) => chapterCounts.has(ch)).map((chapter) => {
     const { counts, controls: n } = chapterCounts.get(chapter)!;
-    const scored = counts.pass + counts.fail;
+    // A waived finding is not a pass: it counts against the score, and reports show the waived share beside it.
+    const scored = counts.pass + counts.fail + counts.waived;
     return { chapter, title: SNC_CHAPTER_TITLES[chapter], controls: n, counts, score: scored === 0 ? null : counts.pass / scored };
   });
   return {
@@ -119,11 +122,16 @@ function summarize(controls: readonly Control[], findings: readonly AuditFinding
   };
 }
 
-function overallStatus(c: StatusCounts): FindingStatus {
+function overallStatus(c: StatusCounts): ControlStatus {
   if (c.fail > 0) return "fail";
   if (c.waived > 0) return "waived";
   if (c.pass > 0) return "pass";
-  return "notApplicable";
+  return "notAssessed";
+}
+
+function notAssessedReason(c: StatusCounts, first: AuditFinding | undefined): string {
+  if (c.notApplicable === 0) return "no resource of the input falls under this control";
+  return `${c.notApplicable} resource(s) examined, none applicable${first ? ` (${first.message})` : ""}`;
 }
 
 function waiverRef(w: Waiver): WaiverRef {

@@ -1,5 +1,6 @@
 import { Document, isScalar, visit } from "yaml";
 import { isSecretEnvelope, SECRET } from "./markers";
+import { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION } from "./context-file";
 import type { StateExport } from "./state";
 import { compareText } from "../compare";
 
@@ -117,4 +118,118 @@ export function topComponent(urn: string, byUrn: ReadonlyMap<string, { urn: stri
   }
   if (!cur.parent || byUrn.get(cur.parent)?.type !== "pulumi:pulumi:Stack") return "stack";
   return cur.custom ? "stack" : cur.urn.slice(cur.urn.lastIndexOf("::") + 2);
+}
+
+export { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION };
+
+/** A Kubernetes object of the manifests as the context file records it: its identity, URN and `protect` option. */
+export interface ContextObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly protect: boolean;
+}
+
+/**
+ * The stack's audit context: the root stack's URN and `socle` output (declared load balancers, allowed regions and
+ * registries, provider attestation, log retention), and for every object of `manifests/` its URN and `protect`
+ * resource option (which plain manifests cannot carry), so that auditing `manifests/` gives the same findings as
+ * auditing `state.json`. Null when the state has no `socle` output. Holds no secret value.
+ */
+export function contextFileText(state: StateExport, manifestInputs: ReadonlyMap<string, Record<string, unknown>>): string | null {
+  const root = state.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const socle = (root?.outputs as { socle?: unknown } | undefined)?.socle;
+  if (!root || socle === undefined) return null;
+  const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(root.urn);
+  const objects: ContextObject[] = [];
+  for (const r of state.deployment.resources) {
+    if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("kubernetes:helm")) continue;
+    const inputs = manifestInputs.get(r.urn) ?? {};
+    const meta = (inputs.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+    if (typeof inputs.apiVersion !== "string" || typeof inputs.kind !== "string" || typeof meta.name !== "string") continue;
+    objects.push({
+      apiVersion: inputs.apiVersion,
+      kind: inputs.kind,
+      ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
+      name: meta.name,
+      urn: r.urn,
+      protect: r.protect === true,
+    });
+  }
+  objects.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  const doc = {
+    socleContext: CONTEXT_FILE_VERSION,
+    stack: { ...(m ? { name: m[1], project: m[2] } : {}), urn: root.urn },
+    socle: redactEnvelopes(socle),
+    objects,
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
+}
+
+/** Kubernetes API groups served by the API server itself: no CustomResourceDefinition needed. */
+const BUILT_IN_GROUPS = new Set([
+  "",
+  "apps",
+  "batch",
+  "policy",
+  "autoscaling",
+  "networking.k8s.io",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "scheduling.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "node.k8s.io",
+  "admissionregistration.k8s.io",
+  "apiextensions.k8s.io",
+  "certificates.k8s.io",
+]);
+
+const codePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * `manifests/kustomization.yaml`: makes the folder one `kubectl apply -k` unit listing every file written, and says
+ * what must exist first and where it comes from: the Helm releases of the stack (chart, version, repository,
+ * namespace, as `pulumi up` installs them; their values are in state.json) and the custom resource kinds the
+ * objects use, whose definitions those releases install.
+ */
+export function kustomizationText(stack: string, files: readonly string[], state: StateExport, manifests: ReadonlyMap<string, readonly Manifest[]>): string {
+  const releases = state.deployment.resources
+    .filter((r) => r.custom && /^kubernetes:helm\.sh\/v\d+:Release$/.test(r.type))
+    .map((r) => {
+      const i = (r.inputs ?? {}) as { name?: unknown; chart?: unknown; version?: unknown; namespace?: unknown; repositoryOpts?: { repo?: unknown } };
+      const name = typeof i.name === "string" ? i.name : r.urn.slice(r.urn.lastIndexOf("::") + 2);
+      const repo = typeof i.repositoryOpts?.repo === "string" ? ` from ${i.repositoryOpts.repo}` : "";
+      return `#   - ${name}: chart ${String(i.chart)} ${String(i.version)}${repo}, namespace ${String(i.namespace ?? "default")}`;
+    })
+    .sort(codePoint);
+  const custom = new Set<string>();
+  for (const objs of manifests.values()) {
+    for (const o of objs) {
+      const slash = o.apiVersion.indexOf("/");
+      const group = slash < 0 ? "" : o.apiVersion.slice(0, slash);
+      if (!BUILT_IN_GROUPS.has(group)) custom.add(`${o.kind}.${group}`);
+    }
+  }
+  const lines = [
+    `# Rendered by \`socle render ${stack}\`: apply the whole folder with \`kubectl apply -k <this folder>\` (server-side: add --server-side).`,
+    "# Secret values are \"[secret]\" here: fill them from your secret store first, or deploy with `pulumi up`.",
+    "#",
+    releases.length > 0
+      ? "# Not in this folder, installed first: the stack's Helm releases (`pulumi up` installs them; without Pulumi, `helm install`"
+      : "# The stack has no Helm release.",
+    ...(releases.length > 0 ? ["# each at the version below, with the values recorded in state.json under its kubernetes:helm.sh Release resource):", ...releases] : []),
+    "#",
+    custom.size > 0
+      ? "# Custom resource kinds the objects use; their CustomResourceDefinitions come with the releases above and must exist before applying:"
+      : "# The objects use no custom resource kind.",
+    ...[...custom].sort(codePoint).map((k) => `#   - ${k}`),
+    "apiVersion: kustomize.config.k8s.io/v1beta1",
+    "kind: Kustomization",
+    "resources:",
+    ...files.map((f) => `  - ${f}`),
+  ];
+  return lines.join("\n") + "\n";
 }

@@ -8,7 +8,7 @@ import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
 import { cloudInitFiles, collectCloudInit } from "./cloud-init";
 import { dnsRecordsFile } from "./dns";
-import { collectManifests, manifestFileText, topComponent } from "./manifests";
+import { CONTEXT_FILE_NAME, collectManifests, contextFileText, kustomizationText, manifestFileText, topComponent } from "./manifests";
 import { RecordingMonitor } from "./monitor";
 import { replacementProblems } from "./replacement";
 import { ConfigError } from "../config/issues";
@@ -127,6 +127,9 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   const dnsRecords = dnsRecordsFile(state);
   if (dnsRecords !== null) files.push(["dns-records.txt", dnsRecords]);
   for (const [component, objs] of manifests) files.push([`manifests/${component}.yaml`, manifestFileText(objs, opts.stack)]);
+  const context = contextFileText(state, manifestInputs);
+  if (context !== null) files.push([CONTEXT_FILE_NAME, context]);
+  files.push(["manifests/kustomization.yaml", kustomizationText(opts.stack, [...manifests.keys()].map((c) => `${c}.yaml`), state, manifests)]);
   files.push(...cloudInitFiles(cloudInit));
   writeOwnedFiles(outDir, "render", files, { force: opts.force, protect });
   return {

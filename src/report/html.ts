@@ -1,5 +1,5 @@
 import type { ControlMeta, FindingStatus } from "../../policies/types";
-import type { AuditFinding, AuditReport, ControlSummary, WaiverOutcome } from "../audit/model";
+import type { AuditFinding, AuditReport, ControlStatus, ControlSummary, WaiverOutcome } from "../audit/model";
 import { resourceLabel } from "../audit/resource-ref";
 import { REPORT_CSS } from "./html-style";
 import { STATUS_LABELS, escapeHtml as h, percent, resourceLocation, sncReference, subjectName } from "./text";
@@ -29,14 +29,16 @@ export function renderHtml(report: AuditReport): string {
     "<body>",
     header(report),
     totals(report),
-    context(report),
+    chart(report),
     chapters(report),
-    controlIndex(report),
-    '<section id="controls">',
-    "<h2>Contrôles / Controls</h2>",
-    ...report.controls.map((c) => control(c, byControl.get(c.meta.id) ?? [])),
-    "</section>",
+    // An auditor reads failures first, then what was waived (and by whom, until when), then what was not assessed, then passes.
+    controlSection(report, byControl, "fail", "failures", "Non-conformités / Failures", "Aucun contrôle en échec / No failing control."),
     waivers(report),
+    controlSection(report, byControl, "waived", "waived-controls", "Contrôles avec dérogations / Controls with waived findings", "Aucune dérogation appliquée / No waived finding."),
+    controlSection(report, byControl, "notAssessed", "not-assessed", "Non évalués / Not assessed", "Chaque contrôle a évalué au moins une ressource / Every control assessed at least one resource."),
+    controlSection(report, byControl, "pass", "passes", "Conformes / Passes", "Aucun contrôle conforme / No passing control."),
+    context(report),
+    controlIndex(report),
     `<footer class="muted"><p>${h(report.tool.name)} ${h(report.tool.version)} · ${h(report.today)}</p></footer>`,
     "</body>",
     "</html>",
@@ -72,6 +74,7 @@ function totals(r: AuditReport): string {
     ["dont obligatoires / of which mandatory", t.mandatoryFailures, "mandatory-failures"],
     ["Dérogations / Waived", t.waived, "waived"],
     ["Non applicables / Not applicable", t.notApplicable, "notApplicable"],
+    ["Contrôles non évalués / Controls not assessed", r.controls.filter((c) => c.status === "notAssessed").length, "not-assessed"],
   ];
   return (
     `<section id="totals">\n<h2>Synthèse / Summary</h2>\n<table>\n<tr>${cells.map(([l]) => `<th class="num">${h(l)}</th>`).join("")}</tr>\n` +
@@ -100,18 +103,105 @@ function context(r: AuditReport): string {
 
 function chapters(r: AuditReport): string {
   const rows = r.chapters.map((c) => {
-    const width = c.score === null ? 0 : Math.round(c.score * 100);
+    const judged = c.counts.pass + c.counts.fail + c.counts.waived;
+    const share = (n: number) => (judged === 0 ? 0 : Math.round((n / judged) * 1000) / 10);
+    const segments = (["pass", "waived", "fail"] as const)
+      .filter((k) => c.counts[k] > 0)
+      .map((k) => `<span class="${k}" style="width:${share(c.counts[k])}%" title="${k}: ${c.counts[k]}"></span>`)
+      .join("");
+    const waivedText = c.counts.waived > 0 ? ` <span class="muted" data-testid="waived-share-${h(c.chapter)}">(${share(c.counts.waived)}% dérogé / waived)</span>` : "";
     return (
       `<tr data-chapter="${h(c.chapter)}"><td>${h(c.chapter)}</td><td>${h(c.title.fr)}<br><span class="muted">${h(c.title.en)}</span></td>` +
       `<td class="num">${c.controls}</td><td class="num">${c.counts.pass}</td><td class="num">${c.counts.fail}</td><td class="num">${c.counts.waived}</td><td class="num">${c.counts.notApplicable}</td>` +
-      `<td><span class="bar"><span style="width:${width}%"></span></span><span data-testid="score-${h(c.chapter)}">${percent(c.score)}</span></td></tr>`
+      `<td><span class="bar">${segments}</span><span data-testid="score-${h(c.chapter)}">${percent(c.score)}</span>${waivedText}</td></tr>`
     );
   });
   return (
     `<section id="chapters">\n<h2>Score par chapitre SecNumCloud / Score per SecNumCloud chapter</h2>\n` +
-    `<p class="muted">Score = conformes / (conformes + non conformes); les dérogations ne comptent pas. Score = pass / (pass + fail); waived findings do not count.</p>\n` +
+    `<p class="muted">Score = conformes / (conformes + non conformes + dérogations) : une dérogation n'est pas une conformité. Score = pass / (pass + fail + waived): a waived finding is not a pass. Barre / bar: vert / green pass, ocre / ochre waived, rouge / red fail.</p>\n` +
     `<table>\n<tr><th>Chapitre / Chapter</th><th>Titre / Title</th><th class="num">Contrôles</th><th class="num">Pass</th><th class="num">Fail</th><th class="num">Waived</th><th class="num">N/A</th><th>Score</th></tr>\n${rows.join("\n")}\n</table>\n</section>`
   );
+}
+
+const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+const SEVERITY_COLOURS: Record<(typeof SEVERITIES)[number], string> = { critical: "#6d0f0a", high: "#b3261e", medium: "#e0701b", low: "#d9a400" };
+const WAIVED_COLOUR = "#8a5a00";
+
+/** Failing and waived findings per chapter, stacked by severity: an inline SVG (no script, no fetch). */
+function chart(r: AuditReport): string {
+  const severityOf = new Map(r.controls.map((c) => [c.meta.id, c.meta.severity]));
+  const chapterOf = new Map(r.controls.map((c) => [c.meta.id, c.meta.snc.chapter]));
+  const rows = r.chapters.map((c) => {
+    const fail = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
+    let waived = 0;
+    for (const f of r.findings) {
+      if (chapterOf.get(f.controlId) !== c.chapter) continue;
+      if (f.status === "fail") fail[severityOf.get(f.controlId)!]++;
+      else if (f.status === "waived") waived++;
+    }
+    return { chapter: c, fail, waived, total: SEVERITIES.reduce((n, s) => n + fail[s], 0) + waived };
+  });
+  const max = Math.max(1, ...rows.map((row) => row.total));
+  const labelW = 260;
+  const barW = 420;
+  const rowH = 26;
+  const top = 10;
+  const height = top + rows.length * rowH + 40;
+  const width = labelW + barW + 70;
+  const out: string[] = [];
+  rows.forEach((row, i) => {
+    const y = top + i * rowH;
+    out.push(`<text x="0" y="${y + 16}">${h(`${row.chapter.chapter}. ${row.chapter.title.en}`)}</text>`);
+    let x = labelW;
+    const segment = (n: number, colour: string, label: string) => {
+      if (n === 0) return;
+      const w = Math.max(1, Math.round((n / max) * barW));
+      out.push(`<rect x="${x}" y="${y + 4}" width="${w}" height="${rowH - 10}" fill="${colour}" data-segment="${h(label)}" data-count="${n}"><title>${h(`${row.chapter.chapter}. ${row.chapter.title.en}: ${n} ${label}`)}</title></rect>`);
+      x += w;
+    };
+    for (const s of SEVERITIES) segment(row.fail[s], SEVERITY_COLOURS[s], `fail ${s}`);
+    segment(row.waived, WAIVED_COLOUR, "waived");
+    out.push(`<text x="${x + 6}" y="${y + 16}" data-testid="chart-total-${h(row.chapter.chapter)}">${row.total}</text>`);
+  });
+  const legendY = top + rows.length * rowH + 20;
+  const legend = [...SEVERITIES.map((s) => [`fail ${s}`, SEVERITY_COLOURS[s]] as const), ["waived", WAIVED_COLOUR] as const];
+  legend.forEach(([label, colour], i) => {
+    const x = labelW + i * 90;
+    out.push(`<rect x="${x}" y="${legendY - 10}" width="12" height="12" fill="${colour}"></rect><text x="${x + 16}" y="${legendY}">${h(label)}</text>`);
+  });
+  const described = "Non-conformités et dérogations par chapitre et sévérité / Failing and waived findings by chapter and severity";
+  return (
+    `<section id="chart" class="chart">\n<h2>${h(described)}</h2>\n` +
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${h(described)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title>${h(described)}</title>${out.join("")}</svg>\n</section>`
+  );
+}
+
+const STATUS_RANK: Record<string, number> = { mandatory: 0, advisory: 1 };
+const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+/** The controls of one status, mandatory before advisory, most severe first, then by id. */
+function controlSection(
+  r: AuditReport,
+  byControl: ReadonlyMap<string, readonly AuditFinding[]>,
+  status: ControlSummary["status"],
+  id: string,
+  title: string,
+  none: string,
+): string {
+  const list = r.controls
+    .filter((c) => c.status === status)
+    .sort(
+      (a, b) =>
+        STATUS_RANK[a.meta.enforcement]! - STATUS_RANK[b.meta.enforcement]! ||
+        SEVERITY_RANK[a.meta.severity]! - SEVERITY_RANK[b.meta.severity]! ||
+        (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0),
+    );
+  return [
+    `<section id="${id}" class="controls">`,
+    `<h2>${h(title)} (${list.length})</h2>`,
+    ...(list.length === 0 ? [`<p class="muted">${h(none)}</p>`] : list.map((c) => control(c, byControl.get(c.meta.id) ?? []))),
+    "</section>",
+  ].join("\n");
 }
 
 function controlIndex(r: AuditReport): string {
@@ -121,7 +211,7 @@ function controlIndex(r: AuditReport): string {
       `<td>${reference(meta)}</td><td>${h(meta.severity)}</td><td>${h(meta.enforcement)}</td><td class="num">${counts.pass}</td><td class="num">${counts.fail}</td><td class="num">${counts.waived}</td><td class="num">${counts.notApplicable}</td></tr>`,
   );
   return (
-    `<section id="index">\n<h2>Index des contrôles / Control index</h2>\n<table>\n<tr><th>Statut / Status</th><th>Contrôle / Control</th><th>Titre / Title</th><th>Référence / Reference</th><th>Sévérité / Severity</th><th>Application / Enforcement</th>` +
+    `<section id="index">\n<h2>Index des contrôles / Control index</h2>\n<p class="muted">Par identifiant / By id.</p>\n<table>\n<tr><th>Statut / Status</th><th>Contrôle / Control</th><th>Titre / Title</th><th>Référence / Reference</th><th>Sévérité / Severity</th><th>Application / Enforcement</th>` +
     `<th class="num">Pass</th><th class="num">Fail</th><th class="num">Waived</th><th class="num">N/A</th></tr>\n${rows.join("\n")}\n</table>\n</section>`
   );
 }
@@ -141,6 +231,7 @@ function control(summary: ControlSummary, findings: readonly AuditFinding[]): st
       ["Sévérité / Severity", meta.severity],
       ["Application / Enforcement", meta.enforcement === "mandatory" ? "obligatoire / mandatory" : "recommandé / advisory"],
       ["Résultats / Results", `${counts.pass} pass, ${counts.fail} fail, ${counts.waived} waived, ${counts.notApplicable} not applicable`],
+      ...(summary.notAssessedReason ? [["Non évalué / Not assessed", summary.notAssessedReason] as const] : []),
       ["Justification / Rationale", meta.rationale],
       ["Remédiation / Remediation", meta.remediation],
       ["Éléments lus / Evidence read", undefined, meta.evidence.map((e) => `<code>${h(e)}</code>`).join("<br>")],
@@ -238,7 +329,7 @@ function reference(meta: ControlMeta): string {
   return `${h(ref)}${meta.snc.verified ? "" : '<span class="unverified" title="Section non confirmée par une source publique / section not confirmed by a public source">unverified</span>'}`;
 }
 
-function badge(status: FindingStatus): string {
+function badge(status: FindingStatus | ControlStatus): string {
   const l = STATUS_LABELS[status];
   return `<span class="badge ${status}">${h(l.fr)} / ${h(l.en)}</span>`;
 }

@@ -24,7 +24,7 @@ export function renderJson(report: AuditReport): string {
     result: report.passed ? "pass" : "fail",
     totals: report.totals,
     chapters: report.chapters.map((c) => ({ chapter: c.chapter, title: c.title, controls: c.controls, counts: c.counts, score: c.score })),
-    controls: report.controls.map(({ meta, status, counts }) => ({
+    controls: report.controls.map(({ meta, status, counts, notAssessedReason }) => ({
       id: meta.id,
       title: meta.title,
       snc: meta.snc,
@@ -35,6 +35,7 @@ export function renderJson(report: AuditReport): string {
       evidence: meta.evidence,
       status,
       counts,
+      ...(notAssessedReason !== undefined ? { notAssessedReason } : {}),
     })),
     findings: report.findings.map((f) => ({
       controlId: f.controlId,

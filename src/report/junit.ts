@@ -1,11 +1,15 @@
 import type { AuditFinding, AuditReport } from "../audit/model";
 import { resourceLabel } from "../audit/resource-ref";
+import { DEFAULT_GATE, counts } from "../audit/gate";
 import { groupByControlAndResource, type FindingGroup } from "./group";
 import { escapeXml as x, resourceLocation, sncReference } from "./text";
 
 /**
  * report.junit.xml: one test suite per control, one test case per control x resource.
- * A failing violation makes a <failure>; waived and not-applicable cases are <skipped> with the reason.
+ * A failing violation makes a <failure> only when it decides the exit code (`--fail-on`, `--severity`; by default
+ * mandatory controls): other failures (advisory) are <skipped> with the violations, so CI dashboards agree with
+ * the exit code. Waived and not-applicable cases are <skipped> with the reason; a control that assessed nothing
+ * has one <skipped> case saying so.
  */
 export function renderJunit(report: AuditReport): string {
   const groups = groupByControlAndResource(report.findings);
@@ -19,8 +23,14 @@ export function renderJunit(report: AuditReport): string {
   let failures = 0;
   let skipped = 0;
   const suites: string[] = [];
-  for (const { meta } of report.controls) {
-    const cases = (byControl.get(meta.id) ?? []).map(testCase);
+  for (const summary of report.controls) {
+    const { meta } = summary;
+    const gating = counts(meta, report.gate ?? DEFAULT_GATE);
+    const cases = (byControl.get(meta.id) ?? []).map((g) => testCase(g, gating));
+    if (summary.status === "notAssessed") {
+      const reason = `not assessed: ${summary.notAssessedReason ?? "nothing assessed"}`;
+      cases.unshift({ outcome: "skipped", xml: `    <testcase classname="${x(meta.id)}" name="${x(`${meta.id} (not assessed)`)}">\n      <skipped message="${x(reason)}"/>\n    </testcase>\n` });
+    }
     const f = cases.filter((c) => c.outcome === "failure").length;
     const s = cases.filter((c) => c.outcome === "skipped").length;
     tests += cases.length;
@@ -52,7 +62,7 @@ function prop(name: string, value: string): string {
   return `      <property name="${x(name)}" value="${x(value)}"/>\n`;
 }
 
-function testCase(g: FindingGroup): { xml: string; outcome: "pass" | "failure" | "skipped" } {
+function testCase(g: FindingGroup, gating: boolean): { xml: string; outcome: "pass" | "failure" | "skipped" } {
   const where = resourceLocation(g.resource);
   const name = where ? `${resourceLabel(g.resource)} (${where})` : resourceLabel(g.resource);
   const open = `    <testcase classname="${x(g.controlId)}" name="${x(name)}">`;
@@ -61,6 +71,9 @@ function testCase(g: FindingGroup): { xml: string; outcome: "pass" | "failure" |
   if (failed.length > 0) {
     const body = [...failed, ...waived].map(line).join("\n");
     const message = failed.length === 1 ? failed[0]!.message : `${failed.length} violations: ${failed[0]!.message} …`;
+    if (!gating) {
+      return { outcome: "skipped", xml: `${open}\n      <skipped message="${x(`advisory failure (does not fail the audit): ${message}`)}">${x(body)}</skipped>\n    </testcase>\n` };
+    }
     return { outcome: "failure", xml: `${open}\n      <failure message="${x(message)}" type="${x(g.controlId)}">${x(body)}</failure>\n    </testcase>\n` };
   }
   if (waived.length > 0) {

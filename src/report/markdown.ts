@@ -22,9 +22,18 @@ export function renderMarkdown(report: AuditReport): string {
     "",
   );
 
-  out.push("## Score per SecNumCloud chapter", "", "| Chapter | Controls | Pass | Fail | Waived | N/A | Score |", "|---|---:|---:|---:|---:|---:|---:|");
+  out.push(
+    "## Score per SecNumCloud chapter",
+    "",
+    "Score = pass / (pass + fail + waived): a waived finding is not a pass; its share is shown beside the score.",
+    "",
+    "| Chapter | Controls | Pass | Fail | Waived | N/A | Score |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+  );
   for (const c of report.chapters) {
-    out.push(`| ${c.chapter}. ${md(c.title.en)} / ${md(c.title.fr)} | ${c.controls} | ${c.counts.pass} | ${c.counts.fail} | ${c.counts.waived} | ${c.counts.notApplicable} | ${percent(c.score)} |`);
+    const judged = c.counts.pass + c.counts.fail + c.counts.waived;
+    const waived = c.counts.waived > 0 && judged > 0 ? ` (${percent(c.counts.waived / judged)} waived)` : "";
+    out.push(`| ${c.chapter}. ${md(c.title.en)} / ${md(c.title.fr)} | ${c.controls} | ${c.counts.pass} | ${c.counts.fail} | ${c.counts.waived} | ${c.counts.notApplicable} | ${percent(c.score)}${waived} |`);
   }
   out.push("");
 
@@ -45,8 +54,15 @@ export function renderMarkdown(report: AuditReport): string {
       out.push(`### \`${code(meta.id)}\` ${md(meta.title.en)} (${meta.enforcement}, ${meta.severity})`, "");
       for (const f of list.slice(0, MAX_LISTED_PER_CONTROL)) out.push(`- ${findingLine(f)}`);
       if (list.length > MAX_LISTED_PER_CONTROL) out.push(`- … and ${list.length - MAX_LISTED_PER_CONTROL} more: see report.html or report.json`);
-      out.push("", `Remediation: ${md(meta.remediation)}`, "");
+      out.push("", `Remediation: ${prose(meta.remediation)}`, "");
     }
+  }
+
+  const notAssessed = report.controls.filter((c) => c.status === "notAssessed");
+  if (notAssessed.length > 0) {
+    out.push("## Not assessed", "", "These controls assessed nothing in this input: they are neither compliant nor failing.", "");
+    for (const c of notAssessed) out.push(`- \`${code(c.meta.id)}\` ${md(c.meta.title.en)}: ${md(c.notAssessedReason ?? "nothing assessed")}`);
+    out.push("");
   }
 
   const waived = report.findings.filter((f) => f.status === "waived");
@@ -95,6 +111,18 @@ function groupFindings(findings: readonly AuditFinding[], status: AuditFinding["
 /** Text in Markdown (tables included): no raw HTML, no table breaks, no emphasis surprises. */
 function md(s: string): string {
   return s.replace(/\r?\n/g, " ").replace(/[\\`*_[\]|<>]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
+}
+
+/**
+ * Prose written with Markdown code spans (remediation texts): the spans are kept as written, so
+ * `securityContext.runAsNonRoot: true` renders as code; the text between them is escaped.
+ */
+export function prose(s: string): string {
+  return s
+    .replace(/\r?\n/g, " ")
+    .split(/(`[^`]+`)/)
+    .map((part, i) => (i % 2 === 1 ? part : md(part)))
+    .join("");
 }
 
 /** Text inside inline code: backticks cannot be escaped there, so they are replaced. */

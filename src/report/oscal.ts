@@ -12,7 +12,8 @@ const SOCLE_NAMESPACE = uuidV5("urn:socle:audit:oscal", UUID_NAMESPACE_URL);
 /**
  * report.oscal.json: an OSCAL assessment-results document. One observation per failing or waived
  * finding, one summary observation per control for passing and not-applicable resources, one finding
- * per control (objective = the control id), one risk per waiver that waived something
+ * per assessed control (objective = the control id; satisfied or not-satisfied), one `not-assessed`
+ * observation (and no finding) per control that assessed nothing, one risk per waiver that waived something
  * (status deviation-approved). UUIDs are v5, derived from content: same audit, same UUIDs.
  */
 export function renderOscal(report: AuditReport): string {
@@ -92,6 +93,22 @@ export function renderOscal(report: AuditReport): string {
         collected: time,
       });
     }
+    if (summary.status === "notAssessed") {
+      // Nothing was assessed: no objective status (satisfied or not) is claimed, only this observation.
+      observations.push({
+        uuid: id(`observation|${meta.id}|not-assessed`),
+        title: line(`${meta.id}: not assessed`),
+        description: `${meta.title.fr} / ${meta.title.en}: not assessed, ${summary.notAssessedReason ?? "nothing was assessed"}. This control is neither satisfied nor not satisfied by this audit.`,
+        props: [
+          { name: "status", value: "not-assessed", ns: "urn:socle:audit" },
+          { name: "control-id", value: meta.id, ns: "urn:socle:audit" },
+        ],
+        methods: ["TEST"],
+        types: ["control-objective"],
+        collected: time,
+      });
+      continue;
+    }
     findings.push({
       uuid: id(`finding|${meta.id}`),
       title: line(`${meta.id}: ${meta.title.en}`),
@@ -170,7 +187,7 @@ function objectiveStatus(s: ControlSummary) {
   if (s.status === "fail") return { state: "not-satisfied", reason: "fail" };
   if (s.status === "waived") return { state: "not-satisfied", reason: "other", remarks: "Every failure is covered by an approved waiver (see related risks)." };
   if (s.status === "pass") return { state: "satisfied", reason: "pass" };
-  return { state: "satisfied", reason: "other", remarks: "Not applicable: no audited resource falls under this control." };
+  throw new Error(`control ${s.meta.id} assessed nothing: it has no objective status`);
 }
 
 function countsText(s: ControlSummary): string {

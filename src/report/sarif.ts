@@ -1,7 +1,22 @@
-import type { ControlMeta, ResourceRef } from "../../policies/types";
+import { createHash } from "node:crypto";
+import type { ControlMeta, Severity } from "../../policies/types";
 import type { AuditFinding, AuditReport } from "../audit/model";
-import { resourceLabel } from "../audit/resource-ref";
+import { resourceKey, resourceLabel } from "../audit/resource-ref";
 import { sncReference } from "./text";
+
+/**
+ * GitHub code scanning's documented upload rules (docs.github.com, "SARIF support for code scanning" and
+ * "SARIF results exceed one or more limits", code-security/reference/code-scanning/sarif-files):
+ * at most 25,000 results per run (hard limit; only 5,000 displayed), 20 tags per rule, 1,000 locations per result,
+ * 20 runs per file; the gzip-compressed file must stay under 10 MB ("SARIF results file is too large").
+ * Every result needs a location with `physicalLocation.artifactLocation.uri`; `partialFingerprints` keep
+ * alerts from duplicating across runs; rule `properties["security-severity"]` (0.0–10.0: over 9.0 critical,
+ * 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low) ranks rules tagged `security`.
+ */
+export const GITHUB_SARIF_LIMITS = { resultsPerRun: 25_000, tagsPerRule: 20, locationsPerResult: 1_000, runsPerFile: 20, gzipBytes: 10 * 1024 * 1024 } as const;
+
+/** A score inside GitHub's band for each severity. */
+export const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
 
 /** The OASIS SARIF 2.1.0 Errata 01 schema id (/work/shared/schemas/sarif/sarif-schema-2.1.0.json). */
 const SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -15,8 +30,12 @@ export function sarifLevel(meta: Pick<ControlMeta, "enforcement" | "severity">):
 }
 
 /**
- * report.sarif: one rule per control, one result per finding. Passing and not-applicable checks
- * are results of kind `pass` / `notApplicable`; waived findings carry an accepted external suppression.
+ * report.sarif: one rule per control, one result per failing or waived finding (waived ones carry an accepted
+ * external suppression). Passing and not-applicable checks become results of kind `pass` / `notApplicable` only
+ * with `--include-passes`. Every result has a physical location: for a stack of the project, a finding on a setting of
+ * its stack file at that setting's line; the manifest file and line; else the state file and the line of the
+ * resource's URN; else the input file. Controls that assessed nothing are listed as
+ * tool notifications. Past GitHub's result limit, the most severe results are kept and the cut is reported.
  */
 export function renderSarif(report: AuditReport): string {
   const ruleIndex = new Map(report.controls.map((c, i) => [c.meta.id, i]));
@@ -29,7 +48,8 @@ export function renderSarif(report: AuditReport): string {
     help: { text: meta.remediation },
     defaultConfiguration: { level: sarifLevel(meta) },
     properties: {
-      tags: ["secnumcloud", `secnumcloud-chapter-${meta.snc.chapter}`, meta.enforcement, meta.severity],
+      tags: ["security", "secnumcloud", `secnumcloud-chapter-${meta.snc.chapter}`, meta.enforcement, meta.severity],
+      "security-severity": SECURITY_SEVERITY[meta.severity],
       titleFr: meta.title.fr,
       titleEn: meta.title.en,
       reference: sncReference(meta.snc),
@@ -39,17 +59,52 @@ export function renderSarif(report: AuditReport): string {
       evidence: meta.evidence,
     },
   }));
-  const results = report.findings.map((f) => {
-    const meta = metaOf.get(f.controlId);
-    if (!meta) throw new Error(`finding of ${f.controlId}, a control missing from the report's controls`);
-    return result(f, ruleIndex.get(f.controlId)!, meta, report.lines);
-  });
+  for (const f of report.findings) if (!metaOf.has(f.controlId)) throw new Error(`finding of ${f.controlId}, a control missing from the report's controls`);
+  const chosen = report.findings.filter((f) => report.includePasses === true || f.status === "fail" || f.status === "waived");
+  const rank = (f: AuditFinding) => {
+    const meta = metaOf.get(f.controlId)!;
+    const status = f.status === "fail" ? 0 : f.status === "waived" ? 1 : 2;
+    return status * 10 + (meta.enforcement === "mandatory" ? 0 : 5) + SEVERITY_ORDER[meta.severity];
+  };
+  let kept = chosen;
+  if (chosen.length > GITHUB_SARIF_LIMITS.resultsPerRun) {
+    // Stable: same rank keeps the report's order.
+    kept = chosen
+      .map((f, i) => ({ f, i, r: rank(f) }))
+      .sort((a, b) => a.r - b.r || a.i - b.i)
+      .slice(0, GITHUB_SARIF_LIMITS.resultsPerRun)
+      .sort((a, b) => a.i - b.i)
+      .map((x) => x.f);
+  }
+  const inputUri = fileUri(report.input.path);
+  const results = kept.map((f) => result(f, ruleIndex.get(f.controlId)!, metaOf.get(f.controlId)!, report.lines, inputUri, report.stackSettings));
+  const notifications = [
+    ...report.controls
+      .filter((c) => c.status === "notAssessed")
+      .map((c) => ({
+        level: "note",
+        message: { text: `${c.meta.id} not assessed: ${c.notAssessedReason ?? "nothing assessed"}. It is neither compliant nor failing.` },
+        associatedRule: { id: c.meta.id, index: ruleIndex.get(c.meta.id)! },
+        properties: { status: "notAssessed" },
+      })),
+    ...(kept.length < chosen.length
+      ? [
+          {
+            level: "warning",
+            message: {
+              text: `${chosen.length} results exceed GitHub code scanning's limit of ${GITHUB_SARIF_LIMITS.resultsPerRun} per run: the ${kept.length} most severe are included; report.json has them all.`,
+            },
+          },
+        ]
+      : []),
+  ];
   const doc = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
     runs: [
       {
         tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
+        invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
         results,
         properties: {
           date: report.today,
@@ -57,16 +112,25 @@ export function renderSarif(report: AuditReport): string {
           stack: report.stack,
           result: report.passed ? "pass" : "fail",
           totals: report.totals,
+          resultsIncluded: kept.length,
+          resultsOmitted: chosen.length - kept.length,
+          passesIncluded: report.includePasses === true,
+          notAssessed: report.controls.filter((c) => c.status === "notAssessed").map((c) => c.meta.id),
           unusedWaivers: report.waivers.filter((w) => w.matched === 0).map((w) => w.waiver.source),
           expiredWaivers: report.waivers.filter((w) => w.expired).map((w) => w.waiver.source),
         },
       },
     ],
   };
-  return JSON.stringify(doc, null, 2) + "\n";
+  // Compact past a few thousand results: indentation alone would double a large file.
+  return JSON.stringify(doc, null, results.length > 5_000 ? undefined : 2) + "\n";
 }
 
-function result(f: AuditFinding, index: number, meta: ControlMeta, lines: ReadonlyMap<string, number>) {
+const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+type StackSettings = AuditReport["stackSettings"];
+
+function result(f: AuditFinding, index: number, meta: ControlMeta, lines: ReadonlyMap<string, number>, inputUri: string, settings: StackSettings) {
   const kind = f.status === "pass" ? "pass" : f.status === "notApplicable" ? "notApplicable" : "fail";
   const at = f.path ? ` (${f.path})` : "";
   const expired = f.expiredWaiver ? ` Waiver ${f.expiredWaiver.source} expired on ${f.expiredWaiver.expires}.` : "";
@@ -76,7 +140,8 @@ function result(f: AuditFinding, index: number, meta: ControlMeta, lines: Readon
     kind,
     level: kind === "fail" ? sarifLevel(meta) : "none",
     message: { text: sentence(`${resourceLabel(f.resource)}: ${f.message}${at}`) + expired },
-    locations: [location(f.resource, lines)],
+    locations: [location(f, lines, inputUri, settings)],
+    partialFingerprints: { "socleFinding/v1": fingerprint(f) },
     ...(f.waiver
       ? {
           suppressions: [
@@ -97,7 +162,13 @@ function result(f: AuditFinding, index: number, meta: ControlMeta, lines: Readon
   };
 }
 
-function location(ref: ResourceRef, lines: ReadonlyMap<string, number>) {
+/** Stable across runs and machines: the control, the resource's identity, the property path and the message. */
+function fingerprint(f: AuditFinding): string {
+  return createHash("sha256").update([f.controlId, resourceKey(f.resource), f.path ?? "", f.message].join("\u0000")).digest("hex").slice(0, 32);
+}
+
+function location(f: AuditFinding, lines: ReadonlyMap<string, number>, inputUri: string, settings: StackSettings) {
+  const ref = f.resource;
   const logical = {
     logicalLocations: [
       {
@@ -107,14 +178,21 @@ function location(ref: ResourceRef, lines: ReadonlyMap<string, number>) {
       },
     ],
   };
-  if (ref.file === undefined) return logical;
-  const path = ref.file.replace(/#.*$/, "");
-  const line = lines.get(ref.file);
+  let uri = inputUri;
+  let line: number | undefined;
+  const setting = f.path !== undefined ? settings?.lines.get(f.path) : undefined;
+  if (setting !== undefined) {
+    // A deployment-level finding on a setting the operator wrote: the stack file, at that setting.
+    uri = fileUri(settings!.file);
+    line = setting;
+  } else if (ref.file !== undefined) {
+    uri = fileUri(ref.file.replace(/#.*$/, ""));
+    line = lines.get(ref.file);
+  } else if (ref.urn !== undefined) {
+    line = lines.get(ref.urn);
+  }
   return {
-    physicalLocation: {
-      artifactLocation: { uri: fileUri(path) },
-      ...(line !== undefined ? { region: { startLine: line } } : {}),
-    },
+    physicalLocation: { artifactLocation: { uri }, region: { startLine: line ?? 1 } },
     ...logical,
   };
 }

@@ -1,5 +1,5 @@
 import type { FindingStatus, ResourceRef, SncReference } from "../../policies/types";
-import type { AuditReport } from "../audit/model";
+import type { AuditReport, ControlStatus } from "../audit/model";
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
@@ -11,11 +11,12 @@ export function escapeXml(s: string): string {
   return escapeHtml(s.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, ""));
 }
 
-export const STATUS_LABELS: Readonly<Record<FindingStatus, { fr: string; en: string }>> = {
+export const STATUS_LABELS: Readonly<Record<FindingStatus | ControlStatus, { fr: string; en: string }>> = {
   pass: { fr: "Conforme", en: "Pass" },
   fail: { fr: "Non conforme", en: "Fail" },
   waived: { fr: "Dérogation", en: "Waived" },
   notApplicable: { fr: "Non applicable", en: "Not applicable" },
+  notAssessed: { fr: "Non évalué", en: "Not assessed" },
 };
 
 /** `SecNumCloud 3.2 §19.6` or `SecNumCloud 3.2 ch. 13`; `(unverified)` when the section is our reading. */

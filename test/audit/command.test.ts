@@ -39,8 +39,10 @@ describe("runAuditCommand", () => {
     const code = await runAuditCommand(options(dir, { log: (l) => lines.push(l) }));
     expect(code).toBe(1);
     expect(readdirSync(join(dir, "out")).filter((f) => f !== ".socle-output.json").sort()).toEqual(Object.values(REPORT_FILE_NAMES).sort());
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^socle audit: 9 resources, 3 controls: 2 pass, 4 fail \(3 mandatory\), 0 waived, 1 not applicable\. Reports: /);
+    // The failure table, then the summary.
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^CONTROL\s+SEVERITY\s+RESOURCE\s+PATH\s+FIX\n/);
+    expect(lines[1]).toMatch(/^socle audit: 9 resources, 3 controls: 2 pass, 4 fail \(3 mandatory\), 0 waived, 1 not applicable; 0 control\(s\) not assessed\. Reports: .*\. Result: FAIL, 3 failure\(s\) count under --fail-on mandatory\.$/);
   });
 
   it("returns 0 when no mandatory control fails, waivers included", async () => {

@@ -24,7 +24,8 @@ let files: Map<string, string>;
 beforeAll(async () => {
   result = await renderToTemp("demo");
   files = new Map(walk(result.outDir).map((f) => [relative(result.outDir, f), readFileSync(f, "utf8")]));
-  manifests = [...files].filter(([f]) => f.startsWith("manifests/")).flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
+  // kustomization.yaml configures `kubectl apply -k`; it is not a cluster object.
+  manifests = [...files].filter(([f]) => f.startsWith("manifests/") && f !== "manifests/kustomization.yaml").flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
 });
 
 function walk(dir: string): string[] {

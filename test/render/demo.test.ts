@@ -27,7 +27,8 @@ beforeAll(async () => {
 });
 
 const byType = (type: string) => resources.filter((r) => r.type === type);
-const manifests = () => [...files].filter(([f]) => f.startsWith("manifests/")).flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean));
+// kustomization.yaml configures `kubectl apply -k`; it is not a cluster object.
+const manifests = () => [...files].filter(([f]) => f.startsWith("manifests/") && f !== "manifests/kustomization.yaml").flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean));
 
 describe("socle render demo: state.json", () => {
   it("validates against Pulumi's deployment schema", () => {

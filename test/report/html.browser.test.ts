@@ -39,6 +39,24 @@ describe.skipIf(!available && !process.env.CI)("report.html in headless Chromium
     expect(await page.getByTestId("total-fail").innerText()).toBe("2");
     expect(await page.getByTestId("total-waived").innerText()).toBe("2");
     expect(await page.getByTestId("score-13").innerText()).toBe("50%");
+    // Waived findings are not passes: chapter 9 (1 pass, 2 waived) scores 33.3% and says how much is waived.
+    expect(await page.getByTestId("score-9").innerText()).toBe("33.3%");
+    expect(await page.getByTestId("waived-share-9").innerText()).toContain("66.7%");
+
+    // An auditor reads failures first, then waivers, then what was not assessed, then passes.
+    const top = async (selector: string) => (await page.locator(selector).boundingBox())!.y;
+    const order = [await top("#failures"), await top("#waivers"), await top("#waived-controls"), await top("#not-assessed"), await top("#passes")];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const firstControl = page.locator("article.control").first();
+    expect(await firstControl.getAttribute("data-status")).toBe("fail");
+    expect((await firstControl.boundingBox())!.y).toBeLessThan(2500);
+
+    // The chart is inline SVG: failing and waived findings per chapter, by severity.
+    const chart = page.locator("#chart svg");
+    expect(await chart.isVisible()).toBe(true);
+    expect(await page.getByTestId("chart-total-9").textContent()).toBe("2");
+    expect(await chart.locator('rect[data-segment="waived"]').count()).toBeGreaterThan(0);
+    expect(await chart.locator('rect[data-segment^="fail "]').count()).toBeGreaterThan(0);
 
     const lb = page.locator("#control-test-service-declared-lb");
     expect(await lb.locator("table.findings.fail code.path").innerText()).toBe("spec.type");

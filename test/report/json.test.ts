@@ -16,6 +16,22 @@ describe("report.json", () => {
     }
   });
 
+  it("says which controls assessed nothing, and why, within the schema", async () => {
+    const report = await stateReport();
+    // Runs the real runner: a control that returns nothing for these resources.
+    const { runAudit } = await import("../../src/audit/run");
+    const { TEST_CONTROLS } = await import("../audit/fixtures/controls");
+    const idle = { ...TEST_CONTROLS[0]!, id: "test-zz-idle", check: () => [] };
+    const result = runAudit([...TEST_CONTROLS, idle], [], report.context);
+    const doc = JSON.parse(renderJson({ ...report, ...result }));
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    const c = doc.controls.find((x: { id: string }) => x.id === "test-zz-idle");
+    expect(c.status).toBe("notAssessed");
+    expect(c.notAssessedReason).toBe("no resource of the input falls under this control");
+    expect(doc.controls.every((x: { status: string }) => x.status === "notAssessed")).toBe(true);
+    expect(doc.chapters.every((x: { score: number | null }) => x.score === null)).toBe(true);
+  });
+
   it("carries findings, controls, totals and waivers", async () => {
     const doc = JSON.parse(renderJson(await stateReport()));
     expect(doc.result).toBe("fail");

@@ -62,4 +62,24 @@ describe("report.oscal.json", () => {
     const rogue = result.observations.find((o: any) => o.title === "test-service-declared-lb: Service wiki/rogue");
     expect(rogue.remarks).toContain("expired on 2025-01-31");
   });
+
+  it("claims satisfied or not-satisfied only for controls that assessed something; the others get a not-assessed observation", async () => {
+    const report = await stateReport();
+    // A catalog control with nothing to assess in this input, next to the fixture's controls.
+    const idle = { ...report.controls[0]!, meta: { ...report.controls[0]!.meta, id: "test-zz-idle" }, status: "notAssessed" as const, counts: { pass: 0, fail: 0, waived: 0, notApplicable: 0 }, notAssessedReason: "no resource of the input falls under this control" };
+    const doc = JSON.parse(renderOscal({ ...report, controls: [...report.controls, idle] }));
+    validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+    const result = doc["assessment-results"].results[0];
+    expect(result.findings.map((f: any) => f.target["target-id"])).not.toContain("test-zz-idle");
+    const observation = result.observations.find((o: any) => o.props?.some((p: any) => p.name === "control-id" && p.value === "test-zz-idle"));
+    expect(observation.props).toContainEqual({ name: "status", value: "not-assessed", ns: "urn:socle:audit" });
+    expect(observation.description).toContain("no resource of the input falls under this control");
+    // No satisfied objective without an assessed (pass or fail) subject behind it.
+    for (const f of result.findings.filter((x: any) => x.target.status.state === "satisfied")) {
+      const related = new Set((f["related-observations"] ?? []).map((r: any) => r["observation-uuid"]));
+      const subjects = result.observations.filter((o: any) => related.has(o.uuid)).flatMap((o: any) => o.subjects ?? []);
+      expect(subjects.some((sub: any) => sub.props?.some((p: any) => p.value === "pass"))).toBe(true);
+    }
+  });
 });

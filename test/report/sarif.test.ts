@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Ajv4 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
-import { renderSarif } from "../../src/report/sarif";
+import { GITHUB_SARIF_LIMITS, renderSarif } from "../../src/report/sarif";
 import { tempFiles } from "../audit/helpers";
 import { manifestReport, stateReport } from "./fixture";
 
@@ -17,9 +17,11 @@ interface SarifLog {
 
 let stateSarif: string;
 let manifestSarif: string;
+let stateWithPasses: string;
 beforeAll(async () => {
   stateSarif = renderSarif(await stateReport());
   manifestSarif = renderSarif(await manifestReport());
+  stateWithPasses = renderSarif({ ...(await stateReport()), includePasses: true });
 });
 
 /** Runs `Sarif.Multitool validate`; it exits 0 even on errors, so the verdict is read from its own SARIF log. */
@@ -46,19 +48,19 @@ describe("report.sarif", () => {
     const ajv = new Ajv4({ allErrors: true, strict: false });
     addFormats(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, "utf8")));
-    for (const text of [stateSarif, manifestSarif]) {
+    for (const text of [stateSarif, manifestSarif, stateWithPasses]) {
       validate(JSON.parse(text));
       expect(validate.errors ?? []).toEqual([]);
     }
   });
 
   it("has no error under the Microsoft SARIF Multitool, which does catch a broken log", () => {
-    const dir = tempFiles({ "state.sarif": stateSarif, "manifests.sarif": manifestSarif });
+    const dir = tempFiles({ "state.sarif": stateSarif, "manifests.sarif": manifestSarif, "passes.sarif": stateWithPasses });
     const broken = JSON.parse(stateSarif);
     broken.runs[0].results[0].ruleIndex = 99;
     writeFileSync(join(dir, "broken.sarif"), JSON.stringify(broken));
 
-    const good = multitool([join(dir, "state.sarif"), join(dir, "manifests.sarif")]);
+    const good = multitool([join(dir, "state.sarif"), join(dir, "manifests.sarif"), join(dir, "passes.sarif")]);
     expect(good.filter((r) => r.level === "error")).toEqual([]);
     // The only remark left: the tool has no public informationUri to point to.
     expect([...new Set(good.map((r) => r.ruleId))]).toEqual(["SARIF2005"]);
@@ -67,8 +69,14 @@ describe("report.sarif", () => {
     expect(bad.filter((r) => r.level === "error").map((r) => r.ruleId)).toContain("SARIF1009");
   }, 60_000);
 
+  it("lists passing and not-applicable checks only with --include-passes", () => {
+    const kinds = (text: string) => (JSON.parse(text) as SarifLog).runs[0]!.results.map((r) => r.kind as string);
+    expect(new Set(kinds(stateSarif))).toEqual(new Set(["fail"]));
+    expect(kinds(stateWithPasses).filter((k) => k === "pass")).toHaveLength(2);
+  });
+
   it("makes one rule per control, bilingual, and results by kind and level", () => {
-    const log = JSON.parse(stateSarif) as SarifLog;
+    const log = JSON.parse(stateWithPasses) as SarifLog;
     const run = log.runs[0]!;
     expect(run.tool.driver.rules.map((r) => r.id)).toEqual(["test-provider-region", "test-service-declared-lb", "test-workload-non-root"]);
     expect(run.tool.driver.rules[2]!.shortDescription.text).toBe("Containers do not run as root / Les conteneurs ne tournent pas en root");
@@ -92,6 +100,47 @@ describe("report.sarif", () => {
     expect(waived[0]!.suppressions[0]).toMatchObject({ kind: "external", status: "accepted" });
     expect(waived[0]!.suppressions[0].justification).toContain("Upstream image needs root <until 17.1> & tracked in TICKET-1");
     expect(run.results.filter((r) => r.kind === "fail" && !r.suppressions)).toHaveLength(2);
+  });
+
+  it("gives every result of a state input a physical location: the state file and the line of the resource's URN", async () => {
+    const dir = tempFiles({ "state.json": (await import("../audit/fixtures/state")).stateExport() });
+    const text = readFileSync(join(dir, "state.json"), "utf8").split("\n");
+    const run = (JSON.parse(stateWithPasses) as SarifLog).runs[0]!;
+    expect(run.results.length).toBeGreaterThan(0);
+    for (const r of run.results) {
+      const loc = r.locations[0].physicalLocation;
+      expect(loc.artifactLocation.uri).toBe("out/demo/state.json");
+      const urn = r.locations[0].logicalLocations[0].fullyQualifiedName as string;
+      expect(text[loc.region.startLine - 1]).toContain(JSON.stringify(urn));
+    }
+  });
+
+  it("carries GitHub's fingerprints and security-severity, within its per-rule limits", () => {
+    const run = (JSON.parse(stateWithPasses) as SarifLog).runs[0]!;
+    const prints = run.results.map((r) => r.partialFingerprints["socleFinding/v1"] as string);
+    expect(prints.every((p) => /^[0-9a-f]{32}$/.test(p))).toBe(true);
+    expect(new Set(prints).size).toBe(prints.length);
+    expect((JSON.parse(stateWithPasses) as SarifLog).runs[0]!.results.map((r) => r.partialFingerprints)).toEqual(run.results.map((r) => r.partialFingerprints));
+    const band: Record<string, [number, number]> = { critical: [9.0, 10], high: [7.0, 8.9], medium: [4.0, 6.9], low: [0.1, 3.9] };
+    for (const rule of run.tool.driver.rules as unknown as { properties: Record<string, any> }[]) {
+      const score = Number(rule.properties["security-severity"]);
+      const [lo, hi] = band[rule.properties.severity as string]!;
+      expect(score).toBeGreaterThanOrEqual(lo);
+      expect(score).toBeLessThanOrEqual(hi);
+      expect(rule.properties.tags).toContain("security");
+      expect(rule.properties.tags.length).toBeLessThanOrEqual(GITHUB_SARIF_LIMITS.tagsPerRule);
+    }
+  });
+
+  it("reports a control that assessed nothing as a notification, never as a pass", async () => {
+    const report = await stateReport();
+    const target = report.controls[0]!;
+    const changed = { ...report, controls: report.controls.map((c) => (c === target ? { ...c, status: "notAssessed" as const, notAssessedReason: "no resource" } : c)) };
+    const run = JSON.parse(renderSarif(changed)).runs[0];
+    expect(run.invocations[0].toolExecutionNotifications).toEqual([
+      expect.objectContaining({ associatedRule: { id: target.meta.id, index: 0 }, message: { text: expect.stringContaining("not assessed: no resource") } }),
+    ]);
+    expect(run.properties.notAssessed).toEqual([target.meta.id]);
   });
 
   it("locates manifest findings in their file and line", () => {

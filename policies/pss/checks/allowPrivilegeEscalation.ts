@@ -10,8 +10,9 @@ const ID = "allowPrivilegeEscalation";
 export const allowPrivilegeEscalation: PssCheck = {
   id: ID,
   level: "restricted",
-  evaluate(pod) {
-    if (isWindowsPod(pod)) return [];
+  revisions: [8, 25],
+  evaluate(pod, minor) {
+    if (minor >= 25 && isWindowsPod(pod)) return [];
     return containersOf(pod)
       .filter(({ container }) => container.securityContext?.allowPrivilegeEscalation !== false)
       .map(({ container, name, path }) =>

@@ -20,6 +20,7 @@ function allowedAnnotationValue(value: unknown): boolean {
 export const appArmorProfile: PssCheck = {
   id: ID,
   level: "baseline",
+  revisions: [0],
   evaluate(pod) {
     const found: Violation[] = [];
     const podProfile = pod.spec.securityContext?.appArmorProfile;

@@ -29,6 +29,7 @@ export const BASELINE_ALLOWED_CAPABILITIES: ReadonlySet<string> = new Set([
 export const capabilitiesBaseline: PssCheck = {
   id: ID,
   level: "baseline",
+  revisions: [0],
   evaluate(pod) {
     const found: Violation[] = [];
     for (const { container, name, path } of containersOf(pod)) {

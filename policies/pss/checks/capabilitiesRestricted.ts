@@ -16,8 +16,9 @@ export const capabilitiesRestricted: PssCheck = {
   id: ID,
   level: "restricted",
   overrides: ["capabilities_baseline"],
-  evaluate(pod) {
-    if (isWindowsPod(pod)) return [];
+  revisions: [22, 25],
+  evaluate(pod, minor) {
+    if (minor >= 25 && isWindowsPod(pod)) return [];
     const found: Violation[] = [];
     for (const { container, name, path } of containersOf(pod)) {
       const capabilities = container.securityContext?.capabilities;

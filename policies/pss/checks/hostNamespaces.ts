@@ -13,6 +13,7 @@ const HOST_NAMESPACE_FIELDS = ["hostNetwork", "hostPID", "hostIPC"] as const;
 export const hostNamespaces: PssCheck = {
   id: ID,
   level: "baseline",
+  revisions: [0],
   evaluate(pod) {
     const found: Violation[] = [];
     for (const field of HOST_NAMESPACE_FIELDS) {

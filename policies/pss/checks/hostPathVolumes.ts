@@ -12,6 +12,7 @@ const ID = "hostPathVolumes";
 export const hostPathVolumes: PssCheck = {
   id: ID,
   level: "baseline",
+  revisions: [0],
   evaluate(pod) {
     const found: Violation[] = [];
     const volumes = pod.spec.volumes;

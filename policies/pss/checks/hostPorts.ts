@@ -11,6 +11,7 @@ const ID = "hostPorts";
 export const hostPorts: PssCheck = {
   id: ID,
   level: "baseline",
+  revisions: [0],
   evaluate(pod) {
     const found: Violation[] = [];
     for (const { container, name, path } of containersOf(pod)) {

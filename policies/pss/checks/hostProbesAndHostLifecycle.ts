@@ -29,6 +29,7 @@ function hostViolations(handler: Handler | undefined, container: string, handler
 export const hostProbesAndHostLifecycle: PssCheck = {
   id: ID,
   level: "baseline",
+  revisions: [34],
   evaluate(pod) {
     const found: Violation[] = [];
     for (const { container, name, path } of containersOf(pod)) {

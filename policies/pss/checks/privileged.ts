@@ -10,6 +10,7 @@ const ID = "privileged";
 export const privileged: PssCheck = {
   id: ID,
   level: "baseline",
+  revisions: [0],
   evaluate(pod) {
     return containersOf(pod)
       .filter(({ container }) => container.securityContext?.privileged === true)

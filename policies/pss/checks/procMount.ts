@@ -11,7 +11,8 @@ import { unmaskedProcMounts } from "./procMountShared";
 export const procMount: PssCheck = {
   id: "procMount",
   level: "baseline",
-  evaluate(pod) {
-    return runsInUserNamespace(pod) ? [] : unmaskedProcMounts("procMount", pod);
+  revisions: [0, 35],
+  evaluate(pod, minor) {
+    return minor >= 35 && runsInUserNamespace(pod) ? [] : unmaskedProcMounts("procMount", pod);
   },
 };

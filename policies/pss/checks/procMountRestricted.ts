@@ -10,6 +10,7 @@ export const procMountRestricted: PssCheck = {
   id: "procMount_restricted",
   level: "restricted",
   overrides: ["procMount"],
+  revisions: [35],
   evaluate(pod) {
     return unmaskedProcMounts("procMount_restricted", pod);
   },

@@ -25,6 +25,7 @@ export const restrictedVolumes: PssCheck = {
   id: ID,
   level: "restricted",
   overrides: ["hostPathVolumes"],
+  revisions: [0],
   evaluate(pod) {
     const found: Violation[] = [];
     const volumes = pod.spec.volumes;

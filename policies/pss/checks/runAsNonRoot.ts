@@ -13,8 +13,9 @@ const ID = "runAsNonRoot";
 export const runAsNonRoot: PssCheck = {
   id: ID,
   level: "restricted",
-  evaluate(pod) {
-    if (runsInUserNamespace(pod)) return [];
+  revisions: [0, 35],
+  evaluate(pod, minor) {
+    if (minor >= 35 && runsInUserNamespace(pod)) return [];
     const found: Violation[] = [];
     const implicit: Violation[] = [];
     const podValue: unknown = pod.spec.securityContext?.runAsNonRoot;

@@ -12,8 +12,9 @@ const ID = "runAsUser";
 export const runAsUser: PssCheck = {
   id: ID,
   level: "restricted",
-  evaluate(pod) {
-    if (runsInUserNamespace(pod)) return [];
+  revisions: [23, 35],
+  evaluate(pod, minor) {
+    if (minor >= 35 && runsInUserNamespace(pod)) return [];
     const found: Violation[] = [];
     if (pod.spec.securityContext?.runAsUser === 0) {
       found.push(violation(ID, "pod must not set securityContext.runAsUser=0", `${pod.specPath}.securityContext.runAsUser`));

@@ -15,8 +15,9 @@ export const seccompProfileRestricted: PssCheck = {
   id: ID,
   level: "restricted",
   overrides: ["seccompProfile_baseline"],
-  evaluate(pod) {
-    if (isWindowsPod(pod)) return [];
+  revisions: [19, 25],
+  evaluate(pod, minor) {
+    if (minor >= 25 && isWindowsPod(pod)) return [];
     const found: Violation[] = [];
     const implicit: Violation[] = [];
     const podProfile = pod.spec.securityContext?.seccompProfile;

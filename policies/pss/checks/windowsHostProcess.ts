@@ -12,6 +12,7 @@ const ID = "windowsHostProcess";
 export const windowsHostProcess: PssCheck = {
   id: ID,
   level: "baseline",
+  revisions: [0],
   evaluate(pod) {
     const found: Violation[] = [];
     if (pod.spec.securityContext?.windowsOptions?.hostProcess === true) {

@@ -1,62 +1,18 @@
-import { z } from "zod";
-import type { AuditContext } from "../../../policies/types";
-import { InputError } from "../errors";
-import { issueText } from "../zod-issue";
-
-/** Regions allowed when the input says nothing: Outscale's SecNumCloud-qualified region (src/config/schema.ts). */
-export const DEFAULT_ALLOWED_REGIONS: readonly string[] = ["cloudgouv-eu-west-1"];
 /**
- * Minimum log retention when neither the stack nor the command line sets one: socle's own default
- * (`logs.retentionDays` in src/config/schema.ts). A project choice, not a figure quoted from SecNumCloud.
+ * The audit context, shared with the CrossGuard pack: defined in policies/context.ts (the pack imports nothing
+ * outside policies/); this module adds the input error `socle audit` reports for invalid stack metadata.
  */
-export const DEFAULT_MIN_LOG_RETENTION_DAYS = 365;
+import { StackMetadataError, parseStackMetadata as parseMetadata, type StackMetadata } from "../../../policies/context";
+import { InputError } from "../errors";
 
-/** The `socle` output of the root `pulumi:pulumi:Stack` resource, as `socle render` and `pulumi up` write it. */
-const stackMetadataSchema = z.object({
-  kind: z.string().min(1),
-  target: z.string().min(1),
-  region: z.string().min(1),
-  allowedRegions: z.array(z.string().min(1)),
-  allowedRegistries: z.array(z.string().min(1)),
-  declaredLoadBalancers: z.array(z.string().min(1)),
-  minLogRetentionDays: z.number().int().positive().optional(),
-  adminMinPrefix: z.number().int().min(0).max(32).optional(),
-  provider: z
-    .object({
-      name: z.string().min(1),
-      qualificationReference: z.string().min(1),
-      qualificationExpires: z.string().min(1),
-      euJurisdiction: z.boolean(),
-    })
-    .optional(),
-});
-
-export type StackMetadata = z.infer<typeof stackMetadataSchema>;
-
-export interface ContextOverrides {
-  readonly today: string;
-  readonly minLogRetentionDays?: number;
-}
+export { DEFAULT_ALLOWED_REGIONS, DEFAULT_MIN_LOG_RETENTION_DAYS, buildContext, type ContextOverrides, type StackMetadata } from "../../../policies/context";
 
 /** Validates the stack's `socle` output; `where` is the JSON path of that output, for error messages. */
 export function parseStackMetadata(value: unknown, file: string, where: string): StackMetadata {
-  const parsed = stackMetadataSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const path = [where, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("").replace(/\.\[/g, "[");
-  throw new InputError(`is invalid stack metadata: ${issueText(issue)}`, file, { path });
-}
-
-/** The command line wins over the stack's metadata, which wins over the defaults. */
-export function buildContext(meta: StackMetadata | undefined, overrides: ContextOverrides): AuditContext {
-  return {
-    allowedRegions: meta?.allowedRegions ?? DEFAULT_ALLOWED_REGIONS,
-    allowedRegistries: meta?.allowedRegistries ?? [],
-    minLogRetentionDays: overrides.minLogRetentionDays ?? meta?.minLogRetentionDays ?? DEFAULT_MIN_LOG_RETENTION_DAYS,
-    declaredLoadBalancers: meta?.declaredLoadBalancers ?? [],
-    ...(meta?.adminMinPrefix !== undefined ? { adminMinPrefix: meta.adminMinPrefix } : {}),
-    ...(meta?.provider ? { provider: meta.provider } : {}),
-    hasStackMetadata: meta !== undefined,
-    today: overrides.today,
-  };
+  try {
+    return parseMetadata(value, where);
+  } catch (e) {
+    if (e instanceof StackMetadataError) throw new InputError(e.problem, file, { path: e.path });
+    throw e;
+  }
 }

@@ -6,6 +6,7 @@ import { displayPath, loadManifests } from "./manifests";
 import { loadDeployment, typeName } from "./pulumi-state";
 import { parseJson, readText } from "./read";
 import type { LoadedInput } from "./types";
+import { urnLines } from "../state-lines";
 
 const STACK_NAME = /^[a-z0-9-]+$/;
 
@@ -50,14 +51,15 @@ function loadFile(file: string, overrides: ContextOverrides): LoadedInput {
   if (ext !== ".json") {
     throw new InputError(`has an unsupported extension "${ext || "(none)"}": expected .json (state export, checkpoint or manifest), .yaml or .yml (manifests)`, shown);
   }
-  const doc = parseJson(readText(file, shown), shown);
+  const text = readText(file, shown);
+  const doc = parseJson(text, shown);
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw new InputError(`must hold a JSON object (stack export, checkpoint or Kubernetes object), found ${typeName(doc)}`, shown);
   }
   const obj = doc as Record<string, unknown>;
   if ("deployment" in obj) {
     requireVersion(obj, shown);
-    return loadDeployment(obj.deployment, shown, "deployment", "state", overrides);
+    return withUrnLines(loadDeployment(obj.deployment, shown, "deployment", "state", overrides), text);
   }
   if ("checkpoint" in obj) {
     requireVersion(obj, shown);
@@ -66,13 +68,18 @@ function loadFile(file: string, overrides: ContextOverrides): LoadedInput {
     if (typeof cp !== "object" || Array.isArray(cp)) throw new InputError(`must be an object, found ${typeName(cp)}`, shown, { path: "checkpoint" });
     const { stack, latest } = cp as Record<string, unknown>;
     if (stack !== undefined && typeof stack !== "string") throw new InputError(`must be a string, found ${typeName(stack)}`, shown, { path: "checkpoint.stack" });
-    return loadDeployment(latest ?? {}, shown, "checkpoint.latest", "checkpoint", overrides, stack);
+    return withUrnLines(loadDeployment(latest ?? {}, shown, "checkpoint.latest", "checkpoint", overrides, stack), text);
   }
   if ("apiVersion" in obj || "kind" in obj) return loadManifests(file, false, overrides);
   throw new InputError(
     "is not a recognised input: expected a `pulumi stack export` ({version: 3, deployment}), a backend checkpoint ({version: 3, checkpoint}) or a Kubernetes object (apiVersion, kind)",
     shown,
   );
+}
+
+/** State inputs locate resources by the line of their URN in the file (keys are URNs, never manifest references). */
+function withUrnLines(input: LoadedInput, text: string): LoadedInput {
+  return { ...input, lines: new Map([...input.lines, ...urnLines(text)]) };
 }
 
 function requireVersion(obj: Record<string, unknown>, shown: string): void {

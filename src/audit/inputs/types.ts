@@ -19,6 +19,6 @@ export interface LoadedInput {
   readonly views: readonly ResourceView[];
   readonly context: AuditContext;
   readonly stack: StackInfo;
-  /** First line of each manifest document, keyed by `ResourceView.file`, for report locations. */
+  /** First line of each manifest document keyed by `ResourceView.file`, and, for state inputs, the line of each resource keyed by URN. */
   readonly lines: ReadonlyMap<string, number>;
 }

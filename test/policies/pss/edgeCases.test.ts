@@ -174,11 +174,13 @@ describe("host ports, probes, volumes, sysctls", () => {
     "net.ipv4.tcp_keepalive_probes",
     "net.ipv4.tcp_rmem",
     "net.ipv4.tcp_wmem",
+    "net.ipv4.tcp_slow_start_after_idle",
+    "net.ipv4.tcp_notsent_lowat",
   ])("accepts the safe sysctl %s", (name) => {
     expect(evaluate(podWith("spec.securityContext.sysctls", [{ name, value: "1" }]), "restricted")).toEqual([]);
   });
 
-  it.each(["net.core.somaxconn", "kernel.msgmax", "net.ipv4.ip_forward", "net.ipv4.tcp_slow_start_after_idle"])(
+  it.each(["net.core.somaxconn", "kernel.msgmax", "net.ipv4.ip_forward"])(
     "rejects the sysctl %s",
     (name) => {
       expect(evaluate(podWith("spec.securityContext.sysctls", [{ name, value: "1" }]), "baseline").map((v) => v.message)).toEqual([
