@@ -18,7 +18,7 @@ const context = (declared: string[], extra: object = {}) => ({
 
 async function audit(dir: string, input: string, extra: object = {}) {
   const code = await runAuditCommand({ input, formats: ["json"], outDir: join(dir, "reports"), today: "2026-01-01", controls: [declaredLoadBalancers], log: () => {}, projectDir: dir, ...extra });
-  return { code, report: JSON.parse(readFileSync(join(dir, "out", "report.json"), "utf8")) };
+  return { code, report: JSON.parse(readFileSync(join(dir, "reports", "report.json"), "utf8")) };
 }
 
 describe("manifests with their stack's context", () => {
