@@ -3,7 +3,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/issues";
 import { formatConfigError } from "./format";
 import { registerAudit } from "./audit";
-import { renderCommand } from "./render";
+import type { renderCommand as RenderCommand } from "./render";
 
 /** Exit codes: 0 success, 1 policy failure (audit), 2 bad input (configuration, files, options). */
 export async function main(argv: readonly string[], io: { out: (s: string) => void; err: (s: string) => void } = defaultIo): Promise<number> {
@@ -22,6 +22,8 @@ export async function main(argv: readonly string[], io: { out: (s: string) => vo
     .option("--out <dir>", "output folder (default: out/<stack>)")
     .option("--stack-file <file>", "read the stack's configuration from this file instead of stacks/Pulumi.<stack>.yaml")
     .action(async (stack: string, opts: { out?: string; stackFile?: string }) => {
+      // Loaded on use: `socle audit <file>` never loads the render engine or the Pulumi SDK (docs/render.md).
+      const { renderCommand } = require("./render") as { renderCommand: typeof RenderCommand };
       code = await renderCommand({
         root,
         stack,

@@ -7,6 +7,7 @@ import { loadConfig, parseConfig } from "../config";
 import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
 import { dnsRecordsFile } from "./dns";
+import { withoutSourceMappedStacks } from "./engine";
 import { collectManifests, writeManifestFile } from "./manifests";
 import { RecordingMonitor } from "./monitor";
 import { buildStateExport, type StateExport } from "./state";
@@ -60,15 +61,17 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
 
   // The SDK reports a program's exception as an unhandled rejection: catch it here and rethrow it to the caller.
   let programError: unknown;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    try {
-      return deploy(loadConfig(configChecks));
-    } catch (err) {
-      programError = err;
-      return {};
-    }
+  await withoutSourceMappedStacks(async () => {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return deploy(loadConfig(configChecks));
+      } catch (err) {
+        programError = err;
+        return {};
+      }
+    });
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   });
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   if (programError) throw programError;
 
   const { state, manifestInputs } = buildStateExport(monitor.registrations.values(), monitor.stackOutputs, monitor.secretValues, {
