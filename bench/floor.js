@@ -79,7 +79,10 @@ function revive(value) {
 
 main(process.argv[2]).then(
   (n) => {
-    if (process.env.SOCLE_USAGE_FILE) writeFileSync(process.env.SOCLE_USAGE_FILE, JSON.stringify({ maxRSS: process.resourceUsage().maxRSS }));
+    if (process.env.SOCLE_USAGE_FILE) {
+      const usage = process.resourceUsage();
+      writeFileSync(process.env.SOCLE_USAGE_FILE, JSON.stringify({ maxRSS: usage.maxRSS, cpuMicros: usage.userCPUTime + usage.systemCPUTime }));
+    }
     process.stdout.write(`floor: ${n} resources registered\n`);
   },
   (err) => {

@@ -18,14 +18,26 @@ const SOCLE_NAMESPACE = uuidV5("urn:socle:audit:oscal", UUID_NAMESPACE_URL);
 export function renderOscal(report: AuditReport): string {
   const time = `${report.today}T00:00:00Z`;
   const used = new Set<string>();
+  // Where the search for a free UUID resumes for each name: the first free one is `name`, then `name#1`,
+  // `name#2`... as before, without trying again the suffixes already taken (k equal names cost k, not k²).
+  const nextSuffix = new Map<string, number>();
   const id = (name: string) => {
-    let u = uuidV5(name, SOCLE_NAMESPACE);
-    for (let n = 1; used.has(u); n++) u = uuidV5(`${name}#${n}`, SOCLE_NAMESPACE);
+    let n = nextSuffix.get(name) ?? 0;
+    let u = uuidV5(n === 0 ? name : `${name}#${n}`, SOCLE_NAMESPACE);
+    while (used.has(u)) u = uuidV5(`${name}#${++n}`, SOCLE_NAMESPACE);
+    nextSuffix.set(name, n + 1);
     used.add(u);
     return u;
   };
+  // One UUID per resource, however many findings name it.
+  const subjectUuids = new Map<string, string>();
+  const subjectUuid = (key: string) => {
+    let u = subjectUuids.get(key);
+    if (u === undefined) subjectUuids.set(key, (u = uuidV5(`resource|${key}`, SOCLE_NAMESPACE)));
+    return u;
+  };
   const subjectOf = (f: AuditFinding) => ({
-    "subject-uuid": uuidV5(`resource|${resourceKey(f.resource)}`, SOCLE_NAMESPACE),
+    "subject-uuid": subjectUuid(resourceKey(f.resource)),
     type: "resource",
     title: line(resourceLabel(f.resource)),
     ...(f.resource.urn || f.resource.file ? { remarks: f.resource.urn ?? f.resource.file } : {}),
