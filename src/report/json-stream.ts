@@ -1,46 +1,76 @@
 /**
- * Writes `JSON.stringify(object, null, 2)` of an object piece by piece, so that a report with hundreds of
- * thousands of findings is never one string in memory. The bytes are those of `JSON.stringify` (checked
- * by test/report/json-stream.test.ts): values are stringified by it, only the top level and the
- * streamed arrays are laid out here.
+ * Writes `JSON.stringify(value, null, 2)` (or the compact `JSON.stringify(value)`) piece by piece, so
+ * that a report with hundreds of thousands of findings is never one string in memory. The bytes are
+ * those of `JSON.stringify` (checked by test/report/json-stream.test.ts): every value is stringified by
+ * it, except the arrays and objects marked `streamed` / `streamedObject`, which are laid out here with
+ * the same separators and indentation, element by element.
  */
-export type Chunked = { readonly stream: Iterable<unknown> };
+const ARRAY = Symbol("streamed array");
+const OBJECT = Symbol("streamed object");
 
-const isChunked = (v: unknown): v is Chunked => typeof v === "object" && v !== null && "stream" in v && Object.getPrototypeOf(v) === null;
-
-/** Writes the pretty-printed object whose entries are `entries` (a `streamed` value is an array written element by element). */
-export function writePrettyObject(entries: readonly (readonly [string, unknown])[], write: (chunk: string) => void): void {
-  let first = true;
-  for (const [key, value] of entries) {
-    const head = `${first ? "{\n" : ",\n"}  ${JSON.stringify(key)}: `;
-    if (isChunked(value)) {
-      write(head);
-      first = false;
-      let empty = true;
-      for (const item of value.stream) {
-        const text = JSON.stringify(item === undefined || typeof item === "function" ? null : item, null, 2) ?? "null";
-        write(`${empty ? "[\n" : ",\n"}    ${indent(text, "    ")}`);
-        empty = false;
-      }
-      write(empty ? "[]" : "\n  ]");
-      continue;
-    }
-    const text = JSON.stringify(value, null, 2);
-    if (text === undefined) continue; // JSON.stringify leaves out undefined values and functions
-    write(head + indent(text, "  "));
-    first = false;
-  }
-  write(first ? "{}" : "\n}");
+export interface StreamedArray {
+  readonly [ARRAY]: Iterable<unknown>;
+}
+export interface StreamedObject {
+  readonly [OBJECT]: Iterable<readonly [string, unknown]>;
 }
 
-const indent = (text: string, pad: string): string => (text.includes("\n") ? text.replace(/\n/g, `\n${pad}`) : text);
+/** An array whose elements are produced, and written, one at a time. */
+export function streamed(items: Iterable<unknown>): StreamedArray {
+  return { [ARRAY]: items };
+}
+
+/** An object whose entries are produced, and written, one at a time (entries whose value is undefined are left out, as JSON.stringify does). */
+export function streamedObject(entries: Iterable<readonly [string, unknown]>): StreamedObject {
+  return { [OBJECT]: entries };
+}
+
+const isArray = (v: unknown): v is StreamedArray => typeof v === "object" && v !== null && ARRAY in v;
+const isObject = (v: unknown): v is StreamedObject => typeof v === "object" && v !== null && OBJECT in v;
 
 /**
- * Marks an array whose elements are produced (and stringified) one at a time. The marker has no
- * prototype, so no report value can be mistaken for one.
+ * Writes `value` as `JSON.stringify(value, null, pretty ? 2 : undefined)` would, `streamed` parts
+ * included. Returns false (writing nothing) when JSON.stringify would give undefined.
  */
-export function streamed(items: Iterable<unknown>): Chunked {
-  const c = Object.create(null) as { stream: Iterable<unknown> };
-  c.stream = items;
-  return c;
+export function writeJsonValue(value: unknown, write: (chunk: string) => void, pretty = true, pad = ""): boolean {
+  const nl = pretty ? "\n" : "";
+  const inner = pretty ? `${pad}  ` : "";
+  if (isArray(value)) {
+    let empty = true;
+    for (const item of value[ARRAY]) {
+      write(empty ? `[${nl}${inner}` : `,${nl}${inner}`);
+      empty = false;
+      // Inside an array, values JSON.stringify leaves out become null.
+      if (!writeJsonValue(item, write, pretty, inner)) write("null");
+    }
+    write(empty ? "[]" : `${nl}${pad}]`);
+    return true;
+  }
+  if (isObject(value)) {
+    let empty = true;
+    for (const [key, item] of value[OBJECT]) {
+      if (!isArray(item) && !isObject(item) && !stringifiable(item)) continue;
+      write(`${empty ? "{" : ","}${nl}${inner}${JSON.stringify(key)}:${pretty ? " " : ""}`);
+      empty = false;
+      writeJsonValue(item, write, pretty, inner);
+    }
+    write(empty ? "{}" : `${nl}${pad}}`);
+    return true;
+  }
+  const text = pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+  if (text === undefined) return false;
+  write(pretty && pad && text.includes("\n") ? text.replace(/\n/g, `\n${pad}`) : text);
+  return true;
+}
+
+/** Whether JSON.stringify writes a value for this property (it leaves out undefined, functions and symbols). */
+function stringifiable(v: unknown): boolean {
+  if (v === undefined || typeof v === "function" || typeof v === "symbol") return false;
+  if (typeof v === "object" && v !== null && typeof (v as { toJSON?: unknown }).toJSON === "function") return JSON.stringify(v) !== undefined;
+  return true;
+}
+
+/** Writes the pretty-printed object whose entries are `entries`. */
+export function writePrettyObject(entries: readonly (readonly [string, unknown])[], write: (chunk: string) => void): void {
+  writeJsonValue(streamedObject(entries), write);
 }

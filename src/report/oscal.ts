@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AuditFinding, AuditReport, ControlSummary } from "../audit/model";
 import { resourceKey, resourceLabel } from "../audit/resource-ref";
+import { streamed, streamedObject, writeJsonValue } from "./json-stream";
 import { UUID_NAMESPACE_URL, uuidV5 } from "./uuid";
 import { sncReference, subjectName } from "./text";
 
@@ -16,6 +17,13 @@ const SOCLE_NAMESPACE = uuidV5("urn:socle:audit:oscal", UUID_NAMESPACE_URL);
  * (status deviation-approved). UUIDs are v5, derived from content: same audit, same UUIDs.
  */
 export function renderOscal(report: AuditReport): string {
+  const parts: string[] = [];
+  writeOscal(report, (chunk) => parts.push(chunk));
+  return parts.join("");
+}
+
+/** report.oscal.json written piece by piece (the bytes of `renderOscal`). */
+export function writeOscal(report: AuditReport, write: (chunk: string) => void): void {
   const time = `${report.today}T00:00:00Z`;
   const used = new Set<string>();
   // Where the search for a free UUID resumes for each name: the first free one is `name`, then `name#1`,
@@ -173,9 +181,36 @@ export function renderOscal(report: AuditReport): string {
       ],
     },
   };
-  const digest = createHash("sha256").update(JSON.stringify(body)).digest("hex");
-  const doc = { "assessment-results": { uuid: uuidV5(`document|${digest}`, SOCLE_NAMESPACE), ...body } };
-  return JSON.stringify(doc, null, 2) + "\n";
+  // Written piece by piece (the bytes of JSON.stringify): the digest over the compact JSON of the body,
+  // then the pretty document; the large arrays of the result are never one string in memory.
+  const streamedBody = () =>
+    Object.entries(body).map(([key, value]) =>
+      key === "results"
+        ? ([key, streamed((value as object[]).map((r) => streamedObject(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? streamed(v) : v] as const))))] as const)
+        : ([key, value] as const),
+    );
+  const hash = createHash("sha256");
+  batched((chunk) => hash.update(chunk), (add) => writeJsonValue(streamedObject(streamedBody()), add, false));
+  const digest = hash.digest("hex");
+  const doc = streamedObject([["assessment-results", streamedObject([["uuid", uuidV5(`document|${digest}`, SOCLE_NAMESPACE)], ...streamedBody()])]]);
+  writeJsonValue(doc, write);
+  write("\n");
+}
+
+/** Gathers small chunks into pieces of about 64 KiB for `sink`. */
+function batched(sink: (chunk: string) => void, produce: (write: (chunk: string) => void) => void): void {
+  let pending: string[] = [];
+  let size = 0;
+  produce((chunk) => {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= 1 << 16) {
+      sink(pending.join(""));
+      pending = [];
+      size = 0;
+    }
+  });
+  if (pending.length) sink(pending.join(""));
 }
 
 function objectiveStatus(s: ControlSummary) {

@@ -6,7 +6,7 @@ import { renderHtml } from "./html";
 import { renderJson, writeJson } from "./json";
 import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
-import { renderOscal } from "./oscal";
+import { renderOscal, writeOscal } from "./oscal";
 import { renderSarif } from "./sarif";
 
 const RENDERERS: Readonly<Record<ReportFormat, (report: AuditReport) => string>> = {
@@ -21,6 +21,7 @@ const RENDERERS: Readonly<Record<ReportFormat, (report: AuditReport) => string>>
 /** Formats written piece by piece (same bytes as their renderer): never one string in memory. */
 const STREAMERS: Partial<Readonly<Record<ReportFormat, (report: AuditReport, write: (chunk: string) => void) => void>>> = {
   json: writeJson,
+  oscal: writeOscal,
 };
 
 export function renderReport(report: AuditReport, format: ReportFormat): string {

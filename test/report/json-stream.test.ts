@@ -1,41 +1,61 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { streamed, writePrettyObject } from "../../src/report/json-stream";
+import { streamed, streamedObject, writeJsonValue, writePrettyObject } from "../../src/report/json-stream";
 
-// writePrettyObject must write exactly JSON.stringify(object, null, 2), whatever the values.
+// The streamed writer must write exactly what JSON.stringify writes, pretty (indent 2) and compact,
+// whichever arrays and objects of the value are streamed.
 
-const json = fc.jsonValue({ maxDepth: 4 });
+/** The value with some of its arrays and objects (chosen by `pick`) streamed; a container holding a streamed part is streamed too. */
+function streamify(value: unknown, pick: () => boolean): { value: unknown; streams: boolean } {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => streamify(v, pick));
+    return items.some((x) => x.streams) || pick() ? { value: streamed(items.map((x) => x.value)), streams: true } : { value, streams: false };
+  }
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => [k, streamify(v, pick)] as const);
+    return entries.some(([, x]) => x.streams) || pick()
+      ? { value: streamedObject(entries.map(([k, x]) => [k, x.value] as const)), streams: true }
+      : { value, streams: false };
+  }
+  return { value, streams: false };
+}
+
+function written(value: unknown, pretty: boolean): string {
+  const chunks: string[] = [];
+  writeJsonValue(value, (c) => chunks.push(c), pretty);
+  return chunks.join("");
+}
+
+const withUndefined = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small" },
+    fc.jsonValue({ maxDepth: 1 }),
+    fc.constant(undefined),
+    fc.array(tie("value"), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 4 }), tie("value"), { maxKeys: 4 }),
+  ),
+})).value;
 
 describe("streamed JSON", () => {
-  it("writes the bytes of JSON.stringify(object, null, 2), streamed arrays included", () => {
+  it("writes the bytes of JSON.stringify, pretty and compact, whatever is streamed", () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.oneof(json, fc.constant(undefined)), fc.boolean()), { maxLength: 8 }),
-        (entries) => {
-          // Later duplicates of a key are dropped, as an object literal would keep only one; integer-like keys
-          // are left out (an object lists them first, whatever their order; report keys are words).
-          const seen = new Set<string>();
-          const unique = entries.filter(([k]) => !seen.has(k) && (seen.add(k), true) && k !== "__proto__" && !/^(0|[1-9]\d*)$/.test(k));
-          const expected: Record<string, unknown> = {};
-          for (const [k, v] of unique) expected[k] = v;
-          const chunks: string[] = [];
-          writePrettyObject(
-            unique.map(([k, v, stream]) => [k, stream && Array.isArray(v) ? streamed(v) : v] as const),
-            (c) => chunks.push(c),
-          );
-          expect(chunks.join("")).toBe(JSON.stringify(expected, null, 2));
-        },
-      ),
-      { numRuns: 500 },
+      fc.property(withUndefined, fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }), (value, choices) => {
+        fc.pre(value !== undefined);
+        let i = 0;
+        const pick = () => choices[i++ % choices.length]!;
+        const top = streamify(value, pick).value;
+        expect(written(top, true)).toBe(JSON.stringify(value, null, 2));
+        expect(written(top, false)).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 1000 },
     );
   });
 
   it("writes an empty streamed array and an empty object as JSON.stringify does", () => {
     const out: string[] = [];
-    writePrettyObject([["a", streamed([])]], (c) => out.push(c));
-    expect(out.join("")).toBe(JSON.stringify({ a: [] }, null, 2));
-    const none: string[] = [];
-    writePrettyObject([], (c) => none.push(c));
-    expect(none.join("")).toBe("{}");
+    writePrettyObject([["a", streamed([])], ["b", undefined]], (c) => out.push(c));
+    expect(out.join("")).toBe(JSON.stringify({ a: [], b: undefined }, null, 2));
+    expect(written(streamedObject([]), true)).toBe("{}");
+    expect(written(streamed([undefined, () => 1]), false)).toBe("[null,null]");
   });
 });
