@@ -57,10 +57,40 @@ export function writeJsonValue(value: unknown, write: (chunk: string) => void, p
     write(empty ? "{}" : `${nl}${pad}}`);
     return true;
   }
-  const text = pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value);
-  if (text === undefined) return false;
-  write(pretty && pad && text.includes("\n") ? text.replace(/\n/g, `\n${pad}`) : text);
+  if (!pretty || pad === "") {
+    const text = pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+    if (text === undefined) return false;
+    write(text);
+    return true;
+  }
+  if (value === undefined || typeof value === "function" || typeof value === "symbol") return false;
+  // Indented by JSON.stringify itself: the value wrapped in as many arrays as `pad` has levels, the
+  // wrapping cut off (cheaper than re-indenting every line).
+  const depth = pad.length / 2;
+  let wrapped: unknown = value;
+  for (let i = 0; i < depth; i++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  const [head, tail] = wrapping(depth);
+  const inside = text.slice(head, text.length - tail);
+  if (inside === "null" && JSON.stringify(value) === undefined) return false;
+  write(inside);
   return true;
+}
+
+/** Lengths of the text `JSON.stringify` puts before and after a value wrapped in `depth` arrays. */
+const wrappings: [number, number][] = [];
+function wrapping(depth: number): [number, number] {
+  let w = wrappings[depth];
+  if (!w) {
+    let head = 0;
+    let tail = 0;
+    for (let k = 1; k <= depth; k++) {
+      head += 2 + 2 * k; // "[\n" and the indentation of level k
+      tail += 2 + 2 * (k - 1); // "\n", the indentation of level k - 1 and "]"
+    }
+    wrappings[depth] = w = [head, tail];
+  }
+  return w;
 }
 
 /** Whether JSON.stringify writes a value for this property (it leaves out undefined, functions and symbols). */
