@@ -1,20 +1,13 @@
 /**
- * Audit part of `npm run bench` (bench/index.ts calls runAuditBench; `npx tsx bench/audit.ts` runs it alone): loads and audits a generated 20,000-resource state export and fails under
- * 20,000 resources/s. Uses the control catalog (policies/catalog.ts) when it exists, else the
- * test controls, and says which.
+ * Audit part of `npm run bench` (bench/index.ts): a generated state of N Kubernetes resources (the
+ * shapes of a tenant's apps: workloads, services, volumes, policies, secrets, ingresses), audited in
+ * fresh processes. `npx tsx bench/audit.ts` runs this part alone.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import type { Control } from "../policies/types";
-import { loadInput } from "../src/audit/inputs/load";
-import { runAudit } from "../src/audit/run";
-import { REPORT_FORMATS } from "../src/report/formats";
-import { renderReport } from "../src/report/write";
+import { median, ROOT, runNode, type ProcessSample } from "./render";
 
-const RESOURCES = 20_000;
-const REQUIRED_PER_SECOND = 20_000;
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -65,76 +58,45 @@ export function generateState(count: number): object {
   return { version: 3, deployment: { manifest: { time: "2025-01-01T00:00:00Z", magic: "", version: "v3.248.0" }, resources } };
 }
 
-function loadControls(): { controls: readonly Control[]; source: string } {
-  try {
-    const catalog = require("../policies/catalog") as { CONTROLS: readonly Control[] };
-    return { controls: catalog.CONTROLS, source: "policies/catalog.ts" };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
-    const fixtures = require("../test/audit/fixtures/controls") as { TEST_CONTROLS: readonly Control[] };
-    return { controls: fixtures.TEST_CONTROLS, source: "test controls (policies/catalog.ts not found)" };
-  }
+export interface WorkSample {
+  readonly load: number;
+  readonly audit: number;
+  readonly loadCpu: number;
+  readonly auditCpu: number;
+  readonly resources: number;
+  readonly findings: number;
 }
 
-/** Runs the audit benchmark, prints its figures; true when the throughput meets the requirement. */
-export async function runAuditBench(): Promise<boolean> {
-  const dir = mkdtempSync(join(tmpdir(), "socle-bench-"));
-  try {
-    const file = join(dir, "state.json");
-    const text = JSON.stringify(generateState(RESOURCES));
-    writeFileSync(file, text);
-    const { controls, source } = loadControls();
-
-    // Throughput is a steady-state figure: one warm-up run (the JIT compiles the controls), then the
-    // median of three timed runs, each loading the file afresh.
-    const once = async () => {
-      const t0 = performance.now();
-      const input = await loadInput(file, { today: "2025-06-01" });
-      const t1 = performance.now();
-      const result = runAudit(controls, input.views, input.context);
-      const t2 = performance.now();
-      return { input, result, load: t1 - t0, audit: t2 - t1 };
-    };
-    await once();
-    const runs = [await once(), await once(), await once()].sort((a, b) => a.load + a.audit - (b.load + b.audit));
-    const { input, result, load, audit } = runs[1];
-    const t0 = 0;
-    const t1 = load;
-    const t2 = load + audit;
-    const seconds = (t2 - t0) / 1000;
-    const rate = input.views.length / seconds;
-
-    const report = { ...result, tool: { name: "socle", version: "bench" }, input: { kind: input.kind, path: "state.json" }, stack: input.stack, today: "2025-06-01", context: input.context, lines: input.lines };
-    const renderTimes = REPORT_FORMATS.map((f) => {
-      const s = performance.now();
-      const bytes = renderReport(report, f).length;
-      return `${f} ${Math.round(performance.now() - s)} ms (${(bytes / 1e6).toFixed(1)} MB)`;
-    });
-
-    console.log(`audit: ${controls.length} controls from ${source}`);
-    console.log(`state: ${input.views.length} resources, ${(text.length / 1e6).toFixed(1)} MB`);
-    console.log(`load ${Math.round(t1 - t0)} ms, audit ${Math.round(t2 - t1)} ms, ${result.findings.length} findings (median of 3 runs after a warm-up)`);
-    console.log(`throughput: ${Math.round(rate)} resources/s (required: ${REQUIRED_PER_SECOND})`);
-    console.log(`reports (not timed for the threshold): ${renderTimes.join(", ")}`);
-    console.log(`peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
-    if (rate < REQUIRED_PER_SECOND) {
-      console.error(`FAIL: ${Math.round(rate)} resources/s is under ${REQUIRED_PER_SECOND}`);
-      return false;
-    }
-    return true;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Writes a generated state of `count` resources to `dir` and returns its path. */
+export function writeState(dir: string, count: number): string {
+  const file = join(dir, `state-${count}.json`);
+  writeFileSync(file, JSON.stringify(generateState(count)));
+  return file;
 }
+
+/**
+ * The audit's work on `file` (load + every control + waivers and totals), start-up left out: bench/audit-work.ts
+ * in a fresh process (so one size's heap does not slow the next), after a JIT warm-up on `warmFile`.
+ */
+export function auditWork(file: string, warmFile: string, runs: number): WorkSample[] {
+  const r = spawnSync(process.execPath, ["--expose-gc", "--require", "tsx/cjs", join(ROOT, "bench/audit-work.ts"), file, warmFile, String(runs)], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`audit work on ${file} failed (${r.status}): ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { samples: WorkSample[] }).samples;
+}
+
+/** `socle audit <file>` in a fresh process: every report format unless `formats` says otherwise. */
+export function auditCold(file: string, outDir: string, extra: readonly string[] = []): ProcessSample {
+  return runNode([join(ROOT, "bin/socle.js"), "audit", file, "--out", outDir, ...extra], `audit ${file}`);
+}
+
+export const medianOf = <T>(samples: readonly T[], f: (s: T) => number): number => median(samples.map(f));
 
 if (require.main === module) {
-  runAuditBench().then(
-    (ok) => {
-      process.exitCode = ok ? 0 : 1;
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exitCode = 2;
-    },
-  );
+  const dir = require("node:fs").mkdtempSync(join(require("node:os").tmpdir(), "socle-bench-audit-"));
+  const warm = writeState(dir, 2_000);
+  for (const n of [10_000, 50_000, 100_000]) {
+    const samples = auditWork(writeState(dir, n), warm, 3);
+    console.log(`${n}: audit ${medianOf(samples, (s) => s.auditCpu).toFixed(0)} ms CPU, load ${medianOf(samples, (s) => s.loadCpu).toFixed(0)} ms CPU`);
+  }
+  require("node:fs").rmSync(dir, { recursive: true, force: true });
 }

@@ -1,47 +1,148 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { median, renderOnce } from "./render";
-import { compareText } from "../src/compare";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { auditCold, auditWork, medianOf, writeState, type WorkSample } from "./audit";
+import { runConfigBench } from "./config-validation";
+import { floorOnce, renderOnce, ROOT, type ProcessSample } from "./render";
 
 /**
- * `npm run bench`: budgets, not timed tests. Each stack in stacks/ is rendered RUNS times in fresh
- * processes; the median wall time and the peak RSS are compared with the budgets. Exit 1 when over.
+ * `npm run bench`: budgets, not timed tests (not part of `npm test`). Every figure is printed beside
+ * its budget; the exit code is 1 only when a budget is missed.
+ *
+ * The machine may be shared: where its load would decide, the budget is a ratio of two things measured
+ * side by side in this run (the render's CPU against the floor program's, the audit's work at 100k
+ * against its work at 10k), and times are CPU times of the process doing the work. Wall-clock budgets
+ * (render ≤ 1.5 s, cold audit ≤ 0.5 s, six formats ≤ 8 s) are those of a quiet 2-core machine: on a
+ * loaded one they are printed with the CPU time beside them, so a reader can tell load from slowness.
+ *
+ * SOCLE_BENCH_RUNS (default 5) sets the number of fresh-process runs per render measurement.
  */
-const RUNS = 5;
-const ROOT = resolve(__dirname, "..");
-/** Budgets on the 2-core reference machine: the demo (every app) 5 s, any other stack 3 s; 400 MiB peak. */
-const BUDGET_MS: Record<string, number> = { demo: 5000 };
-const DEFAULT_BUDGET_MS = 3000;
-const RSS_BUDGET_MIB = 400;
+const RUNS = Math.max(1, Number(process.env.SOCLE_BENCH_RUNS ?? 5));
 
-async function main(): Promise<void> {
-  const stacks = readdirSync(join(ROOT, "stacks"))
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => !!s)
-    .sort((a, b) => (a === "demo" ? -1 : b === "demo" ? 1 : compareText(a, b)));
-  let over = false;
-  console.log(`render: ${RUNS} runs per stack, fresh process each`);
-  console.log(`${"stack".padEnd(40)} ${"median".padStart(9)} ${"budget".padStart(9)} ${"peak RSS".padStart(10)}`);
-  for (const stack of stacks) {
-    const samples = Array.from({ length: RUNS }, () => renderOnce(stack));
-    const med = median(samples.map((s) => s.wallMs));
-    const rss = Math.max(...samples.map((s) => s.maxRssMiB));
-    const budget = BUDGET_MS[stack] ?? DEFAULT_BUDGET_MS;
-    const ok = med <= budget && rss <= RSS_BUDGET_MIB;
-    over ||= !ok;
-    console.log(`${stack.padEnd(40)} ${(med / 1000).toFixed(2).padStart(8)}s ${(budget / 1000).toFixed(1).padStart(8)}s ${rss.toFixed(0).padStart(6)} MiB ${ok ? "ok" : "OVER BUDGET"}`);
-  }
-  const auditBench = join(__dirname, "audit.ts");
-  if (existsSync(auditBench)) {
-    const { runAuditBench } = (await import(auditBench)) as { runAuditBench?: () => Promise<boolean> };
-    if (runAuditBench) over = !(await runAuditBench()) || over;
-  }
-  const { runConfigBench } = (await import(join(__dirname, "config-validation.ts"))) as { runConfigBench: () => boolean };
-  over = !runConfigBench() || over;
-  if (over) process.exitCode = 1;
+const BUDGET = {
+  /** Demo render CPU over the floor program's CPU, medians of the same run. */
+  demoCpuRatio: 1.2,
+  /** Median wall time of `socle render <stack>`, every stack. */
+  renderWallMs: 1500,
+  renderRssMiB: 400,
+  /** Median wall time of a cold `socle audit` of the demo state (every format). */
+  coldAuditWallMs: 500,
+  /** Resources per second of the audit's work (controls, waivers, totals) at 50,000 resources. */
+  auditPerSecond: 50_000,
+  /** Audit work at 100,000 resources over the work at 10,000 (10 would be linear). */
+  growth: 11,
+  /** All six report formats for 100,000 resources, fresh process. */
+  formatsWallMs: 8000,
+  formatsRssMiB: 1024,
+};
+
+let missed = 0;
+function line(what: string, figure: string, budget: string, ok: boolean | undefined, note = ""): void {
+  if (ok === false) missed++;
+  const verdict = ok === undefined ? "" : ok ? "ok" : "OVER BUDGET";
+  console.log(`${what.padEnd(46)} ${figure.padStart(22)}  ${budget.padEnd(16)} ${verdict}${note ? `  ${note}` : ""}`);
 }
 
-main().catch((err) => {
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function stacks(): string[] {
+  return readdirSync(join(ROOT, "stacks"))
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((x): x is string => !!x)
+    .sort((a, b) => (a === "demo" ? -1 : b === "demo" ? 1 : a < b ? -1 : a > b ? 1 : 0));
+}
+
+function renderBench(work: string): string {
+  console.log(`\nrender: ${RUNS} fresh-process runs per stack, each followed by a run of the floor program (bench/floor.js: the stack's`);
+  console.log(`resource tree and inputs replayed through the SDK's setMocks with trivial mocks); medians`);
+  let demoState = "";
+  for (const stack of stacks()) {
+    const out = join(work, "render", stack);
+    renderOnce(stack, out); // warm-up (tsx's transform cache) and the floor program's input
+    const state = join(out, "state.json");
+    if (stack === "demo") demoState = state;
+    const renders: ProcessSample[] = [];
+    const floors: ProcessSample[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      renders.push(renderOnce(stack, join(work, "render-runs", stack)));
+      floors.push(floorOnce(state));
+    }
+    const wall = medianOf(renders, (x) => x.wallMs);
+    const cpu = medianOf(renders, (x) => x.cpuMs);
+    const floorCpu = medianOf(floors, (x) => x.cpuMs);
+    const ratio = cpu / floorCpu;
+    const rss = Math.max(...renders.map((x) => x.maxRssMiB));
+    console.log(`  ${stack}`);
+    line(`    render wall (median)`, s(wall), `≤ ${s(BUDGET.renderWallMs)}`, wall <= BUDGET.renderWallMs, `CPU ${s(cpu)}`);
+    line(
+      `    render CPU / floor CPU`,
+      `${ratio.toFixed(2)}× (${s(cpu)}/${s(floorCpu)})`,
+      stack === "demo" ? `≤ ${BUDGET.demoCpuRatio}×` : "(no budget)",
+      stack === "demo" ? ratio <= BUDGET.demoCpuRatio : undefined,
+      `floor wall ${s(medianOf(floors, (x) => x.wallMs))}`,
+    );
+    line(`    render peak RSS (max)`, `${rss.toFixed(0)} MiB`, `≤ ${BUDGET.renderRssMiB} MiB`, rss <= BUDGET.renderRssMiB);
+  }
+  return demoState;
+}
+
+function auditBench(work: string, demoState: string): void {
+  console.log(`\naudit`);
+  if (demoState && existsSync(demoState)) {
+    const cold = Array.from({ length: RUNS }, () => auditCold(demoState, join(work, "audit-demo"), ["--waivers", join(ROOT, "waivers/demo.yaml"), "--today", "2026-11-30"]));
+    const wall = medianOf(cold, (x) => x.wallMs);
+    line(`  cold \`socle audit\` of the demo (median)`, s(wall), `≤ ${s(BUDGET.coldAuditWallMs)}`, wall <= BUDGET.coldAuditWallMs, `CPU ${s(medianOf(cold, (x) => x.cpuMs))}`);
+  }
+
+  // The audit's work, start-up left out: a fresh process per size, JIT warmed up, median of 3 passes.
+  const warm = writeState(work, 2_000);
+  const files = new Map<number, string>();
+  const work_ = new Map<number, WorkSample[]>();
+  for (const n of [10_000, 50_000, 100_000]) {
+    files.set(n, writeState(work, n));
+    work_.set(n, auditWork(files.get(n)!, warm, 3));
+  }
+  for (const [n, samples] of work_) {
+    const auditCpu = medianOf(samples, (x) => x.auditCpu);
+    const loadCpu = medianOf(samples, (x) => x.loadCpu);
+    const rate = n / (auditCpu / 1000);
+    line(
+      `  audit ${n.toLocaleString("en")} resources`,
+      `${Math.round(rate).toLocaleString("en")}/s`,
+      n === 50_000 ? `≥ ${BUDGET.auditPerSecond.toLocaleString("en")}/s` : "(no budget)",
+      n === 50_000 ? rate >= BUDGET.auditPerSecond : undefined,
+      `controls+waivers+totals ${auditCpu.toFixed(0)} ms CPU (wall ${medianOf(samples, (x) => x.audit).toFixed(0)} ms); load ${loadCpu.toFixed(0)} ms CPU; ${Math.round(n / ((auditCpu + loadCpu) / 1000)).toLocaleString("en")}/s with load`,
+    );
+  }
+  const workOf = (n: number) => medianOf(work_.get(n)!, (x) => x.auditCpu + x.loadCpu);
+  const growth = workOf(100_000) / workOf(10_000);
+  line(`  work at 100k / work at 10k (load + audit)`, `${growth.toFixed(1)}×`, `≤ ${BUDGET.growth}×`, growth <= BUDGET.growth, `audit alone ${(medianOf(work_.get(100_000)!, (x) => x.auditCpu) / medianOf(work_.get(10_000)!, (x) => x.auditCpu)).toFixed(1)}×`);
+
+  const all = auditCold(files.get(100_000)!, join(work, "audit-100k"));
+  line(`  six formats, 100,000 resources (wall)`, s(all.wallMs), `≤ ${s(BUDGET.formatsWallMs)}`, all.wallMs <= BUDGET.formatsWallMs, `CPU ${s(all.cpuMs)}; one run`);
+  line(`  six formats, 100,000 resources (peak RSS)`, `${all.maxRssMiB.toFixed(0)} MiB`, `≤ ${BUDGET.formatsRssMiB} MiB`, all.maxRssMiB <= BUDGET.formatsRssMiB);
+}
+
+function main(): void {
+  const work = mkdtempSync(join(tmpdir(), "socle-bench-"));
+  try {
+    console.log(`npm run bench: node ${process.version}, ${require("node:os").cpus().length} CPUs, load average ${require("node:os").loadavg()[0].toFixed(1)}`);
+    const demoState = renderBench(work);
+    auditBench(work, demoState);
+    console.log("");
+    if (!runConfigBench()) missed++;
+    console.log(`\n${missed === 0 ? "every budget met" : `${missed} budget(s) missed`} (load average now ${require("node:os").loadavg()[0].toFixed(1)})`);
+    if (missed > 0) process.exitCode = 1;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (err) {
   console.error(err);
-  process.exitCode = 1;
-});
+  process.exitCode = 2;
+}
+
+

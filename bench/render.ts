@@ -3,32 +3,43 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const ROOT = resolve(__dirname, "..");
+export const ROOT = resolve(__dirname, "..");
 
-export interface RenderSample {
+export interface ProcessSample {
   readonly wallMs: number;
+  /** User + system CPU time of the child process itself. */
+  readonly cpuMs: number;
   readonly maxRssMiB: number;
 }
 
-/** Renders a stack in a fresh `node` process, as a user runs it, and reads the child's own peak RSS. */
-export function renderOnce(stack: string): RenderSample {
+/**
+ * Runs `node <args>` in a fresh process, as a user runs it, and reads the child's own CPU time and
+ * peak RSS (the child writes them to SOCLE_USAGE_FILE: bin/socle.js and bench/floor.js both do).
+ */
+export function runNode(args: readonly string[], what: string): ProcessSample {
   const dir = mkdtempSync(join(tmpdir(), "socle-bench-"));
   const usageFile = join(dir, "usage.json");
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [join(ROOT, "bin/socle.js"), "render", stack, "--out", join(dir, "out")], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, SOCLE_USAGE_FILE: usageFile },
-  });
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`render ${stack} failed (${r.status}): ${r.stderr}`);
-  const usage = JSON.parse(readFileSync(usageFile, "utf8")) as { maxRSS: number };
-  rmSync(dir, { recursive: true, force: true });
-  return { wallMs, maxRssMiB: usage.maxRSS / 1024 };
+  try {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, SOCLE_USAGE_FILE: usageFile } });
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    if (r.status !== 0 && !(what.startsWith("audit") && r.status === 1)) throw new Error(`${what} failed (${r.status}): ${r.stderr}`);
+    const usage = JSON.parse(readFileSync(usageFile, "utf8")) as { maxRSS: number; cpuMicros?: number };
+    return { wallMs, cpuMs: (usage.cpuMicros ?? NaN) / 1000, maxRssMiB: usage.maxRSS / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+/** `socle render <stack> --out <outDir>` in a fresh process. */
+export const renderOnce = (stack: string, outDir: string): ProcessSample =>
+  runNode([join(ROOT, "bin/socle.js"), "render", stack, "--out", outDir], `render ${stack}`);
+
+/** The floor program (bench/floor.js): the same resource tree and inputs through the SDK's `setMocks`. */
+export const floorOnce = (stateFile: string): ProcessSample => runNode([join(ROOT, "bench/floor.js"), stateFile], "floor program");
 
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }

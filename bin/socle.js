@@ -1,17 +1,29 @@
 #!/usr/bin/env node
 // The socle command. TypeScript sources run through tsx's require hook: no build step in a checkout.
 "use strict";
-// The Pulumi SDK is hundreds of CommonJS files: load it before tsx's hooks are installed, which would
-// otherwise resolve every one of them through its TypeScript-aware resolver (about twice as slow).
-require("@pulumi/pulumi");
+const { existsSync } = require("node:fs");
+const { join } = require("node:path");
+
+// Start-up (src/render/preload.js, docs/render.md "Start-up and speed"): load only what the command
+// needs, and load its npm dependencies before tsx's hooks are installed, which would otherwise resolve
+// and lex every one of their CommonJS files (about twice as slow). A render gets the Pulumi SDK without
+// its closure serializer; an audit of a file gets no SDK and no render engine at all.
+const preload = require("../src/render/preload.js");
+const argv = process.argv.slice(2);
+if (needsRender(argv)) preload.prepareRender();
+else if (argv.includes("audit")) preload.prepareAudit();
+
 require("tsx/cjs/api").register();
 const { main } = require("../src/cli/main.ts");
-main(process.argv.slice(2)).then(
+main(argv).then(
   (code) => {
     process.exitCode = code;
-    // For `npm run bench`: the process's own peak resident memory, in KiB.
+    // For `npm run bench` and test/cli/startup.test.ts: the process's own peak resident memory (KiB),
+    // its CPU time (µs) and the modules it loaded.
     if (process.env.SOCLE_USAGE_FILE) {
-      require("node:fs").writeFileSync(process.env.SOCLE_USAGE_FILE, JSON.stringify({ maxRSS: process.resourceUsage().maxRSS }));
+      const usage = process.resourceUsage();
+      const modules = Object.keys(require.cache);
+      require("node:fs").writeFileSync(process.env.SOCLE_USAGE_FILE, JSON.stringify({ maxRSS: usage.maxRSS, cpuMicros: usage.userCPUTime + usage.systemCPUTime, modules }));
     }
   },
   (err) => {
@@ -19,3 +31,24 @@ main(process.argv.slice(2)).then(
     process.exitCode = 3;
   },
 );
+
+/**
+ * Whether this command runs the render engine: `render`, or `audit` of a stack name (rendered first).
+ * Only a guess for start-up: a wrong one costs time, never changes the result (the CLI decides).
+ */
+function needsRender(args) {
+  const command = args.find((a) => !a.startsWith("-"));
+  if (command === "render") return true;
+  if (command !== "audit") return false;
+  const rest = args.slice(args.indexOf("audit") + 1);
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a.startsWith("-")) {
+      if (a.startsWith("--") && !a.includes("=") && a !== "--help") i++;
+      continue;
+    }
+    const root = join(__dirname, "..");
+    return !existsSync(a) && /^[A-Za-z0-9_.-]+$/.test(a) && existsSync(join(root, "stacks", `Pulumi.${a}.yaml`));
+  }
+  return false;
+}

@@ -1,13 +1,14 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { runAuditCommand } from "../audit/command";
+import type { runAuditCommand as RunAuditCommand } from "../audit/command";
 import { InputError } from "../audit/errors";
 import { ConfigError } from "../config/issues";
-import { renderStack } from "../render/render";
+import type { renderStack as RenderStack } from "../render/render";
 import { formatConfigError } from "./format";
 import type { Gate } from "../audit/gate";
 import type { Io } from "./io";
+import { lazy } from "./lazy";
 
 interface AuditCliOptions {
   format?: string[];
@@ -76,6 +77,8 @@ export function registerAudit(program: Command, root: string, io: Io, setCode: (
       const outDir = resolve(opts.out ?? (isStack ? join(root, "out", input) : join(root, "out", "audit")));
       const defaultWaivers = isStack ? join(root, "waivers", `${input}.yaml`) : undefined;
       const waiversFile = opts.waivers ? opts.waivers : defaultWaivers && existsSync(defaultWaivers) ? shown(defaultWaivers) : undefined;
+      // Loaded on use: `socle render` never loads the audit, its controls or its report writers.
+      const { runAuditCommand } = await lazy<{ runAuditCommand: typeof RunAuditCommand }>(() => require("../audit/command"), () => import("../audit/command"));
       try {
         setCode(
           await runAuditCommand({
@@ -93,6 +96,8 @@ export function registerAudit(program: Command, root: string, io: Io, setCode: (
             projectDir: root,
             force: opts.force,
             renderStack: async (stack) => {
+              // Loaded on use: an audit of a file never loads the render engine or the Pulumi SDK (docs/render.md).
+              const { renderStack } = await lazy<{ renderStack: typeof RenderStack }>(() => require("../render/render"), () => import("../render/render"));
               const result = await renderStack({ root, stack });
               return shown(join(result.outDir, "state.json"));
             },

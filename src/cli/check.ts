@@ -1,11 +1,11 @@
 import { isAbsolute, join, relative } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../audit/errors";
-import { runCheckCommand } from "../check/command";
+import type { runCheckCommand as RunCheckCommand } from "../check/command";
 import { ConfigError } from "../config/issues";
-import { renderStack } from "../render/render";
 import { formatConfigError } from "./format";
 import type { Io } from "./io";
+import { lazy } from "./lazy";
 
 function shown(path: string): string {
   const rel = relative(process.cwd(), path);
@@ -24,11 +24,15 @@ export function registerCheck(program: Command, root: string, io: Io, setCode: (
     )
     .action(async (input: string, opts: { format: string }) => {
       try {
+        // Loaded on use: the rules read cloud type tokens, which load the Pulumi SDK.
+        const { runCheckCommand } = await lazy<{ runCheckCommand: typeof RunCheckCommand }>(() => require("../check/command"), () => import("../check/command"));
         const { code } = await runCheckCommand({
           input,
           format: opts.format,
           projectDir: root,
           renderStack: async (stack) => {
+            // Loaded on use: a check of a file never loads the render engine or the Pulumi SDK.
+            const { renderStack } = await lazy<typeof import("../render/render")>(() => require("../render/render"), () => import("../render/render"));
             const result = await renderStack({ root, stack });
             return shown(join(result.outDir, "state.json"));
           },

@@ -8,7 +8,7 @@ import { LOCK_API_VERSION, LOCK_KIND, programLockPath, readLock, writeLock, type
 import { mirroredRepository } from "../images/ref";
 import { RegistryClient, RegistryError, splitRegistry, type Resolved } from "../images/registry";
 import { ALL_CHARTS, chartMirrorPath, chartSource, type PinnedChart } from "../../charts/platform/releases";
-import { projectName } from "../render/render";
+import { projectName } from "../config/project";
 import { formatConfigError } from "./format";
 import type { Io } from "./io";
 

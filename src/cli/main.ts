@@ -7,7 +7,8 @@ import type { Io } from "./io";
 import { registerAudit } from "./audit";
 import { registerImages } from "./images";
 import { registerCheck } from "./check";
-import { renderCommand } from "./render";
+import type { renderCommand as RenderCommand } from "./render";
+import { lazy } from "./lazy";
 
 const MAIN_HELP = `
 Examples:
@@ -61,6 +62,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option("--stack-file <file>", "read the stack's configuration from this file instead of stacks/Pulumi.<stack>.yaml")
     .option("--force", "write into an existing folder socle did not create (socle still deletes nothing it did not write)")
     .action(async (stack: string, opts: { out?: string; stackFile?: string; force?: boolean }) => {
+      // Loaded on use: `socle audit <file>` never loads the render engine or the Pulumi SDK (docs/render.md).
+      const { renderCommand } = await lazy<{ renderCommand: typeof RenderCommand }>(() => require("./render"), () => import("./render"));
       code = await renderCommand({
         root,
         stack,

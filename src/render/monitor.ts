@@ -93,7 +93,9 @@ export class RecordingMonitor extends MockMonitor {
       if (!err && resp) {
         (record as { mockUrn: string }).mockUrn = resp.getUrn();
         record.id = resp.getId() || undefined;
-        record.outputs = (resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        // The state the mock monitor just serialized and stored: the same values as decoding the
+        // response's protobuf Struct again (the state writer sorts keys), without a second decode.
+        record.outputs = (this.resources.get(record.mockUrn)?.state ?? resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
         this.registrations.set(record.mockUrn, record);
       }
       callback(err, resp);

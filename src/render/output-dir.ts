@@ -69,8 +69,8 @@ export interface Guard {
   readonly unlessOwned?: boolean;
 }
 
-/** A file to write: path relative to the output folder (`/` separators), and content. */
-export type OutputFile = readonly [relPath: string, content: string];
+/** A file to write: path relative to the output folder (`/` separators), and its content, or a function that writes it at the path it is given (streamed reports). */
+export type OutputFile = readonly [relPath: string, content: string | ((path: string) => void)];
 
 /**
  * Writes `files` into `outDir` on behalf of `writer`, replacing what that writer wrote there before
@@ -99,7 +99,21 @@ export function writeOwnedFiles(outDir: string, writer: Writer, files: readonly 
     }
     const tmp = mkdtempSync(join(dir, ".socle-tmp-"));
     try {
-      files.forEach(([, content], i) => writeFileSync(join(tmp, String(i)), content));
+      try {
+        files.forEach(([, content], i) => (typeof content === "string" ? writeFileSync(join(tmp, String(i)), content) : content(join(tmp, String(i)))));
+      } catch (e) {
+        // Nothing was moved in yet: a folder this call created goes again (it holds only the lock and the staging folder).
+        if (created) {
+          rmSync(tmp, { recursive: true, force: true });
+          release();
+          try {
+            rmdirSync(dir); // only when empty: another run may have taken the folder since
+          } catch {
+            // not empty: left as it is
+          }
+        }
+        throw e;
+      }
       // While files move, the marker lists old and new: an interrupted run leaves nothing unlisted.
       writeMarker(dir, { ...marker, files: { ...marker.files, [writer]: [...new Set([...previous, ...next])].sort() } });
       files.forEach(([rel], i) => {

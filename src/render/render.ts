@@ -1,13 +1,13 @@
-import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
+import { projectName } from "../config/project";
 import { configChecks } from "../checks";
 import { loadConfig, parseConfig } from "../config";
 import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
 import { cloudInitFiles, collectCloudInit } from "./cloud-init";
 import { dnsRecordsFile } from "./dns";
+import { withoutSourceMappedStacks } from "./engine";
 import { CONTEXT_FILE_NAME, collectManifests, contextFileText, kustomizationText, manifestFileText, topComponent } from "./manifests";
 import { RecordingMonitor } from "./monitor";
 import { replacementProblems } from "./replacement";
@@ -46,11 +46,7 @@ const SDK_VERSION = (require("@pulumi/pulumi/package.json") as { version: string
 
 export const RENDER_TIME = "1970-01-01T00:00:00Z";
 
-export function projectName(root: string): string {
-  const project = parseYaml(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as { name?: string };
-  if (!project?.name) throw new Error(`${join(root, "Pulumi.yaml")} has no name`);
-  return project.name;
-}
+export { projectName };
 
 /**
  * Runs the socle program in-process under a recording mock monitor (a preview: values only a cloud
@@ -76,15 +72,17 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
 
   // The SDK reports a program's exception as an unhandled rejection: catch it here and rethrow it to the caller.
   let programError: unknown;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    try {
-      return deploy(loadConfig(configChecks));
-    } catch (err) {
-      programError = err;
-      return {};
-    }
+  await withoutSourceMappedStacks(async () => {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return deploy(loadConfig(configChecks));
+      } catch (err) {
+        programError = err;
+        return {};
+      }
+    });
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   });
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   if (programError) throw programError;
 
   const { state, manifestInputs } = buildStateExport(monitor.registrations.values(), monitor.stackOutputs, monitor.secretValues, {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AuditFinding, AuditReport, ControlSummary } from "../audit/model";
 import { resourceKey, resourceLabel } from "../audit/resource-ref";
+import { streamed, streamedObject, writeJsonValue } from "./json-stream";
 import { UUID_NAMESPACE_URL, uuidV5 } from "./uuid";
 import { sncReference, subjectName } from "./text";
 
@@ -17,16 +18,35 @@ const SOCLE_NAMESPACE = uuidV5("urn:socle:audit:oscal", UUID_NAMESPACE_URL);
  * (status deviation-approved). UUIDs are v5, derived from content: same audit, same UUIDs.
  */
 export function renderOscal(report: AuditReport): string {
+  const parts: string[] = [];
+  writeOscal(report, (chunk) => parts.push(chunk));
+  return parts.join("");
+}
+
+/** report.oscal.json written piece by piece (the bytes of `renderOscal`). */
+export function writeOscal(report: AuditReport, write: (chunk: string) => void): void {
   const time = `${report.today}T00:00:00Z`;
   const used = new Set<string>();
+  // Where the search for a free UUID resumes for each name: the first free one is `name`, then `name#1`,
+  // `name#2`... as before, without trying again the suffixes already taken (k equal names cost k, not k²).
+  const nextSuffix = new Map<string, number>();
   const id = (name: string) => {
-    let u = uuidV5(name, SOCLE_NAMESPACE);
-    for (let n = 1; used.has(u); n++) u = uuidV5(`${name}#${n}`, SOCLE_NAMESPACE);
+    let n = nextSuffix.get(name) ?? 0;
+    let u = uuidV5(n === 0 ? name : `${name}#${n}`, SOCLE_NAMESPACE);
+    while (used.has(u)) u = uuidV5(`${name}#${++n}`, SOCLE_NAMESPACE);
+    nextSuffix.set(name, n + 1);
     used.add(u);
     return u;
   };
+  // One UUID per resource, however many findings name it.
+  const subjectUuids = new Map<string, string>();
+  const subjectUuid = (key: string) => {
+    let u = subjectUuids.get(key);
+    if (u === undefined) subjectUuids.set(key, (u = uuidV5(`resource|${key}`, SOCLE_NAMESPACE)));
+    return u;
+  };
   const subjectOf = (f: AuditFinding) => ({
-    "subject-uuid": uuidV5(`resource|${resourceKey(f.resource)}`, SOCLE_NAMESPACE),
+    "subject-uuid": subjectUuid(resourceKey(f.resource)),
     type: "resource",
     title: line(resourceLabel(f.resource)),
     ...(f.resource.urn || f.resource.file ? { remarks: f.resource.urn ?? f.resource.file } : {}),
@@ -178,9 +198,36 @@ export function renderOscal(report: AuditReport): string {
       ],
     },
   };
-  const digest = createHash("sha256").update(JSON.stringify(body)).digest("hex");
-  const doc = { "assessment-results": { uuid: uuidV5(`document|${digest}`, SOCLE_NAMESPACE), ...body } };
-  return JSON.stringify(doc, null, 2) + "\n";
+  // Written piece by piece (the bytes of JSON.stringify): the digest over the compact JSON of the body,
+  // then the pretty document; the large arrays of the result are never one string in memory.
+  const streamedBody = () =>
+    Object.entries(body).map(([key, value]) =>
+      key === "results"
+        ? ([key, streamed((value as object[]).map((r) => streamedObject(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? streamed(v) : v] as const))))] as const)
+        : ([key, value] as const),
+    );
+  const hash = createHash("sha256");
+  batched((chunk) => hash.update(chunk), (add) => writeJsonValue(streamedObject(streamedBody()), add, false));
+  const digest = hash.digest("hex");
+  const doc = streamedObject([["assessment-results", streamedObject([["uuid", uuidV5(`document|${digest}`, SOCLE_NAMESPACE)], ...streamedBody()])]]);
+  writeJsonValue(doc, write);
+  write("\n");
+}
+
+/** Gathers small chunks into pieces of about 64 KiB for `sink`. */
+function batched(sink: (chunk: string) => void, produce: (write: (chunk: string) => void) => void): void {
+  let pending: string[] = [];
+  let size = 0;
+  produce((chunk) => {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= 1 << 16) {
+      sink(pending.join(""));
+      pending = [];
+      size = 0;
+    }
+  });
+  if (pending.length) sink(pending.join(""));
 }
 
 function objectiveStatus(s: ControlSummary) {

@@ -1,12 +1,12 @@
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { writeOwnedFiles, type OutputOptions } from "../render/output-dir";
 import type { AuditReport } from "../audit/model";
 import { REPORT_FILE_NAMES, type ReportFormat } from "./formats";
 import { renderHtml } from "./html";
-import { renderJson } from "./json";
+import { renderJson, writeJson } from "./json";
 import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
-import { renderOscal } from "./oscal";
+import { renderOscal, writeOscal } from "./oscal";
 import { renderSarif } from "./sarif";
 
 const RENDERERS: Readonly<Record<ReportFormat, (report: AuditReport) => string>> = {
@@ -18,19 +18,56 @@ const RENDERERS: Readonly<Record<ReportFormat, (report: AuditReport) => string>>
   oscal: renderOscal,
 };
 
+/** Formats written piece by piece (same bytes as their renderer): never one string in memory. */
+const STREAMERS: Partial<Readonly<Record<ReportFormat, (report: AuditReport, write: (chunk: string) => void) => void>>> = {
+  json: writeJson,
+  oscal: writeOscal,
+};
+
 export function renderReport(report: AuditReport, format: ReportFormat): string {
   return RENDERERS[format](report);
 }
 
+/** Writes one report into `file`: streamed when the format allows, else rendered then written. */
+function writeReportFile(report: AuditReport, format: ReportFormat, file: string): void {
+  const stream = STREAMERS[format];
+  if (!stream) {
+    writeFileSync(file, renderReport(report, format));
+    return;
+  }
+  const fd = openSync(file, "wx");
+  try {
+    // Chunks are batched into writes of about 1 MiB.
+    let pending: string[] = [];
+    let size = 0;
+    const flush = () => {
+      if (pending.length) {
+        const bytes = Buffer.from(pending.join(""), "utf8");
+        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+      }
+      pending = [];
+      size = 0;
+    };
+    stream(report, (chunk) => {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= 1 << 20) flush();
+    });
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
- * Renders every format in memory, then writes them into `outDir` through the owned-output rules of
+ * Writes every format, one at a time (streamed where the format allows), into `outDir` through the owned-output rules of
  * src/render/output-dir.ts: a folder socle did not create is refused unless `force`; only the
  * reports socle wrote there before are replaced or removed; each file is written aside and renamed
  * into place; concurrent runs on one folder are serialized by its lock file. Returns the written paths.
  */
 export function writeReports(report: AuditReport, formats: readonly ReportFormat[], outDir: string, opts: OutputOptions = {}): string[] {
-  const rendered = formats.map((f) => [REPORT_FILE_NAMES[f], renderReport(report, f)] as const);
-  return writeOwnedFiles(outDir, "audit", rendered, opts);
+  const files = formats.map((f) => [REPORT_FILE_NAMES[f], (path: string) => writeReportFile(report, f, path)] as const);
+  return writeOwnedFiles(outDir, "audit", files, opts);
 }
 
 /** What an audit's report folder must never contain: the repository, the working directory, the inputs (unless socle wrote them there). */

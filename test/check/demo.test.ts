@@ -20,7 +20,7 @@ const KNOWN_BLOCKERS = new Set([
 describe("socle check on the demo stack", () => {
   it("reports no blocker beyond the known ones, each with a path, a message and a fix", async () => {
     const out = mkdtempSync(join(tmpdir(), "socle-check-demo-"));
-    const rendered = await renderStack({ root: resolve(__dirname, "..", ".."), stack: "demo", outDir: out });
+    const rendered = await renderStack({ root: resolve(__dirname, "..", ".."), stack: "demo", outDir: join(out, "demo") });
     let text = "";
     const { code, result } = await runCheckCommand({ input: join(rendered.outDir, "state.json"), format: "json", out: (s) => (text += s) });
     expect(JSON.parse(text).blockers).toBe(result.blockers);

@@ -1,5 +1,6 @@
 import type { CheckResult, Control, KubernetesObject, Violation } from "../../types";
 import { describe, isKind, k8sResources, nameOf, namespaceOf, namespaceView, specOf, type K8sResource } from "../lib/k8s";
+import { ofKind } from "../lib/indexes";
 import { verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
 import { asArray, asRecord, asString, nonEmptyString, records } from "../lib/values";
@@ -30,19 +31,47 @@ export const control: Control = {
   check(resources) {
     const k8s = k8sResources(resources);
     const results: CheckResult[] = [];
-    const scheduled = k8s.filter(({ obj }) => isKind(obj, CNPG, "ScheduledBackup") && specOf(obj).suspend !== true);
-    for (const { view, obj } of k8s) {
-      if (!isKind(obj, CNPG, "Cluster")) continue;
+    // Indexes built once (linear in the input): active ScheduledBackups by namespace and target cluster,
+    // ObjectStores with a retention policy by namespace and name.
+    const schedulesOf = new Map<string, K8sResource[]>();
+    for (const s of ofKind(resources, CNPG, "ScheduledBackup")) {
+      const target = asRecord(specOf(s.obj).cluster).name;
+      if (specOf(s.obj).suspend === true || typeof target !== "string") continue;
+      const key = `${namespaceOf(s.obj)}\0${target}`;
+      const list = schedulesOf.get(key);
+      if (list) list.push(s);
+      else schedulesOf.set(key, [s]);
+    }
+    const storesWithRetention = new Set<string>();
+    for (const { obj } of ofKind(resources, "barmancloud.cnpg.io", "ObjectStore")) {
+      if (nonEmptyString(specOf(obj).retentionPolicy)) storesWithRetention.add(`${namespaceOf(obj)}\0${nameOf(obj)}`);
+    }
+    for (const { view, obj } of ofKind(resources, CNPG, "Cluster")) {
       const violations: Violation[] = [];
-      if (!hasRetention(obj, k8s)) violations.push(violation(`${describe(obj)} has no backup retention policy (spec.backup.retentionPolicy, or the barman-cloud ObjectStore's spec.retentionPolicy)`, "spec.backup.retentionPolicy"));
-      const schedules = scheduled.filter((s) => namespaceOf(s.obj) === namespaceOf(obj) && asRecord(specOf(s.obj).cluster).name === nameOf(obj));
+      if (!hasRetention(obj, storesWithRetention)) violations.push(violation(`${describe(obj)} has no backup retention policy (spec.backup.retentionPolicy, or the barman-cloud ObjectStore's spec.retentionPolicy)`, "spec.backup.retentionPolicy"));
+      const schedules = schedulesOf.get(`${namespaceOf(obj)}\0${nameOf(obj)}`) ?? [];
       if (schedules.length === 0) violations.push(violation(`no active ScheduledBackup targets ${describe(obj)}`));
       results.push(verdict(view, violations, `${describe(obj)} is backed up by ${schedules.map((s) => nameOf(s.obj)).join(", ")} with a retention policy`));
     }
     const namespaces = [...new Set(k8s.filter(({ obj }) => holdsVolumes(obj)).map(({ obj }) => namespaceOf(obj)))].sort();
-    const velero = k8s.filter(({ obj }) => isKind(obj, "velero.io", "Schedule") && specOf(obj).paused !== true);
+    const velero = ofKind(resources, "velero.io", "Schedule").filter(({ obj }) => specOf(obj).paused !== true);
+    // Schedules that include every namespace, and the others by the namespaces they name (indexes into `velero`).
+    const everywhere: number[] = [];
+    const naming = new Map<string, number[]>();
+    velero.forEach(({ obj }, i) => {
+      const included = asArray(asRecord(specOf(obj).template).includedNamespaces);
+      if (included.length === 0 || included.includes("*")) everywhere.push(i);
+      else {
+        for (const ns of new Set(included.filter((n): n is string => typeof n === "string"))) {
+          const list = naming.get(ns);
+          if (list) list.push(i);
+          else naming.set(ns, [i]);
+        }
+      }
+    });
     for (const ns of namespaces) {
-      const covering = velero.filter(({ obj }) => covers(obj, ns));
+      const candidates = [...everywhere, ...(naming.get(ns) ?? [])].sort((a, b) => a - b);
+      const covering = candidates.map((i) => velero[i]!).filter(({ obj }) => covers(obj, ns));
       const withTtl = covering.filter(({ obj }) => positiveDuration(asRecord(specOf(obj).template).ttl));
       const violations: Violation[] = [];
       if (covering.length === 0) violations.push(violation(`namespace ${ns} holds volumes but no active Velero Schedule includes it`));
@@ -53,13 +82,13 @@ export const control: Control = {
   },
 };
 
-function hasRetention(cluster: KubernetesObject, k8s: readonly K8sResource[]): boolean {
+function hasRetention(cluster: KubernetesObject, storesWithRetention: ReadonlySet<string>): boolean {
   const spec = specOf(cluster);
   if (nonEmptyString(asRecord(spec.backup).retentionPolicy)) return true;
   return records(spec.plugins).some(({ item }) => {
     if (item.name !== BARMAN_PLUGIN || item.enabled === false) return false;
     const store = asString(asRecord(item.parameters).barmanObjectName);
-    return k8s.some(({ obj }) => isKind(obj, "barmancloud.cnpg.io", "ObjectStore") && nameOf(obj) === store && namespaceOf(obj) === namespaceOf(cluster) && nonEmptyString(specOf(obj).retentionPolicy));
+    return store !== undefined && storesWithRetention.has(`${namespaceOf(cluster)}\0${store}`);
   });
 }
 

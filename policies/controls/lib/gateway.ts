@@ -39,6 +39,27 @@ export function attachedListeners(route: KubernetesObject, gateway: KubernetesOb
   return [...out];
 }
 
+/** How parentRefs name a Gateway: namespace and name (`undefined` matches an unnamed Gateway, as `attachedListeners` compares them). */
+const refKey = (namespace: string, name: unknown): string | undefined =>
+  typeof name === "string" ? `${namespace}\0s:${name}` : name === undefined ? `${namespace}\0u` : undefined;
+
+/** The key under which `routeGatewayKeys` finds this Gateway. */
+export const gatewayKey = (gateway: KubernetesObject): string => refKey(namespaceOf(gateway), gateway.metadata.name)!;
+
+/**
+ * Keys of the Gateways a route's parentRefs name: `attachedListeners(route, g)` is empty for every
+ * Gateway `g` whose `gatewayKey` is not among them (used to index routes by Gateway, in linear time).
+ */
+export function routeGatewayKeys(route: KubernetesObject): ReadonlySet<string> {
+  const keys = new Set<string>();
+  for (const { item } of records(specOf(route).parentRefs)) {
+    if ((item.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (item.kind ?? "Gateway") !== "Gateway") continue;
+    const key = refKey(asString(item.namespace) ?? namespaceOf(route), item.name);
+    if (key !== undefined) keys.add(key);
+  }
+  return keys;
+}
+
 /** True when every rule of the route only redirects to https (no backend). */
 export function isHttpsRedirectOnly(route: KubernetesObject): boolean {
   const rules = records(specOf(route).rules);

@@ -1,4 +1,5 @@
 import type { ResourceView } from "../../types";
+import { byUrn } from "./indexes";
 import { asRecord, isRecord, type Json } from "./values";
 
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -22,7 +23,8 @@ export function providerOf(resources: readonly ResourceView[], view: ResourceVie
   const ref = view.provider;
   if (ref === undefined) return undefined;
   const cut = ref.lastIndexOf("::");
-  return resources.find((r) => r.urn === ref) ?? (cut < 0 ? undefined : resources.find((r) => r.urn === ref.slice(0, cut)));
+  const index = byUrn(resources);
+  return index.get(ref) ?? (cut < 0 ? undefined : index.get(ref.slice(0, cut)));
 }
 
 /** `socle.encryptionAtRest`: the hoster's declaration of what its storage encrypts (see docs/controls.md). */

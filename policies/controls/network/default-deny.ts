@@ -1,5 +1,6 @@
 import type { Control } from "../../types";
-import { isKind, k8sResources, namespaceOf, namespaceView, specOf } from "../lib/k8s";
+import { k8sResources, namespaceOf, namespaceView, specOf } from "../lib/k8s";
+import { inNamespace, ofKind } from "../lib/indexes";
 import { workloadsOf } from "../lib/pod";
 import { verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
@@ -24,9 +25,9 @@ export const control: Control = {
   check(resources) {
     const k8s = k8sResources(resources);
     const namespaces = [...new Set(workloadsOf(resources).map(({ obj }) => namespaceOf(obj)))].sort();
-    const policies = k8s.filter(({ obj }) => isKind(obj, "networking.k8s.io", "NetworkPolicy"));
+    const policies = ofKind(resources, "networking.k8s.io", "NetworkPolicy");
     return namespaces.map((ns) => {
-      const inNs = policies.filter(({ obj }) => namespaceOf(obj) === ns).map(({ obj }) => specOf(obj));
+      const inNs = inNamespace(policies, ns).map(({ obj }) => specOf(obj));
       const missing = (["Ingress", "Egress"] as const).filter((d) => !inNs.some((spec) => deniesAll(spec, d)));
       const violations = missing.map((d) =>
         violation(`namespace ${ns} runs workloads but no NetworkPolicy with podSelector {} denies all ${d.toLowerCase()} traffic`),

@@ -1,6 +1,6 @@
 import type { CheckResult, Control, Violation } from "../../types";
-import { attachedListeners, gatewaysOf, isHttpRoute, isHttpsRedirectOnly, listenersOf } from "../lib/gateway";
-import { describe, k8sResources } from "../lib/k8s";
+import { attachedListeners, gatewayKey, gatewaysOf, isHttpRoute, isHttpsRedirectOnly, listenersOf, routeGatewayKeys } from "../lib/gateway";
+import { describe, k8sResources, type K8sResource } from "../lib/k8s";
 import { notApplicable, verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
 import { asArray } from "../lib/values";
@@ -28,15 +28,36 @@ export const control: Control = {
     const k8s = k8sResources(resources);
     const gateways = gatewaysOf(k8s);
     const routes = k8s.filter(({ obj }) => isHttpRoute(obj));
+    // Indexes (linear in the input): each Gateway's routes and each route's Gateways, by the parentRefs' names, in input order.
+    const gatewaysByKey = new Map<string, number[]>();
+    gateways.forEach(({ obj }, i) => {
+      const key = gatewayKey(obj);
+      const list = gatewaysByKey.get(key);
+      if (list) list.push(i);
+      else gatewaysByKey.set(key, [i]);
+    });
+    const routesByGateway = new Map<string, K8sResource[]>();
+    const gatewaysOfRoute = new Map<K8sResource, number[]>();
+    for (const r of routes) {
+      const found: number[] = [];
+      for (const key of routeGatewayKeys(r.obj)) {
+        const list = routesByGateway.get(key);
+        if (list) list.push(r);
+        else routesByGateway.set(key, [r]);
+        found.push(...(gatewaysByKey.get(key) ?? []));
+      }
+      gatewaysOfRoute.set(r, found.sort((a, b) => a - b));
+    }
     const results: CheckResult[] = [];
     for (const { view, obj } of gateways) {
+      const candidates = routesByGateway.get(gatewayKey(obj)) ?? [];
       const violations: Violation[] = [];
       for (const l of listenersOf(obj)) {
         const at = `spec.listeners[${l.index}]`;
         if (TLS_PROTOCOLS.has(l.protocol)) {
           if (l.tls.mode !== "Passthrough" && asArray(l.tls.certificateRefs).length === 0) violations.push(violation(`listener ${l.name} (${l.protocol}) has no tls.certificateRefs`, `${at}.tls.certificateRefs`));
         } else if (l.protocol === "HTTP") {
-          const attached = routes.filter((r) => attachedListeners(r.obj, obj).some((a) => a.index === l.index));
+          const attached = candidates.filter((r) => attachedListeners(r.obj, obj).some((a) => a.index === l.index));
           const serving = attached.filter((r) => !isHttpsRedirectOnly(r.obj));
           if (attached.length === 0) violations.push(violation(`listener ${l.name} is plain HTTP and no route redirects it to HTTPS`, `${at}.protocol`));
           for (const r of serving) violations.push(violation(`listener ${l.name} is plain HTTP and serves ${describe(r.obj)}, which is not an HTTPS redirect`, `${at}.protocol`));
@@ -44,8 +65,13 @@ export const control: Control = {
       }
       results.push(verdict(view, violations, `every HTTP(S) listener of ${describe(obj)} uses TLS or only redirects to HTTPS`));
     }
-    for (const { view, obj } of routes) {
-      const parents = gateways.map((g) => ({ g, listeners: attachedListeners(obj, g.obj) })).filter((p) => p.listeners.length > 0);
+    for (const route of routes) {
+      const { view, obj } = route;
+      const parents = gatewaysOfRoute
+        .get(route)!
+        .map((i) => gateways[i]!)
+        .map((g) => ({ g, listeners: attachedListeners(obj, g.obj) }))
+        .filter((p) => p.listeners.length > 0);
       if (parents.length === 0) {
         results.push(notApplicable(view, `${describe(obj)} attaches to no Gateway listener of the input`));
         continue;

@@ -1,5 +1,6 @@
 import type { Control, KubernetesObject } from "../../types";
-import { describe, isKind, k8sResources, namespaceOf } from "../lib/k8s";
+import { describe, namespaceOf } from "../lib/k8s";
+import { named, ofKind } from "../lib/indexes";
 import { workloadsOf } from "../lib/pod";
 import { verdict, violation } from "../lib/results";
 import { chapterOnly } from "../lib/snc";
@@ -27,10 +28,10 @@ export const control: Control = {
     `workload and pod template annotations \`${USES_API}\`, \`${USES_API_REASON}\``,
   ],
   check(resources) {
-    const accounts = k8sResources(resources).filter(({ obj }) => isKind(obj, "", "ServiceAccount"));
+    const accounts = ofKind(resources, "", "ServiceAccount");
     return workloadsOf(resources).map(({ view, obj, pod }) => {
       const accountName = nonEmptyString(pod.spec.serviceAccountName) ? pod.spec.serviceAccountName : "default";
-      const account = accounts.find((a) => a.obj.metadata.name === accountName && namespaceOf(a.obj) === namespaceOf(obj))?.obj;
+      const account = named(accounts, namespaceOf(obj), accountName)[0]?.obj;
       const podSetting = pod.spec.automountServiceAccountToken;
       const mounted = podSetting === false ? false : podSetting === true ? true : account?.automountServiceAccountToken !== false;
       if (!mounted) return verdict(view, [], `${describe(obj)} does not mount a service-account token`);

@@ -1,0 +1,76 @@
+import type { ResourceView } from "../../types";
+import { apiGroup, k8sResources, namespaceOf, type K8sResource } from "./k8s";
+
+/**
+ * Indexes shared by the controls, each built once per resource list in one pass (the lists are never
+ * mutated), so that every control stays linear in the input: a control looks up "the NetworkPolicies of
+ * namespace n" or "the provider of this resource" instead of scanning every resource for each one.
+ * Lists keep the input's order, so results do not depend on the index.
+ */
+const memo = new WeakMap<object, Map<string, unknown>>();
+
+function cached<T>(owner: object, name: string, build: () => T): T {
+  let slot = memo.get(owner);
+  if (!slot) memo.set(owner, (slot = new Map()));
+  if (!slot.has(name)) slot.set(name, build());
+  return slot.get(name) as T;
+}
+
+const EMPTY: readonly K8sResource[] = Object.freeze([]);
+
+/** Kubernetes objects of one kind (`group` "" for the core group), in input order. */
+export function ofKind(resources: readonly ResourceView[], group: string, kind: string): readonly K8sResource[] {
+  const byKind = cached(resources, "kind", () => {
+    const map = new Map<string, K8sResource[]>();
+    for (const r of k8sResources(resources)) {
+      const key = `${apiGroup(r.obj)}\0${r.obj.kind}`;
+      const list = map.get(key);
+      if (list) list.push(r);
+      else map.set(key, [r]);
+    }
+    return map;
+  });
+  return byKind.get(`${group}\0${kind}`) ?? EMPTY;
+}
+
+/** The objects of `list` grouped by namespace (input order within a namespace). */
+export function byNamespace(list: readonly K8sResource[]): ReadonlyMap<string, readonly K8sResource[]> {
+  return cached(list, "namespace", () => {
+    const map = new Map<string, K8sResource[]>();
+    for (const r of list) {
+      const ns = namespaceOf(r.obj);
+      const group = map.get(ns);
+      if (group) group.push(r);
+      else map.set(ns, [r]);
+    }
+    return map;
+  });
+}
+
+/** The objects of `list` in namespace `ns`. */
+export const inNamespace = (list: readonly K8sResource[], ns: string): readonly K8sResource[] => byNamespace(list).get(ns) ?? EMPTY;
+
+/** The objects of `list` whose `metadata.name` is `name`, in namespace `ns` (input order). */
+export function named(list: readonly K8sResource[], ns: string, name: string): readonly K8sResource[] {
+  const map = cached(list, "namespace-name", () => {
+    const m = new Map<string, K8sResource[]>();
+    for (const r of list) {
+      if (r.obj.metadata.name === undefined) continue;
+      const key = `${namespaceOf(r.obj)}\0${r.obj.metadata.name}`;
+      const group = m.get(key);
+      if (group) group.push(r);
+      else m.set(key, [r]);
+    }
+    return m;
+  });
+  return map.get(`${ns}\0${name}`) ?? EMPTY;
+}
+
+/** The first resource with each URN (as `resources.find((r) => r.urn === urn)` would return). */
+export function byUrn(resources: readonly ResourceView[]): ReadonlyMap<string, ResourceView> {
+  return cached(resources, "urn", () => {
+    const map = new Map<string, ResourceView>();
+    for (const r of resources) if (r.urn !== undefined && !map.has(r.urn)) map.set(r.urn, r);
+    return map;
+  });
+}

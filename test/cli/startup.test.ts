@@ -1,0 +1,80 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stateExport } from "../audit/fixtures/state";
+import { ROOT } from "../helpers/render";
+
+// What a `socle` process loads (bin/socle.js, src/render/preload.js, docs/render.md "Start-up and speed").
+// Speed itself is measured by `npm run bench`; these tests keep the structure that makes it possible.
+
+const preload = require("../../src/render/preload.js") as {
+  DEFERRED: Record<string, string[]>;
+};
+
+function run(args: string[]): { code: number | null; stderr: string; modules: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), "socle-startup-"));
+  const usageFile = join(dir, "usage.json");
+  const r = spawnSync(process.execPath, [join(ROOT, "bin/socle.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, SOCLE_USAGE_FILE: usageFile },
+  });
+  const usage = JSON.parse(readFileSync(usageFile, "utf8")) as { modules: string[] };
+  return { code: r.status, stderr: r.stderr, modules: usage.modules };
+}
+
+const has = (modules: readonly string[], fragment: string) => modules.some((m) => m.includes(fragment));
+
+describe("process start-up", () => {
+  it("the deferred SDK modules export exactly the names their forwarding modules forward", () => {
+    const sdk = dirname(require.resolve("@pulumi/pulumi/package.json"));
+    for (const [rel, names] of Object.entries(preload.DEFERRED)) {
+      const real = require(join(sdk, rel)) as Record<string, unknown>;
+      const exported = Object.keys(real).filter((k) => k !== "__esModule").sort();
+      expect(exported, rel).toEqual([...names].sort());
+      for (const n of names) expect(typeof real[n], `${rel} ${n}`).toBe("function");
+    }
+  });
+
+  it("a forwarding module loads the real one on first call and answers as it does", () => {
+    const script = `
+      const preload = require(${JSON.stringify(join(ROOT, "src/render/preload.js"))});
+      preload.deferClosureSerializer();
+      const pulumi = require("@pulumi/pulumi");
+      const before = Object.keys(require.cache).some((k) => k.includes("/typescript/"));
+      pulumi.runtime.serializeFunction(() => 42).then((s) => {
+        const after = Object.keys(require.cache).some((k) => k.includes("/typescript/"));
+        process.stdout.write(JSON.stringify({ before, after, text: s.text.includes("42") }));
+      });`;
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ before: false, after: true, text: true });
+  });
+
+  it("an audit of a state file loads neither the Pulumi SDK nor the render engine nor the program", () => {
+    const dir = mkdtempSync(join(tmpdir(), "socle-startup-audit-"));
+    const state = join(dir, "state.json");
+    writeFileSync(state, JSON.stringify(stateExport()));
+    const r = run(["audit", state, "--out", join(dir, "reports"), "--today", "2026-01-01"]);
+    expect([0, 1], r.stderr).toContain(r.code);
+    expect(has(r.modules, "/policies/catalog.ts")).toBe(true);
+    expect(has(r.modules, "/@pulumi/")).toBe(false);
+    expect(has(r.modules, "/typescript/")).toBe(false);
+    expect(has(r.modules, "/src/render/render.ts")).toBe(false);
+    expect(has(r.modules, "/src/program/")).toBe(false);
+    expect(has(r.modules, "/cdk8s")).toBe(false);
+  });
+
+  it("a render loads neither TypeScript nor the closure serializer's package tooling nor the audit", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "socle-startup-render-")), "out");
+    const r = run(["render", "demo", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(has(r.modules, "/@pulumi/pulumi/index.js")).toBe(true);
+    expect(has(r.modules, "/typescript/")).toBe(false);
+    expect(has(r.modules, "/@npmcli/arborist/")).toBe(false);
+    expect(has(r.modules, "/src/audit/command.ts")).toBe(false);
+    expect(has(r.modules, "/policies/catalog.ts")).toBe(false);
+  });
+});
