@@ -93,12 +93,36 @@ export const KUBE_PROMETHEUS_STACK_CHART: PinnedChart = {
     "{registry, repository, tag, sha} (prometheus-community/helm-charts charts/kube-prometheus-stack/values.yaml, stored version 88.5.3 at cf408a290).",
 };
 
+/**
+ * CloudNativePG's Barman Cloud plugin, which archives WAL and takes base backups of every app database.
+ *
+ * Why the plugin: the in-tree `spec.backup.barmanObjectStore` is deprecated from CloudNativePG 1.26
+ * (cloudnative-pg/plugin-barman-cloud@1e13020fe5f09fd8fc29ea03828f7b61375b3721 web/docs/migration.md, tag
+ * v0.14.0) and runs `barman-cloud-*` inside the postgres container, which the `standard` images of the
+ * catalog do not contain; the plugin runs them in its own sidecar, "designed to work with the minimal
+ * PostgreSQL images" (same commit, web/docs/images.md).
+ *
+ * The chart needs cert-manager (its Issuer and Certificates for mTLS between the
+ * operator and the plugin) and CloudNativePG >= 1.26 (web/docs/installation.mdx).
+ */
+export const BARMAN_PLUGIN_CHART: PinnedChart = {
+  chart: "plugin-barman-cloud",
+  repo: "https://cloudnative-pg.github.io/charts",
+  version: "0.7.0",
+  namespace: CNPG_CHART.namespace,
+  source:
+    "cloudnative-pg/charts tag plugin-barman-cloud-v0.7.0 (83bd9c59514cb7ff3692049d85ba604dcb458700, 2026-06-10): charts/plugin-barman-cloud/Chart.yaml " +
+    "version 0.7.0, appVersion v0.13.0, newest release of the chart in the stored snapshot. Its ObjectStore CRD is the same file as plugin " +
+    "v0.14.0's, the copy in ../shared/crds/cnpg (`git diff v0.13.0 v0.14.0 -- config/crd/bases` is empty).",
+};
+
 export const PINNED_CHARTS = {
   envoyGateway: ENVOY_GATEWAY_CHART,
   certManager: CERT_MANAGER_CHART,
   cnpg: CNPG_CHART,
   velero: VELERO_CHART,
   kubePrometheusStack: KUBE_PROMETHEUS_STACK_CHART,
+  barmanCloudPlugin: BARMAN_PLUGIN_CHART,
 } as const;
 
 /** Every chart the platform can install (trust-manager only with the internal CA issuer), by lock name. */

@@ -6,6 +6,7 @@ import { secretConfig, signingKeyFile } from "../../charts/chat/homeserver";
 import { chatSize } from "../../charts/chat/sizing";
 import { manifestGroup } from "../lib/manifests";
 import { splitNamespace } from "./wiki";
+import { KeyedSecret } from "../lib/secret";
 
 export type ChatArgs = ChatChartProps & {
   readonly oidc: { readonly issuerUrl: string; readonly clientId: string; readonly clientSecret: pulumi.Input<string>; readonly displayName: string };
@@ -31,7 +32,7 @@ export class Chat extends pulumi.ComponentResource {
     const password = (id: string, length: number) => new random.RandomPassword(`${name}-${id}`, { length, special: false }, { parent: this }).result;
 
     const dbPassword = password("db-password", 32);
-    const dbSecret = new k8s.core.v1.Secret(
+    const dbSecret = new KeyedSecret(
       `${name}-db-app`,
       {
         metadata: { name: CHAT_SECRETS.db.name, namespace: args.namespace },
@@ -53,7 +54,7 @@ export class Chat extends pulumi.ComponentResource {
           oidc: { issuer: oidc.issuerUrl, clientId: oidc.clientId, clientSecret, displayName: oidc.displayName },
         }),
       );
-    const configSecret = new k8s.core.v1.Secret(
+    const configSecret = new KeyedSecret(
       `${name}-synapse-secrets`,
       {
         metadata: { name: CHAT_SECRETS.config.name, namespace: args.namespace },
@@ -65,7 +66,7 @@ export class Chat extends pulumi.ComponentResource {
       },
       inNs,
     );
-    const backupSecret = new k8s.core.v1.Secret(
+    const backupSecret = new KeyedSecret(
       `${name}-backup-credentials`,
       {
         metadata: { name: args.backup.credentialsSecret.name, namespace: args.namespace },

@@ -6,6 +6,7 @@ import { DOCS_VALKEY } from "../../charts/docs/settings";
 import { VALKEY_PORT } from "../../charts/platform/valkey";
 import { manifestGroup } from "../lib/manifests";
 import { splitNamespace } from "./wiki";
+import { KeyedSecret } from "../lib/secret";
 
 type S3Key = { readonly accessKeyId: pulumi.Input<string>; readonly secretAccessKey: pulumi.Input<string> };
 
@@ -38,7 +39,7 @@ export class Docs extends pulumi.ComponentResource {
     const inNs = { parent: this, dependsOn: [namespace] };
     const password = (id: string, length: number) => new random.RandomPassword(`${name}-${id}`, { length, special: false }, { parent: this }).result;
 
-    const dbSecret = new k8s.core.v1.Secret(
+    const dbSecret = new KeyedSecret(
       `${name}-db-app`,
       {
         metadata: { name: DOCS_SECRETS.db.name, namespace: args.namespace },
@@ -49,7 +50,7 @@ export class Docs extends pulumi.ComponentResource {
     );
     const valkeyPassword = password("valkey-password", 32);
     const valkeyUrl = (db: number) => pulumi.secret(pulumi.interpolate`redis://:${valkeyPassword}@${DOCS_VALKEY}.${args.namespace}.svc:${VALKEY_PORT}/${db}`);
-    const appSecret = new k8s.core.v1.Secret(
+    const appSecret = new KeyedSecret(
       `${name}-app`,
       {
         metadata: { name: DOCS_SECRETS.app.name, namespace: args.namespace },
@@ -67,7 +68,7 @@ export class Docs extends pulumi.ComponentResource {
       },
       inNs,
     );
-    const mediaSecret = new k8s.core.v1.Secret(
+    const mediaSecret = new KeyedSecret(
       `${name}-media-s3`,
       {
         metadata: { name: DOCS_SECRETS.media.name, namespace: args.namespace },
@@ -79,7 +80,7 @@ export class Docs extends pulumi.ComponentResource {
       },
       inNs,
     );
-    const backupSecret = new k8s.core.v1.Secret(
+    const backupSecret = new KeyedSecret(
       `${name}-backup-credentials`,
       {
         metadata: { name: args.backup.credentialsSecret.name, namespace: args.namespace },

@@ -5,6 +5,7 @@ import { KEYCLOAK_SECRETS, renderIdentityChart, type IdentityChartProps } from "
 import { federationSecretKey } from "../../charts/identity/realm";
 import { manifestGroup } from "../lib/manifests";
 import { splitNamespace } from "./wiki";
+import { KeyedSecret } from "../lib/secret";
 
 export type IdentityArgs = IdentityChartProps & {
   /** Generated secret of each client, by client id: delivered to Keycloak as a Secret, never in the realm file. */
@@ -35,18 +36,18 @@ export class Identity extends pulumi.ComponentResource {
     const password = (id: string) => new random.RandomPassword(`${name}-${id}`, { length: 32, special: false }, { parent: this }).result;
 
     const secrets = [
-      new k8s.core.v1.Secret(
+      new KeyedSecret(
         `${name}-db-app`,
         { metadata: { name: KEYCLOAK_SECRETS.db.name, namespace: args.namespace }, type: "kubernetes.io/basic-auth", stringData: KEYCLOAK_SECRETS.db.data({ username: "keycloak", password: password("db-password") }) },
         inNs,
       ),
-      new k8s.core.v1.Secret(
+      new KeyedSecret(
         `${name}-admin`,
         // The bootstrap administrator only opens the master realm once; day-to-day admins live in the organisation's realm with OTP.
         { metadata: { name: KEYCLOAK_SECRETS.admin.name, namespace: args.namespace }, type: "Opaque", stringData: KEYCLOAK_SECRETS.admin.data({ username: "socle-bootstrap-admin", password: password("admin-password") }) },
         inNs,
       ),
-      new k8s.core.v1.Secret(
+      new KeyedSecret(
         `${name}-clients`,
         {
           metadata: { name: KEYCLOAK_SECRETS.clients.name, namespace: args.namespace },
@@ -55,7 +56,7 @@ export class Identity extends pulumi.ComponentResource {
         },
         inNs,
       ),
-      new k8s.core.v1.Secret(
+      new KeyedSecret(
         `${name}-backup-credentials`,
         {
           metadata: { name: args.backup.credentialsSecret.name, namespace: args.namespace },

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { MAIL_SECRETS, renderMailChart, type MailChartProps } from "../../charts/mail";
 import { manifestGroup } from "../lib/manifests";
 import { splitNamespace } from "./wiki";
+import { KeyedSecret } from "../lib/secret";
 
 export type MailArgs = MailChartProps & {
   /** The OIDC client's secret (generated with the realm's clients). */
@@ -32,7 +33,7 @@ export class Mail extends pulumi.ComponentResource {
     const inNs = { parent: this, dependsOn: [namespace] };
     const password = (id: string, length: number) => new random.RandomPassword(`${name}-${id}`, { length, special: false }, { parent: this }).result;
     const secret = (id: string, secretName: string, type: string, stringData: Record<string, pulumi.Input<string>>) =>
-      new k8s.core.v1.Secret(`${name}-${id}`, { metadata: { name: secretName, namespace: args.namespace }, type, stringData }, inNs);
+      new KeyedSecret(`${name}-${id}`, { metadata: { name: secretName, namespace: args.namespace }, type, stringData }, inNs);
     const { db, webmailDb, admin, roundcube } = MAIL_SECRETS;
     const backup = args.backup.credentialsSecret;
 

@@ -6,6 +6,7 @@ import type { WikiSso } from "../../charts/wiki/oidc";
 import { databaseCredentials } from "../../charts/lib/secrets";
 import { defineSecret } from "../../src/model/secrets";
 import { manifestGroup } from "../lib/manifests";
+import { KeyedSecret } from "../lib/secret";
 
 export type WikiArgs = Omit<WikiChartProps, "dbSecret" | "sso"> & {
   /** Single sign-on; the client secret is delivered as a Secret the init container reads. */
@@ -37,7 +38,7 @@ export class Wiki extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, nsObj as k8s.core.v1.NamespaceArgs, { parent: this });
 
     const password = new random.RandomPassword(`${name}-db-password`, { length: 32, special: false }, { parent: this });
-    const dbSecret = new k8s.core.v1.Secret(
+    const dbSecret = new KeyedSecret(
       `${name}-db-app`,
       {
         metadata: { name: WIKI_SECRETS.db.name, namespace: args.namespace },
@@ -46,7 +47,7 @@ export class Wiki extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [namespace] },
     );
-    const backupSecret = new k8s.core.v1.Secret(
+    const backupSecret = new KeyedSecret(
       `${name}-backup-credentials`,
       {
         metadata: { name: args.backup.credentialsSecret.name, namespace: args.namespace },
@@ -60,7 +61,7 @@ export class Wiki extends pulumi.ComponentResource {
     );
     const oidcSecret = sso
       ? [
-          new k8s.core.v1.Secret(
+          new KeyedSecret(
             `${name}-oidc-client`,
             { metadata: { name: WIKI_SECRETS.oidc.name, namespace: args.namespace }, type: "Opaque", stringData: WIKI_SECRETS.oidc.data({ "client-secret": pulumi.secret(sso.clientSecret) }) },
             { parent: this, dependsOn: [namespace] },

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ClusterContract } from "./contract";
+import { KeyedSecret } from "../lib/secret";
 
 /** The kube-system Secret RKE2 reads its etcd snapshot S3 settings from (`etcd-s3-config-secret`). */
 export const ETCD_S3_SECRET = "etcd-s3-config";
@@ -16,10 +17,10 @@ export const ETCD_S3_FOLDER = "etcd-snapshots";
  * control-plane disks; the Secrets inside them are encrypted by RKE2's `secrets-encryption`, and the bucket
  * is encrypted at rest only as far as the provider declares (`socle:provider.encryptionAtRest.objectStorage`).
  */
-export function etcdSnapshotStore(name: string, storage: ClusterContract["objectStorage"], provider: k8s.Provider, parent: pulumi.Resource): k8s.core.v1.Secret {
+export function etcdSnapshotStore(name: string, storage: ClusterContract["objectStorage"], provider: k8s.Provider, parent: pulumi.Resource): KeyedSecret {
   if (!storage.credentials) throw new Error("etcdSnapshotStore: the cloud's object storage has no credentials");
   const host = storage.endpoint.apply((e) => new URL(e).host);
-  return new k8s.core.v1.Secret(
+  return new KeyedSecret(
     `${name}-etcd-s3`,
     {
       metadata: { name: ETCD_S3_SECRET, namespace: "kube-system" },

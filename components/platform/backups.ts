@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import type { PlatformImages } from "../../charts/platform/images";
 import { VELERO_CHART } from "../../charts/platform/releases";
 import { renderVeleroChart, VELERO_CREDENTIALS_SECRET, VELERO_NAMESPACE, type VeleroChartProps } from "../../charts/platform/velero";
@@ -7,6 +6,7 @@ import { veleroValues } from "../../charts/platform/values";
 import type { SizingProfile } from "../../src/model/names";
 import { manifestGroup } from "../lib/manifests";
 import { pinnedRelease } from "./helm";
+import { KeyedSecret } from "../lib/secret";
 
 export interface BackupsArgs extends VeleroChartProps {
   readonly images: PlatformImages;
@@ -20,7 +20,7 @@ export class Backups extends pulumi.ComponentResource {
     super("socle:platform:Backups", name, {}, opts);
     const { images, sizing, credentials, ...chartProps } = args;
     const cloud = pulumi.interpolate`[default]\naws_access_key_id=${credentials.accessKeyId}\naws_secret_access_key=${credentials.secretAccessKey}\n`;
-    const secret = new k8s.core.v1.Secret(
+    const secret = new KeyedSecret(
       `${name}-credentials`,
       { metadata: { name: VELERO_CREDENTIALS_SECRET.name, namespace: VELERO_NAMESPACE }, type: "Opaque", stringData: VELERO_CREDENTIALS_SECRET.data({ cloud: pulumi.secret(cloud) }) },
       { parent: this },

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { GARAGE_KEY_SECRET, GARAGE_NAMESPACE, GARAGE_SECRET, renderGarageChart, type GarageChartProps } from "../../charts/platform/garage";
 import { splitNamespace } from "../apps/wiki";
 import { manifestGroup } from "../lib/manifests";
+import { KeyedSecret } from "../lib/secret";
 
 export interface ObjectStorageArgs extends GarageChartProps {
   /** The backup access key the program generated (`ctx.backup.credentials`), imported into Garage. */
@@ -22,7 +23,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, nsObj as k8s.core.v1.NamespaceArgs, { parent: this });
     const rpcSecret = new random.RandomBytes(`${name}-rpc-secret`, { length: 32 }, { parent: this });
     const adminToken = new random.RandomPassword(`${name}-admin-token`, { length: 48, special: false }, { parent: this });
-    const secrets = new k8s.core.v1.Secret(
+    const secrets = new KeyedSecret(
       `${name}-secrets`,
       {
         metadata: { name: GARAGE_SECRET.name, namespace: GARAGE_NAMESPACE },
@@ -31,7 +32,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [namespace] },
     );
-    const key = new k8s.core.v1.Secret(
+    const key = new KeyedSecret(
       `${name}-backup-key`,
       {
         metadata: { name: GARAGE_KEY_SECRET.name, namespace: GARAGE_NAMESPACE },

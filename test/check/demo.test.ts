@@ -1,36 +1,32 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
-import { runCheckCommand } from "../../src/check/command";
-import { renderStack } from "../../src/render/render";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RenderResult } from "../../src/render/render";
+import { renderToTemp, ROOT } from "../helpers/render";
+import { stackCheckSuite, stacksOf } from "./stack-check";
 
 /**
- * The blockers `socle check` finds on the demo before the fixes of issue 8 are merged. The check may only
- * report a subset of these: a new blocker fails this test. Once the fixes land, the list shrinks to [] and
- * `npm start` fails on any blocker.
+ * `socle check` on the demo stack (what `npm start` runs): no blocker. The cloud example stacks run the same
+ * suite from test/cloud/check/examples.ts, which renders them once for all their tests.
  */
-const KNOWN_BLOCKERS = new Set([
-  "flow-api-server Job/envoy-gateway-system/envoy-gateway-gateway-helm-certgen",
-  "flow-webhook ValidatingWebhookConfiguration/trust-manager",
-  "readonly-rootfs Deployment/demo-identity/keycloak",
-  ...["demo-chat/synapse-db", "demo-docs/docs-db", "demo-identity/keycloak-db", "demo-mail/roundcube-db", "demo-mail/stalwart-db", "demo-wiki/xwiki-db"].map((c) => `cnpg-backup-tools Cluster/${c}`),
-]);
+let rendered: RenderResult;
+beforeAll(async () => {
+  rendered = await renderToTemp("demo");
+}, 120_000);
 
-describe("socle check on the demo stack", () => {
-  it("reports no blocker beyond the known ones, each with a path, a message and a fix", async () => {
-    const out = mkdtempSync(join(tmpdir(), "socle-check-demo-"));
-    const rendered = await renderStack({ root: resolve(__dirname, "..", ".."), stack: "demo", outDir: join(out, "demo") });
-    let text = "";
-    const { code, result } = await runCheckCommand({ input: join(rendered.outDir, "state.json"), format: "json", out: (s) => (text += s) });
-    expect(JSON.parse(text).blockers).toBe(result.blockers);
-    expect(code).toBe(result.blockers > 0 ? 1 : 0);
-    for (const f of result.findings) {
-      expect(f.object).not.toBe("");
-      expect(f.message).not.toBe("");
-      expect(f.fix).not.toBe("");
+stackCheckSuite("demo", () => rendered);
+
+describe("socle check covers every stack of stacks/", () => {
+  it("runs the suite on each: the demo here, each cloud example through exampleStack()", () => {
+    const covered = new Map<string, string>([["demo", "test/check/demo.test.ts"]]);
+    for (const stack of stacksOf(ROOT)) {
+      if (stack === "demo") continue;
+      const file = `test/cloud/check/${stack.replace(/^ministere-exemple-/, "")}.test.ts`;
+      expect(readFileSync(join(ROOT, file), "utf8"), file).toContain(`"${stack}"`);
+      covered.set(stack, file);
     }
-    const unknown = result.findings.filter((f) => f.severity === "blocker" && !KNOWN_BLOCKERS.has(`${f.rule} ${f.object}`));
-    expect(unknown).toEqual([]);
+    expect([...covered.keys()].sort()).toEqual(stacksOf(ROOT));
+    const examples = readFileSync(join(ROOT, "test/cloud/check/examples.ts"), "utf8");
+    expect(examples).toContain("stackCheckSuite(stack, () => result)");
   });
 });

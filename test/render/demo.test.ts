@@ -70,7 +70,9 @@ describe("socle render demo: state.json", () => {
 
   it("stores secrets as Pulumi secret envelopes, never in clear", () => {
     const secret = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.urn.endsWith("wiki-db-app"))!;
-    expect(secret.inputs!.stringData).toEqual({ [SIG_KEY]: SECRET_SIG, ciphertext: SECRET });
+    // Keys visible (components/lib/secret.ts KeyedSecret), each value its own envelope; the output map is secret whole.
+    expect(secret.inputs!.stringData).toEqual({ username: { [SIG_KEY]: SECRET_SIG, ciphertext: SECRET }, password: { [SIG_KEY]: SECRET_SIG, ciphertext: SECRET } });
+    expect(secret.outputs!.stringData).toEqual({ [SIG_KEY]: SECRET_SIG, ciphertext: SECRET });
     for (const pw of byType("random:index/randomPassword:RandomPassword")) expect(pw.outputs!.result).toEqual({ [SIG_KEY]: SECRET_SIG, ciphertext: SECRET });
   });
 

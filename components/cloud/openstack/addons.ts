@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as openstack from "@pulumi/openstack";
 import { stringify } from "yaml";
 import { resourceName } from "../plan/names";
+import { KeyedSecret } from "../../lib/secret";
 
 /**
  * Charts RKE2's helm-controller installs from the servers' own static folder
@@ -87,7 +88,7 @@ export function openstackAddons(
       .apply(([url, id, secret, subnetId, floatingNetworkId]) => cloudConf({ authUrl: url, credentialId: id, credentialSecret: secret, region: args.region, subnetId, floatingNetworkId })),
   );
   // Both charts read the file under their own key (`cloud.conf`, `cloud-config`).
-  const secret = new k8s.core.v1.Secret(`${name}-cloud-config`, { metadata: { name: "cloud-config", namespace: "kube-system" }, type: "Opaque", stringData: { "cloud.conf": conf, "cloud-config": conf } }, k8sChild);
+  const secret = new KeyedSecret(`${name}-cloud-config`, { metadata: { name: "cloud-config", namespace: "kube-system" }, type: "Opaque", stringData: { "cloud.conf": conf, "cloud-config": conf } }, k8sChild);
   const fromSecret = { secret: { enabled: true, create: false, name: "cloud-config" } };
   const chart = (id: string, chartName: string, values: Record<string, unknown>, bootstrap: boolean) =>
     new k8s.apiextensions.CustomResource(

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { stringify } from "yaml";
 import { CCM_PLACEMENT } from "../openstack/addons";
 import * as osc from "./provider";
+import { KeyedSecret } from "../../lib/secret";
 
 /**
  * Charts RKE2's helm-controller installs from the servers' static folder (as on OpenStack, openstack/addons.ts):
@@ -32,13 +33,13 @@ export function outscaleAddons(name: string, args: { readonly region: string; re
   const child = { parent };
   const k8sChild = { parent, provider: args.provider };
   const key = new osc.AccessKey(`${name}-cloud-provider-key`, { state: "ACTIVE" }, { ...child, additionalSecretOutputs: ["secretKey"] });
-  const credentials = new k8s.core.v1.Secret(
+  const credentials = new KeyedSecret(
     `${name}-osc-credentials`,
     { metadata: { name: CREDENTIALS_SECRET, namespace: "kube-system" }, type: "Opaque", stringData: { access_key: pulumi.secret(key.accessKeyId), secret_key: pulumi.secret(key.secretKey) } },
     k8sChild,
   );
   const passphrase = new random.RandomPassword(`${name}-luks-passphrase`, { length: 48, special: false }, child);
-  const luks = new k8s.core.v1.Secret(`${name}-luks-key`, { metadata: { name: LUKS_SECRET, namespace: "kube-system" }, type: "Opaque", stringData: { key: passphrase.result } }, k8sChild);
+  const luks = new KeyedSecret(`${name}-luks-key`, { metadata: { name: LUKS_SECRET, namespace: "kube-system" }, type: "Opaque", stringData: { key: passphrase.result } }, k8sChild);
   const chart = (id: string, chartName: string, values: Record<string, unknown>, bootstrap: boolean) =>
     new k8s.apiextensions.CustomResource(
       `${name}-${id}`,

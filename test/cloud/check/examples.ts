@@ -10,6 +10,7 @@ import type { RenderResult } from "../../../src/render/render";
 import { CONTROLS } from "../../../policies/catalog";
 import { runAuditCommand } from "../../../src/audit/command";
 import { renderToTemp, ROOT } from "../../helpers/render";
+import { stackCheckSuite } from "../../check/stack-check";
 
 /** The check model of a state file, as the check engine builds it: every view, its Kubernetes objects, and the rest as cloud resources. */
 export async function modelOf(statePath: string): Promise<CheckModel> {
@@ -93,4 +94,6 @@ export function exampleStack(stack: string, planted: (get: () => CheckModel) => 
     });
     planted(() => model);
   });
+
+  stackCheckSuite(stack, () => result);
 }
