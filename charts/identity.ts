@@ -1,10 +1,11 @@
 import { App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
 import { disruptionBudget, spreadOverNodes } from "./lib/availability";
-import { certificate, httpRoute, postgresCluster, scheduledBackup, type GatewayRef, type S3Destination } from "./lib/crds";
+import { certificate, ipAllowlist, postgresCluster, scheduledBackup, type GatewayRef, type S3Destination } from "./lib/crds";
 import { databaseFlows } from "./lib/database-flows";
 import { clusterService, httpProbe } from "./lib/deployment";
 import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
+import { pathRoute } from "./lib/routes";
 import { exceptionsAnnotation, podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "./lib/security";
 import { databaseSize, plainResources, toK8sResources } from "./lib/sizing";
 import type { SizingProfile } from "../src/config/schema";
@@ -23,8 +24,23 @@ export const KEYCLOAK_DB = "keycloak-db";
 export const KEYCLOAK_SECRETS = { db: "keycloak-db-app", admin: "keycloak-admin", clients: "keycloak-clients" } as const;
 /** ConfigMap holding the realm (no secret in it: client secrets are `${ENV}` placeholders resolved at import). */
 export const REALM_CONFIGMAP = "keycloak-realm";
-/** Where `kc.sh build` writes the augmented server; an emptyDir shared by the build step and the server. */
-const BUILD_DIR = "/opt/keycloak/lib/quarkus";
+/**
+ * Where `kc.sh build` writes the augmented server; an emptyDir shared by the build step and the server.
+ * The image SHIPS content there: Quarkus' runner (`QuarkusEntryPoint`, started by kc.sh through
+ * `lib/quarkus-run.jar`) reads `<lib>/quarkus/quarkus-application.dat` before anything else, for `build`
+ * as for `start --optimized` (quarkusio/quarkus@da5e12e95a33a5b4c626a63393f53dfdbe320162:independent-projects/
+ * bootstrap/runner/src/main/java/io/quarkus/bootstrap/runner/QuarkusEntryPoint.java, `QUARKUS_APPLICATION_DAT`;
+ * keycloak/keycloak@014f6c38da515c7d130a7fc570e34b0ef817e183:quarkus/dist/src/main/content/bin/kc.sh,
+ * `CLASSPATH_OPTS=../lib/quarkus-run.jar`). An empty volume mounted over it hides that file and the JVM
+ * exits at once, so a first init container copies the image's directory into the volume (mounted
+ * elsewhere) before the build runs on it.
+ */
+export const KEYCLOAK_BUILD_DIR = "/opt/keycloak/lib/quarkus";
+/** File of the image's build directory the runner reads first (relative to KEYCLOAK_BUILD_DIR). */
+export const KEYCLOAK_APPLICATION_DAT = "quarkus-application.dat";
+const BUILD_DIR = KEYCLOAK_BUILD_DIR;
+/** Where the seeding init container mounts the build volume while it copies the image's directory in. */
+const SEED_DIR = "/seed/quarkus";
 const CA_DIR = "/etc/socle/ca";
 
 /**
@@ -52,7 +68,24 @@ export interface IdentityChartProps {
   readonly backup: S3Destination & { readonly retentionDays: number; readonly peer: Peer; readonly port: number };
   readonly apiServer: { readonly peers: readonly Peer[]; readonly ports: readonly number[] };
   readonly cnpgOperatorNamespace: string;
+  /**
+   * Networks allowed to open the admin console (`/admin/`), from `socle:adminCidrs`. Every other client
+   * gets 403 from the gateway; an empty list publishes no admin route at all.
+   */
+  readonly adminCidrs: readonly string[];
 }
+
+/**
+ * Paths of Keycloak's HTTP port published to everyone, after upstream's "Exposed path recommendations"
+ * (Keycloak server guide "Configuring a reverse proxy", docs/guides/server/reverseproxy.adoc; table as of
+ * 26.x in https://docs.redhat.com/en/documentation/red_hat_build_of_keycloak/26.4/html/server_configuration_guide/reverseproxy-exposed-path-recommendations):
+ * `/realms/` (OIDC endpoints, login and account pages), `/resources/` (assets), `/.well-known/`
+ * (RFC 8414 metadata) are exposed; `/` and `/admin/` are not ("exposed admin paths lead to an unnecessary
+ * attack vector"), nor `/metrics` and `/health` (on the management port 9000 here, never routed).
+ */
+export const KEYCLOAK_PUBLIC_PATHS = ["/.well-known/", "/realms/", "/resources/"] as const;
+/** The admin console and admin REST API: routed separately, only to `adminCidrs`. */
+export const KEYCLOAK_ADMIN_PATH = "/admin/";
 
 /** Environment variable through which the import resolves a client's secret (`${SOCLE_CLIENT_SECRET_WIKI}`). */
 export function clientSecretEnv(clientId: string): string {
@@ -131,6 +164,16 @@ export class IdentityChart extends Chart {
             ...(size.replicas > 1 ? { affinity: spreadOverNodes(KEYCLOAK_LABELS) } : {}),
             initContainers: [
               {
+                // The image is ubi9-micro plus bash and coreutils-single (keycloak/keycloak
+                // quarkus/container/ubi-null.sh): `cp` is there, no shell is needed.
+                name: "seed-build-dir",
+                image: props.images.keycloak,
+                command: ["cp", "-R", `${BUILD_DIR}/.`, `${SEED_DIR}/`],
+                securityContext: security,
+                resources: toK8sResources(size.build),
+                volumeMounts: [{ name: "build", mountPath: SEED_DIR }],
+              },
+              {
                 name: "build",
                 image: props.images.keycloak,
                 args: ["build"],
@@ -206,7 +249,20 @@ export class IdentityChart extends Chart {
     });
     scheduledBackup(this, { name: `${KEYCLOAK_DB}-nightly`, namespace: ns, cluster: KEYCLOAK_DB, schedule: "0 30 1 * * *" });
 
-    httpRoute(this, { name: "keycloak", namespace: ns, hostname: props.hostname, gateway: props.gateway, listener: props.gateway.listener, service: "keycloak", port: KEYCLOAK_HTTP_PORT });
+    const route = (name: string, paths: readonly string[]) =>
+      pathRoute(this, {
+        name,
+        namespace: ns,
+        hostname: props.hostname,
+        gateway: props.gateway,
+        listener: props.gateway.listener,
+        rules: paths.map((pathPrefix) => ({ pathPrefix, service: "keycloak", port: KEYCLOAK_HTTP_PORT })),
+      });
+    route("keycloak", KEYCLOAK_PUBLIC_PATHS);
+    if (props.adminCidrs.length > 0) {
+      route("keycloak-admin", [KEYCLOAK_ADMIN_PATH]);
+      ipAllowlist(this, { name: "keycloak-admin-allowlist", namespace: ns, route: "keycloak-admin", cidrs: props.adminCidrs });
+    }
     certificate(this, { name: "identity-tls", namespace: props.gateway.namespace, secretName: "identity-tls", dnsNames: [props.hostname], issuer: props.clusterIssuer });
 
     defaultDeny(this, ns);

@@ -5,7 +5,8 @@ import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
 import { exceptionsAnnotation, podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "./lib/security";
 import { databaseSize, toK8sResources, plainResources, type Resources } from "./lib/sizing";
 import type { SizingProfile } from "../src/config/schema";
-import { WIKI_OIDC_CONFIGMAP, wikiOidcConfig, wikiStartScript, XWIKI_TRUSTSTORE, type WikiSso } from "./wiki/oidc";
+import { offlineSteps } from "./wiki/offline";
+import { ssoSteps, WIKI_OIDC_CONFIGMAP, wikiOidcConfig, XWIKI_TRUSTSTORE, type WikiSso } from "./wiki/oidc";
 
 /** XWiki's container listens on Tomcat's HTTP port. */
 export const XWIKI_PORT = 8080;
@@ -138,11 +139,13 @@ export class WikiChart extends Chart {
               {
                 name: "copy-webapp",
                 image: props.images.xwiki,
-                command: ["sh", "-c", sso ? wikiStartScript(WEBAPP_DIR, "/webapp", sso) : `cp -a ${WEBAPP_DIR}/. /webapp/`],
+                // Copy the webapp, stage the offline flavour repository into the permanent directory and
+                // configure the unattended distribution job (charts/wiki/offline.ts), then the SSO settings.
+                command: ["sh", "-c", wikiInitScript(sso)],
                 ...(sso ? { env: [{ name: "OIDC_CLIENT_SECRET", valueFrom: { secretKeyRef: { name: sso.clientSecret.name, key: sso.clientSecret.key } } }] } : {}),
                 securityContext: container,
                 resources: toK8sResources({ cpuRequest: "100m", memoryRequest: "128Mi", memoryLimit: "256Mi" }),
-                volumeMounts: [{ name: "webapp", mountPath: "/webapp" }, ...ssoVolumes.map((v) => v.mount), ...truststore],
+                volumeMounts: [{ name: "webapp", mountPath: "/webapp" }, { name: "data", mountPath: PERMANENT_DIR }, ...ssoVolumes.map((v) => v.mount), ...truststore],
               },
             ],
             containers: [
@@ -241,6 +244,12 @@ export class WikiChart extends Chart {
     allowFlow(this, ns, { name: "db-to-backups", pods: WIKI_DB_LABELS, egressTo: [props.backup.peer], ports: [{ port: props.backup.port }] });
     allowFlow(this, ns, { name: "db-to-api-server", pods: WIKI_DB_LABELS, egressTo: props.apiServer.peers, ports: props.apiServer.ports.map((port) => ({ port })) });
   }
+}
+
+/** The init container's script: webapp copy, offline first start, then single sign-on when configured. */
+export function wikiInitScript(sso?: WikiSso): string {
+  const webInf = "/webapp/WEB-INF";
+  return ["set -eu", `cp -a ${WEBAPP_DIR}/. /webapp/`, ...offlineSteps(webInf), ...(sso ? ssoSteps(webInf, sso) : [])].join("\n");
 }
 
 /** Synthesizes the chart to plain manifests (no Pulumi). */

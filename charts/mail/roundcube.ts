@@ -53,7 +53,12 @@ export function roundcubeConfig(i: RoundcubeInput): string {
     ["oauth_scope", "openid email profile"],
     ["oauth_identity_fields", ["preferred_username"]],
     ["oauth_login_redirect", true],
-    ["oauth_verify_peer", true],
+    // Passed to Guzzle as its `verify` option (roundcube/roundcubemail release-1.7 @ 28f075e5d2c8e44c0f404111d962a356a9fc9db0,
+    // program/include/rcmail_oauth.php: `'verify' => $this->options['verify_peer']`, read from `oauth_verify_peer`;
+    // config/defaults.inc.php points at https://docs.guzzlephp.org/en/stable/request-options.html#verify):
+    // `true` is the system store, a path is the CA bundle to trust. With a private issuer the token and
+    // userinfo calls to https://auth.<domain> must trust its root, so the path of the mounted bundle.
+    ["oauth_verify_peer", i.caFile ?? true],
     ["username_domain", i.domain],
     ["use_https", true],
     ["imap_conn_options", tls],

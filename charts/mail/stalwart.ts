@@ -63,7 +63,15 @@ export interface ProvisioningInput {
 
 type MethodCall = [string, Record<string, unknown>, string];
 
-const listener = (port: number, protocol: string, tls: { useTls: boolean; tlsImplicit: boolean }) => ({
+/**
+ * A NetworkListener. `name` is required: Stalwart's registry rejects an empty one
+ * (stalwartlabs/stalwart branch v1.0.0 @ f4514059ef1df27d07c1968cf55433389d010670,
+ * crates/registry/src/schema/structs_impl.rs `impl ObjectImpl for NetworkListener`:
+ * `if value.is_empty() { errors.push(ValidationError::required(Property::Name)) }`; `bind` needs one item).
+ * Protocol names from crates/registry/src/schema/enums_impl.rs (`smtp`, `lmtp`, `http`, `imap`, `pop3`, `manageSieve`).
+ */
+const listener = (name: string, port: number, protocol: "smtp" | "imap" | "http", tls: { useTls: boolean; tlsImplicit: boolean }) => ({
+  name,
   bind: [`0.0.0.0:${port}`],
   protocol,
   useTls: tls.useTls,
@@ -97,11 +105,11 @@ export function initialConfiguration(i: ProvisioningInput): string {
       "x:NetworkListener/set",
       {
         create: {
-          smtp: listener(P.smtp, "smtp", { useTls: true, tlsImplicit: false }),
-          submissions: listener(P.submissions, "smtp", { useTls: true, tlsImplicit: true }),
-          submission: listener(P.submission, "smtp", { useTls: true, tlsImplicit: false }),
-          imaps: listener(P.imaps, "imap", { useTls: true, tlsImplicit: true }),
-          http: listener(P.http, "http", { useTls: false, tlsImplicit: false }),
+          smtp: listener("smtp", P.smtp, "smtp", { useTls: true, tlsImplicit: false }),
+          submissions: listener("submissions", P.submissions, "smtp", { useTls: true, tlsImplicit: true }),
+          submission: listener("submission", P.submission, "smtp", { useTls: true, tlsImplicit: false }),
+          imaps: listener("imaps", P.imaps, "imap", { useTls: true, tlsImplicit: true }),
+          http: listener("http", P.http, "http", { useTls: false, tlsImplicit: false }),
         },
       },
       "listeners",
@@ -157,13 +165,21 @@ export function initialConfiguration(i: ProvisioningInput): string {
 }
 
 /**
+ * Where Stalwart answers JMAP: `POST /jmap` (stalwartlabs/stalwart branch v1.0.0 @ f4514059,
+ * crates/http/src/request.rs, `"jmap" => match (path.next(), method) { ("", POST) => handle_jmap_request }`).
+ * `/api/*` is only its management REST routes (`auth`, `discover`, `account`, `schema`, `token`, `live`:
+ * crates/http/src/api/mod.rs), where a JMAP request body gets 404.
+ */
+export const STALWART_JMAP_PATH = "/jmap";
+
+/**
  * Runs beside a Stalwart started in recovery mode (same pod, `127.0.0.1`): waits for its management
  * listener, applies the initial configuration when the domain is absent, and fails on any JMAP
  * `notCreated`/`notUpdated`/`notDestroyed` or method error so the Job reports it.
  */
 export function provisionScript(domain: string): string {
   return `set -eu
-api="http://127.0.0.1:${STALWART_PORTS.http}/api"
+api="http://127.0.0.1:${STALWART_PORTS.http}${STALWART_JMAP_PATH}"
 call() { curl -fsS --max-time 30 -u "$STALWART_ADMIN" -H 'Content-Type: application/json' --data-binary "@$1" "$api"; }
 i=0
 until curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:${STALWART_PORTS.http}/"; do

@@ -18,6 +18,16 @@ export const GARAGE_SECRET = "garage-secrets";
 /** Secret (made by the component) with the backup access key to import: `access-key-id`, `secret-access-key`. */
 export const GARAGE_KEY_SECRET = "garage-backup-key";
 export const GARAGE_KEY_NAME = "socle-backups";
+/**
+ * Headless Service the bootstrap Job reaches the admin API through. Garage's `/health` answers 503 while
+ * no partition has quorum, which is the case until a cluster layout is applied
+ * (deuxfleurs-org/garage v2.0.0, src/api/admin/special.rs `impl RequestHandler for HealthRequest`:
+ * `ClusterHealthStatus::Unavailable => StatusCode::SERVICE_UNAVAILABLE`), so the pod stays unready until
+ * the Job has run; a plain ClusterIP Service has no endpoint for an unready pod and the Job would wait
+ * forever. This Service publishes not-ready addresses (`publishNotReadyAddresses: true`, `clusterIP: None`),
+ * while S3 clients keep the `garage` Service, which only sends them to a ready, laid-out node.
+ */
+export const GARAGE_ADMIN_SERVICE = "garage-admin";
 
 export interface GarageChartProps {
   readonly sizing: SizingProfile;
@@ -74,7 +84,7 @@ export function garageConfig(region: string): string {
  */
 export function bootstrapScript(capacity: number): string {
   return `set -eu
-api="http://garage.${GARAGE_NAMESPACE}.svc:${GARAGE_PORTS.admin}/v2"
+api="http://${GARAGE_ADMIN_SERVICE}.${GARAGE_NAMESPACE}.svc:${GARAGE_PORTS.admin}/v2"
 first_id() { grep -o '"id": *"[0-9a-f]\\{64\\}"' | head -n 1 | sed 's/.*"\\([0-9a-f]*\\)"$/\\1/'; }
 call() { curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" -H "Content-Type: application/json" "$@"; }
 for i in $(seq 1 60); do status=$(call "$api/GetClusterStatus") && break; sleep 5; done
@@ -165,6 +175,16 @@ export class GarageChart extends Chart {
           { name: "s3", port: GARAGE_PORTS.s3, targetPort: port(GARAGE_PORTS.s3) },
           { name: "admin", port: GARAGE_PORTS.admin, targetPort: port(GARAGE_PORTS.admin) },
         ],
+      },
+    });
+
+    new k8s.KubeService(this, "admin-service", {
+      metadata: { name: GARAGE_ADMIN_SERVICE, namespace: ns, labels: { ...GARAGE_LABELS } },
+      spec: {
+        clusterIp: "None",
+        publishNotReadyAddresses: true,
+        selector: { ...GARAGE_LABELS },
+        ports: [{ name: "admin", port: GARAGE_PORTS.admin, targetPort: port(GARAGE_PORTS.admin) }],
       },
     });
 

@@ -12,6 +12,8 @@ export const PLATFORM_IMAGE_KEYS = [
   "cert-manager-startupapicheck",
   "trust-manager",
   "cloudnative-pg",
+  "plugin-barman-cloud",
+  "plugin-barman-cloud-sidecar",
   "velero",
   "velero-plugin-for-aws",
   "prometheus",

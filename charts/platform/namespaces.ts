@@ -3,14 +3,41 @@ import { k8s } from "cdk8s-plus-33";
 import { ACME_SOLVER_LABELS, ACME_SOLVER_PORT, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS } from "../gateway";
 import type { Peer } from "../lib/network";
 import { allowClusterWide, apiServerFlow, MONITORING_NAMESPACE, namespacePolicies, namespaceSecurityLabels, PROMETHEUS_POD_LABELS, scrapeFlow, webhookFlow, type ApiServer, type PodSecurityLevel } from "./flows";
+import { BARMAN_PLUGIN_LABELS, BARMAN_PLUGIN_PORT } from "./barman-plugin";
 import { CERT_MANAGER_CHART, CNPG_CHART, ENVOY_GATEWAY_CHART, VELERO_CHART } from "./releases";
 
 /** Pod labels the upstream charts put on their workloads (chart defaults for the pinned versions). */
 export const ENVOY_GATEWAY_CONTROLLER_LABELS = { "control-plane": "envoy-gateway" } as const;
+/**
+ * Pods of the chart's `certgen` Job, a `pre-install, pre-upgrade` Helm hook that writes the control
+ * plane's TLS Secrets (and patches the topology injector webhook) through the API server: without API
+ * server egress the hook fails and the release rolls back. Label and hook read in envoyproxy/gateway
+ * charts/gateway-helm/templates/certgen.yaml at tag v1.8.3 and at the head of branch release/v1.8
+ * (61bbf19e675b2c3afeaae4ebf4c30da0425a7c39, 2026-08-21, the branch v1.8.4 is cut from; the file is the same
+ * in both and in v1.9.0). The v1.8.4 tag itself is not in the stored snapshot.
+ */
+export const ENVOY_GATEWAY_CERTGEN_LABELS = { app: "certgen" } as const;
+export const ENVOY_GATEWAY_CERTGEN_HOOK = "pre-install, pre-upgrade" as const;
+/**
+ * The controller's admission webhook (topology injector, `MutatingWebhookConfiguration` on `pods/binding`,
+ * Service `envoy-gateway` port 9443, failurePolicy Ignore; `topologyInjector.enabled: true` by default):
+ * charts/gateway-helm/templates/envoy-proxy-topology-injector-webhook.yaml and values.tmpl.yaml, same
+ * branch and commit. Blocked, every proxy pod binding waits for the webhook's timeout and loses its zone labels.
+ */
+export const ENVOY_GATEWAY_WEBHOOK_PORT = 9443;
 export const CERT_MANAGER_LABELS = {
   controller: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" },
   webhook: { "app.kubernetes.io/name": "webhook", "app.kubernetes.io/component": "webhook" },
 } as const;
+/**
+ * trust-manager (installed in cert-manager's namespace with the internal CA): a ValidatingWebhookConfiguration
+ * on Bundles with failurePolicy Fail, served on container port 6443 of pods labelled `app: trust-manager`.
+ * cert-manager/trust-manager tag v0.19.0 (d431fca6895b56fb4718ec4fb962b2dccff3d07e):
+ * deploy/charts/trust-manager/templates/webhook.yaml, deployment.yaml, values.yaml (`app.webhook.port: 6443`).
+ * Without API-server ingress on that port, applying socle's Bundle is refused.
+ */
+export const TRUST_MANAGER_LABELS = { app: "trust-manager" } as const;
+export const TRUST_MANAGER_WEBHOOK_PORT = 6443;
 export const CNPG_OPERATOR_LABELS = { "app.kubernetes.io/name": "cloudnative-pg" } as const;
 export const VELERO_LABELS = { "app.kubernetes.io/name": "velero" } as const;
 
@@ -101,6 +128,8 @@ export class PlatformNamespacesChart extends Chart {
       { name: "proxies-to-controller", pods: GATEWAY_POD_LABELS, egressTo: [{ pods: ENVOY_GATEWAY_CONTROLLER_LABELS }], ports: [{ port: P.envoyXds }] },
       { name: "controller-from-proxies", pods: ENVOY_GATEWAY_CONTROLLER_LABELS, ingressFrom: [{ pods: GATEWAY_POD_LABELS }], ports: [{ port: P.envoyXds }] },
       apiServerFlow("controller-to-api-server", ENVOY_GATEWAY_CONTROLLER_LABELS, api),
+      apiServerFlow("certgen-to-api-server", ENVOY_GATEWAY_CERTGEN_LABELS, api),
+      webhookFlow("controller-webhook-from-api-server", ENVOY_GATEWAY_CONTROLLER_LABELS, api, ENVOY_GATEWAY_WEBHOOK_PORT),
       ...props.routeNamespaces.map((ns) => ({ name: `proxies-to-${ns}`, pods: GATEWAY_POD_LABELS, egressTo: [{ namespace: ns }], ports: [] })),
       { name: "proxies-to-acme-solver", pods: GATEWAY_POD_LABELS, egressTo: [{ namespace: GATEWAY_NAMESPACE, pods: ACME_SOLVER_LABELS }], ports: [{ port: ACME_SOLVER_PORT }] },
       scrapeFlow("scrape-controller", ENVOY_GATEWAY_CONTROLLER_LABELS, P.envoyMetrics),
@@ -112,6 +141,7 @@ export class PlatformNamespacesChart extends Chart {
     namespacePolicies(cmChart, cm, [
       apiServerFlow("to-api-server", {}, api),
       webhookFlow("webhook-from-api-server", CERT_MANAGER_LABELS.webhook, api, P.certManagerWebhook),
+      webhookFlow("trust-manager-webhook-from-api-server", TRUST_MANAGER_LABELS, api, TRUST_MANAGER_WEBHOOK_PORT),
       scrapeFlow("scrape-controller", CERT_MANAGER_LABELS.controller, P.certManagerMetrics),
       // ACME: the directory over HTTPS, and the HTTP-01 self check through the gateway's public address.
       ...(props.acme ? [{ name: "controller-to-acme", pods: CERT_MANAGER_LABELS.controller, egressTo: [ANYWHERE], ports: [{ port: 443 }, { port: 80 }] }] : []),
@@ -123,6 +153,11 @@ export class PlatformNamespacesChart extends Chart {
       apiServerFlow("operator-to-api-server", CNPG_OPERATOR_LABELS, api),
       webhookFlow("webhook-from-api-server", CNPG_OPERATOR_LABELS, api, P.cnpgWebhook),
       scrapeFlow("scrape-operator", CNPG_OPERATOR_LABELS, P.cnpgMetrics),
+      // The Barman Cloud plugin: the operator calls it over gRPC (mTLS) on its Service port; it watches
+      // ObjectStores and Clusters through the API server (charts/platform/barman-plugin.ts).
+      { name: "operator-to-backup-plugin", pods: CNPG_OPERATOR_LABELS, egressTo: [{ pods: BARMAN_PLUGIN_LABELS }], ports: [{ port: BARMAN_PLUGIN_PORT }] },
+      { name: "backup-plugin-from-operator", pods: BARMAN_PLUGIN_LABELS, ingressFrom: [{ pods: CNPG_OPERATOR_LABELS }], ports: [{ port: BARMAN_PLUGIN_PORT }] },
+      apiServerFlow("backup-plugin-to-api-server", BARMAN_PLUGIN_LABELS, api),
     ]);
     // The operator polls every instance's status endpoint, in whichever namespace the cluster lives.
     allowClusterWide(cnpgChart, cnpg, {

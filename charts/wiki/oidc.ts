@@ -59,12 +59,9 @@ export function wikiOidcConfig(sso: WikiSso): Record<string, string> {
   };
 }
 
-/** The init container's script: copy the webapp, append the OIDC settings and secret, build the truststore. */
-export function wikiStartScript(webappDir: string, target: string, sso: WikiSso): string {
-  const webInf = `${target}/WEB-INF`;
+/** The init container's SSO steps: append the OIDC settings and secret, build the truststore. */
+export function ssoSteps(webInf: string, sso: WikiSso): string[] {
   const steps = [
-    "set -eu",
-    `cp -a ${webappDir}/. ${target}/`,
     `printf '\\n' >> ${webInf}/xwiki.properties`,
     `cat ${OIDC_DIR}/xwiki.properties >> ${webInf}/xwiki.properties`,
     `printf 'oidc.secret=%s\\n' "$OIDC_CLIENT_SECRET" >> ${webInf}/xwiki.properties`,
@@ -79,5 +76,10 @@ export function wikiStartScript(webappDir: string, target: string, sso: WikiSso)
       `keytool -importcert -noprompt -alias socle-ca -file ${CA_DIR}/${sso.caBundle.key} -keystore ${store} -storepass changeit`,
     );
   }
-  return steps.join("\n");
+  return steps;
+}
+
+/** The init container's script: copy the webapp, then the SSO steps. */
+export function wikiStartScript(webappDir: string, target: string, sso: WikiSso): string {
+  return ["set -eu", `cp -a ${webappDir}/. ${target}/`, ...ssoSteps(`${target}/WEB-INF`, sso)].join("\n");
 }

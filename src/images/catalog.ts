@@ -35,6 +35,22 @@ export const IMAGES = {
       "docker-library/repo-info@46bfcc329eeb7f7eaba482b5cfe2a3115bad6bb9:repos/xwiki/remote/17.10.13-postgres-tomcat.md (newest 17.10.x in repos/xwiki/remote; the 17.10 line is labelled LTS in caniselfhostit/caniselfhostit@ff722bb14da49983a3468102b33b5d3903713b80:data/projects/xwiki/compose.yml)",
   },
 
+  /**
+   * socle's derived XWiki image, built from images/xwiki (the official image above plus the XWiki Standard
+   * flavour as an offline extension repository and the OpenID Connect Authenticator in WEB-INF/lib), so the
+   * wiki starts usable where the Internet is denied. `socle.invalid` is a reserved name (RFC 2606) that never
+   * resolves: the operator builds the recipe and pushes it under their mirror (`<mirror>/socle.invalid/xwiki`).
+   */
+  "xwiki-offline": {
+    repository: "socle.invalid/xwiki",
+    tag: "17.10.13-oidc-2.25.4",
+    source:
+      "images/xwiki/Dockerfile in this repository: base docker.io/library/xwiki:17.10.13-postgres-tomcat (digest above), flavour XIP " +
+      "org.xwiki.platform:xwiki-platform-distribution-flavor-xip:17.10.13, authenticator org.xwiki.contrib.oidc:oidc-authenticator:2.25.4 " +
+      "(xwiki-contrib/oidc tag oidc-2.25.4, d18da1fd5517e7ee94765224c5b01759e7f01bac)",
+    unresolved: "built by the operator from images/xwiki: no digest exists until it is built; record the pushed image's digest here",
+  },
+
   /** CloudNativePG operand, `standard` flavour (minimal plus pgaudit, pgvector and all locales) on Debian trixie. */
   postgresql: {
     repository: "ghcr.io/cloudnative-pg/postgresql",
@@ -189,6 +205,27 @@ export const IMAGES = {
     tag: "1.30.0",
     source:
       "https://cloudnative-pg.io/charts/index.yaml (chart cloudnative-pg 0.29.0, appVersion 1.30.0, 2026-06-29); /work/shared/crds/SOURCES.md (CRDs at v1.30.0)",
+    unresolved: NO_DIGEST,
+  },
+
+  /**
+   * CloudNativePG's Barman Cloud plugin (CNPG-I): database backups since the in-tree `barmanObjectStore` is
+   * deprecated and cannot run on the `standard` postgres images, which ship no barman-cloud tools.
+   */
+  "plugin-barman-cloud": {
+    repository: "ghcr.io/cloudnative-pg/plugin-barman-cloud",
+    tag: "v0.13.0",
+    source:
+      "cloudnative-pg/charts@83bd9c59514cb7ff3692049d85ba604dcb458700:charts/plugin-barman-cloud/Chart.yaml (tag plugin-barman-cloud-v0.7.0, appVersion v0.13.0; values.yaml image ghcr.io/cloudnative-pg/plugin-barman-cloud)",
+    unresolved: NO_DIGEST,
+  },
+
+  /** The plugin's sidecar in every PostgreSQL pod: it carries barman-cloud (plugin docs web/docs/images.md). */
+  "plugin-barman-cloud-sidecar": {
+    repository: "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar",
+    tag: "v0.13.0",
+    source:
+      "cloudnative-pg/charts@83bd9c59514cb7ff3692049d85ba604dcb458700:charts/plugin-barman-cloud/values.yaml (sidecarImage, tag defaults to the chart's appVersion v0.13.0)",
     unresolved: NO_DIGEST,
   },
 

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { stringify } from "yaml";
+import { Document, isScalar, visit } from "yaml";
 import { isSecretEnvelope, SECRET } from "./markers";
 import type { StateExport } from "./state";
 import { topComponent } from "./render";
@@ -82,8 +82,26 @@ export function compareManifests(a: Manifest, b: Manifest): number {
   );
 }
 
+/**
+ * One object as YAML that YAML 1.1 and 1.2 parsers read back to the same object. `kubectl` and Helm parse
+ * with go-yaml (YAML 1.1 rules: `on`, `off`, `yes`, `no`, `y`, `n`, sexagesimal `1:30`, `0777` are not
+ * strings), so a string such as CloudNativePG's `log_connections: "on"` written plain would arrive as a
+ * boolean and be rejected. Stringifying under the 1.1 schema quotes every string 1.1 would read as
+ * something else; what it writes is also valid YAML 1.2 with the same meaning (test/render/yaml-1.1.test.ts).
+ */
+export function manifestYaml(obj: unknown): string {
+  const doc = new Document(obj, { version: "1.1", sortMapEntries: false });
+  // `<<` is YAML 1.1's merge key and the library writes it plain whatever its node type: tag it a string.
+  visit(doc, {
+    Scalar: (_, node) => {
+      if (isScalar(node) && node.value === "<<") Object.assign(node, { type: "QUOTE_DOUBLE", tag: "tag:yaml.org,2002:str" });
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+
 export function writeManifestFile(path: string, objs: readonly Manifest[], stack: string): void {
   const header = `# Rendered by \`socle render ${stack}\`. Secret values are replaced by "${SECRET}": apply with \`pulumi up\`, or fill them from your secret store.\n`;
-  const body = objs.map((o) => stringify(o, { lineWidth: 0, sortMapEntries: false })).join("---\n");
+  const body = objs.map((o) => manifestYaml(o)).join("---\n");
   writeFileSync(path, header + "---\n" + body);
 }

@@ -9,6 +9,7 @@ import { appHostname } from "../../src/program/index";
 import { planClients } from "../../src/program/sso";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { SHARED } from "../helpers/render";
+import { objectStoreOf } from "../helpers/backup";
 
 const digest = (c: string) => `@sha256:${c.repeat(64)}`;
 const GATEWAY_PODS = { "gateway.envoyproxy.io/owning-gateway-name": "socle" };
@@ -89,7 +90,7 @@ describe("chat chart: security of every workload", () => {
     const db = find(objs, "Cluster", "synapse-db");
     expect(db.spec.bootstrap.initdb).toMatchObject({ database: "synapse", owner: "synapse", localeCollate: "C", localeCType: "C" });
     expect(db.spec.instances).toBeGreaterThanOrEqual(2);
-    expect(db.spec.backup.barmanObjectStore.destinationPath).toBe("s3://org-backups/chat");
+    expect(objectStoreOf(objs, "synapse-db").spec.configuration.destinationPath).toBe("s3://org-backups/chat");
     expect(find(objs, "ScheduledBackup", "synapse-db-nightly").spec.cluster.name).toBe("synapse-db");
   });
 

@@ -13,6 +13,7 @@ import type { RenderResult } from "../../src/render/render";
 import { renderStack } from "../../src/render/render";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { ROOT, SHARED } from "../helpers/render";
+import { objectStoreOf } from "../helpers/backup";
 
 const digest = (c: string) => `@sha256:${c.repeat(64)}`;
 const GATEWAY_PODS = { "gateway.envoyproxy.io/owning-gateway-name": "socle" };
@@ -190,7 +191,7 @@ describe("docs chart: configuration", () => {
     expect(db.spec.instances).toBeGreaterThanOrEqual(2);
     expect(db.spec.enableSuperuserAccess).toBe(false);
     expect(db.spec.bootstrap.initdb).toMatchObject({ database: "docs", owner: "docs", secret: { name: "docs-db-app" } });
-    expect(db.spec.backup.barmanObjectStore.destinationPath).toBe("s3://org-backups/docs");
+    expect(objectStoreOf(objs, "docs-db").spec.configuration.destinationPath).toBe("s3://org-backups/docs");
     expect(find("ScheduledBackup", "docs-db-nightly").spec.cluster.name).toBe("docs-db");
   });
 });
@@ -367,5 +368,24 @@ describe("stack render with docs and chat enabled", () => {
   it("every docs and chat manifest is valid", () => {
     const validator = new ManifestValidator([join(SHARED, "crds")]);
     expect(manifests.flatMap((o) => validator.validate(o))).toEqual([]);
+  });
+});
+
+// valkey-io/valkey-container docker-entrypoint.sh (2a80026d51102f32b36b249542027cb11223a7f1): arguments starting
+// with `-` get `valkey-server` prepended; as non-root it exits unless the working directory (WORKDIR /data,
+// 9.1/debian/Dockerfile) is writable; user valkey is uid/gid 999.
+describe("docs chart: Valkey starts as the image expects", () => {
+  const valkey = find("Deployment", "docs-valkey");
+  const pod = valkey.spec.template.spec;
+  const c = pod.containers[0];
+
+  it("passes server flags the entrypoint hands to valkey-server, with /data writable by uid 999", () => {
+    expect(c.command).toBeUndefined();
+    expect(c.args[0]).toMatch(/^-/);
+    expect(pod.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
+    const data = c.volumeMounts.find((m: any) => m.mountPath === "/data");
+    expect(data).toBeDefined();
+    expect(pod.volumes.find((v: any) => v.name === data.name).emptyDir).toBeDefined();
+    expect(c.args.slice(c.args.indexOf("--dir"), c.args.indexOf("--dir") + 2)).toEqual(["--dir", "/data"]);
   });
 });

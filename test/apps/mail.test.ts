@@ -17,7 +17,7 @@ import {
 } from "../../charts/mail";
 import { DKIM_PLACEHOLDER, mailDnsRecords } from "../../charts/mail/dns-records";
 import { ROUNDCUBE_UID } from "../../charts/mail/roundcube";
-import { STALWART_UID } from "../../charts/mail/stalwart";
+import { STALWART_JMAP_PATH, STALWART_UID } from "../../charts/mail/stalwart";
 import { isSecretName, secretLines } from "../../policies/controls/lib/secret-names";
 import { flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
 import { appHostname } from "../../src/program/index";
@@ -25,6 +25,7 @@ import { planClients } from "../../src/program/sso";
 import { renderStack, type RenderResult } from "../../src/render/render";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { ROOT, SHARED } from "../helpers/render";
+import { objectStoreOf } from "../helpers/backup";
 
 const digest = (c: string) => `@sha256:${c.repeat(64)}`;
 const GATEWAY_PODS = { "gateway.envoyproxy.io/owning-gateway-name": "socle" };
@@ -187,6 +188,9 @@ describe("mail chart: Stalwart configuration", () => {
     for (const name of ["smtp", "submissions", "submission", "imaps"]) expect(create[name].useTls, name).toBe(true);
     expect(create.submissions.tlsImplicit).toBe(true);
     expect(create.imaps.tlsImplicit).toBe(true);
+    // stalwartlabs/stalwart v1.0.0 crates/registry/src/schema/structs_impl.rs: NetworkListener.name is required (non-empty).
+    for (const [key, l] of Object.entries(create) as [string, any][]) expect(l.name, key).toBe(key);
+    for (const l of Object.values(create) as any[]) expect(["smtp", "lmtp", "http", "imap", "pop3", "manageSieve"]).toContain(l.protocol);
     // Default listeners of a fresh database would bind privileged ports: they are destroyed first.
     expect(call("x:NetworkListener/set", "clear")["#destroy"]).toEqual({ resultOf: "existing", name: "x:NetworkListener/query", path: "/ids" });
   });
@@ -217,6 +221,10 @@ describe("mail chart: Stalwart configuration", () => {
     const script = find("ConfigMap", "stalwart-plan").data["provision.sh"] as string;
     expect(script).toMatch(/^set -eu/);
     expect(script).toContain("notCreated|notUpdated|notDestroyed");
+    // stalwartlabs/stalwart v1.0.0 crates/http/src/request.rs: JMAP is `POST /jmap`; `/api/*` is the management REST API only.
+    expect(STALWART_JMAP_PATH).toBe("/jmap");
+    expect(script).toContain(`api="http://127.0.0.1:${STALWART_PORTS.http}/jmap"`);
+    expect(script).not.toMatch(/127\.0\.0\.1:\d+\/api/);
     expect(JSON.parse(find("ConfigMap", "stalwart-plan").data["domain-query.json"]).methodCalls[0]).toEqual(["x:Domain/query", { filter: { name: "org.example" } }, "q"]);
   });
 
@@ -230,6 +238,21 @@ describe("mail chart: Stalwart configuration", () => {
     expect(php).toContain("$config['oauth_client_id'] = 'mail';");
     expect(php).toContain("'peer_name' => 'mx.org.example'");
     expect(php).toContain("$config['oauth_login_redirect'] = true;");
+    // Public CA: Guzzle's `verify` = true, the image's system store.
+    expect(php).toContain("$config['oauth_verify_peer'] = true;");
+  });
+
+  // roundcube/roundcubemail release-1.7 program/include/rcmail_oauth.php hands `oauth_verify_peer` to Guzzle
+  // as `verify`: with the internal CA it must be the path of a bundle holding its root, mounted in the pod.
+  it("gives Roundcube's OAuth token and userinfo calls the internal CA bundle it mounts", () => {
+    const withCa = renderMailChart({ ...mailProps, caBundle: { configMap: "socle-ca", key: "ca.crt" } }) as any[];
+    const php = withCa.find((o) => o.kind === "ConfigMap" && o.metadata.name === "roundcube-config").data["socle.inc.php"] as string;
+    const path = /\$config\['oauth_verify_peer'\] = '([^']+)';/.exec(php)?.[1];
+    expect(path).toBe("/etc/socle/ca/ca.crt");
+    const pod = withCa.find((o) => o.kind === "Deployment" && o.metadata.name === "roundcube").spec.template.spec;
+    const mount = pod.containers[0].volumeMounts.find((m: any) => path!.startsWith(`${m.mountPath}/`));
+    expect(mount).toBeDefined();
+    expect(pod.volumes.find((v: any) => v.name === mount.name).configMap).toEqual({ name: "socle-ca" });
   });
 });
 
@@ -270,8 +293,9 @@ describe("mail chart: exposure", () => {
       expect(db.spec.instances, name).toBeGreaterThanOrEqual(2);
       expect(db.spec.enableSuperuserAccess).toBe(false);
       expect(db.spec.bootstrap.initdb.database).toBe(database);
-      expect(db.spec.backup.barmanObjectStore.destinationPath).toBe(`s3://org-backups/mail/${database}`);
-      expect(db.spec.backup.retentionPolicy).toBe("30d");
+      const store = objectStoreOf(objs, name);
+      expect(store.spec.configuration.destinationPath).toBe(`s3://org-backups/mail/${database}`);
+      expect(store.spec.retentionPolicy).toBe("30d");
       expect(find("ScheduledBackup", `${name}-nightly`).spec.cluster.name).toBe(name);
     }
   });

@@ -3,12 +3,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderWikiChart, WIKI_DB_LABELS, WIKI_LABELS, XWIKI_PORT } from "../../charts/wiki";
+import { renderWikiChart, WIKI_DB_LABELS, WIKI_LABELS, wikiInitScript, XWIKI_PORT } from "../../charts/wiki";
 import { wikiStartScript } from "../../charts/wiki/oidc";
+import { DISTRIBUTION_PROPERTIES, IMAGE_EXTENSION_REPOSITORY, PERMANENT_EXTENSION_REPOSITORY } from "../../charts/wiki/offline";
 import { control as plaintextSecrets } from "../../policies/controls/workload/plaintext-secrets";
 import { canReach, flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
 import { wikiProps } from "../helpers/wiki-props";
 import { k8s, run } from "../policies/fixtures/views";
+import { objectStoreOf } from "../helpers/backup";
 
 const objs = renderWikiChart(wikiProps) as any[];
 const find = (kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -76,8 +78,9 @@ describe("wiki chart: security defaults", () => {
     expect(db.spec.instances).toBeGreaterThanOrEqual(2);
     expect(db.spec.enableSuperuserAccess).toBe(false);
     expect(db.spec.affinity.enablePodAntiAffinity).toBe(true);
-    expect(db.spec.backup.retentionPolicy).toBe("30d");
-    expect(db.spec.backup.barmanObjectStore.destinationPath).toBe("s3://org-backups/wiki");
+    const store = objectStoreOf(objs, "xwiki-db");
+    expect(store.spec.retentionPolicy).toBe("30d");
+    expect(store.spec.configuration.destinationPath).toBe("s3://org-backups/wiki");
     expect(find("ScheduledBackup", "xwiki-db-nightly").spec.cluster.name).toBe("xwiki-db");
   });
 
@@ -200,8 +203,68 @@ describe("wiki chart: single sign-on", () => {
     expect(spec.volumes.find((v: any) => v.name === "truststore").emptyDir).toBeDefined();
   });
 
-  it("leaves the wiki unchanged without single sign-on", () => {
+  it("leaves single sign-on out without it: no OIDC ConfigMap, no secret, no OIDC settings", () => {
     expect(objs.some((o) => o.kind === "ConfigMap")).toBe(false);
-    expect(pod.initContainers[0].command).toEqual(["sh", "-c", "cp -a /usr/local/tomcat/webapps/ROOT/. /webapp/"]);
+    expect(pod.initContainers[0].command).toEqual(["sh", "-c", wikiInitScript()]);
+    expect(pod.initContainers[0].command[2]).not.toContain("oidc.");
+    expect(pod.initContainers[0].env).toBeUndefined();
   });
 });
+
+// The Distribution Wizard downloads the flavour unless it is in the local extension repository
+// (xwiki-platform-distribution-flavor-xip: "all extension required to install the flavor offline"), and waits
+// for an administrator unless distribution.job.interactive=false (DistributionConfiguration.java, since 17.4.0RC1).
+describe("wiki chart: first start without Internet access", () => {
+  const init = pod.initContainers[0];
+
+  it("mounts the permanent directory in the init container and stages the image's flavour repository there", () => {
+    expect(init.volumeMounts).toContainEqual({ name: "data", mountPath: "/usr/local/xwiki" });
+    expect(PERMANENT_EXTENSION_REPOSITORY.startsWith("/usr/local/xwiki/data/")).toBe(true);
+    expect(init.command[2]).toContain(`cd ${IMAGE_EXTENSION_REPOSITORY}`);
+    expect(DISTRIBUTION_PROPERTIES).toEqual(
+      expect.arrayContaining([
+        "distribution.defaultUI=org.xwiki.platform:xwiki-platform-distribution-flavor-mainwiki",
+        "distribution.job.interactive=false",
+        "distribution.job.interactive.wiki=false",
+      ]),
+    );
+  });
+
+  const fixture = (withImageContent: boolean) => {
+    const dir = mkdtempSync(join(tmpdir(), "wiki-offline-"));
+    const [webapp, target, repo, data] = ["webapp", "target", "repo", "data"].map((d) => join(dir, d));
+    mkdirSync(join(webapp, "WEB-INF", "lib"), { recursive: true });
+    mkdirSync(target);
+    writeFileSync(join(webapp, "WEB-INF", "xwiki.properties"), "environment.permanentDirectory=/usr/local/xwiki/data");
+    if (withImageContent) {
+      writeFileSync(join(webapp, "WEB-INF", "lib", "oidc-authenticator-2.25.4.jar"), "jar");
+      mkdirSync(join(repo, "org.xwiki.platform%3Axwiki-platform-distribution-flavor-mainwiki", "17.10.13"), { recursive: true });
+      writeFileSync(join(repo, "org.xwiki.platform%3Axwiki-platform-distribution-flavor-mainwiki", "17.10.13", "flavor.xed"), "pristine");
+      writeFileSync(join(repo, "new.xed"), "pristine");
+    }
+    // XWiki already installed the flavour once: its descriptor records that and must survive a restart.
+    mkdirSync(join(data, "org.xwiki.platform%3Axwiki-platform-distribution-flavor-mainwiki", "17.10.13"), { recursive: true });
+    writeFileSync(join(data, "org.xwiki.platform%3Axwiki-platform-distribution-flavor-mainwiki", "17.10.13", "flavor.xed"), "installed");
+    const script = wikiInitScript()
+      .replaceAll("/webapp/", `${target}/`)
+      .replaceAll("/usr/local/tomcat/webapps/ROOT", webapp)
+      .replaceAll(IMAGE_EXTENSION_REPOSITORY, repo)
+      .replaceAll(PERMANENT_EXTENSION_REPOSITORY, data);
+    return { script, target, data };
+  };
+
+  it("runs: copies the repository without overwriting XWiki's files and configures the unattended install", () => {
+    const { script, target, data } = fixture(true);
+    execFileSync("sh", ["-c", script], { env: { PATH: process.env.PATH } });
+    expect(readFileSync(join(data, "new.xed"), "utf8")).toBe("pristine");
+    expect(readFileSync(join(data, "org.xwiki.platform%3Axwiki-platform-distribution-flavor-mainwiki", "17.10.13", "flavor.xed"), "utf8")).toBe("installed");
+    const properties = readFileSync(join(target, "WEB-INF", "xwiki.properties"), "utf8").split("\n");
+    expect(properties).toEqual(expect.arrayContaining([...DISTRIBUTION_PROPERTIES]));
+  });
+
+  it("refuses to start on the plain upstream image (no offline repository, no authenticator)", () => {
+    const { script } = fixture(false);
+    expect(() => execFileSync("sh", ["-c", script], { env: { PATH: process.env.PATH }, stdio: "pipe" })).toThrow(/derived image|images\/xwiki/);
+  });
+});
+

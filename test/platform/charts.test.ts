@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { capacityBytes, GARAGE_NAMESPACE, garageConfig, renderGarageChart } from "../../charts/platform/garage";
+import { capacityBytes, GARAGE_ADMIN_SERVICE, GARAGE_NAMESPACE, garageConfig, renderGarageChart } from "../../charts/platform/garage";
 import { LOG_COLLECTOR_SECURITY_EXCEPTIONS, renderLogCollectorChart } from "../../charts/platform/log-collector";
 import { LOG_RETENTION_LABEL, renderLogStoreChart } from "../../charts/platform/log-store";
 import { renderMonitorsChart, platformScrapeTargets } from "../../charts/platform/monitors";
@@ -126,6 +126,24 @@ describe("Garage", () => {
     expect(c.env.find((e: Obj) => e.name === "BUCKETS").value).toBe("org-backups org-docs-media");
     expect(c.env.find((e: Obj) => e.name === "KEY_SECRET").valueFrom.secretKeyRef).toEqual({ name: "garage-backup-key", key: "secret-access-key" });
     expect(() => capacityBytes("100G")).toThrow(/Gi or Ti/);
+  });
+
+  // deuxfleurs-org/garage v2.0.0 src/api/admin/special.rs: `/health` is 503 while partitions lack quorum,
+  // i.e. until the layout the Job applies. The Job must reach the admin API without the pod being Ready.
+  it("cannot deadlock: the bootstrap Job reaches the admin API through a Service that publishes unready pods", () => {
+    const probe = sts.spec.template.spec.containers[0].readinessProbe;
+    expect(probe.httpGet).toMatchObject({ path: "/health", port: 3903 });
+    const script = find(garage, "Job", "garage-bootstrap").spec.template.spec.containers[0].command[2] as string;
+    const [, host, portText] = /api="http:\/\/([a-z0-9-]+)\.socle-storage\.svc:(\d+)\//.exec(script) ?? [];
+    expect(host).toBe(GARAGE_ADMIN_SERVICE);
+    const svc = find(garage, "Service", host, "socle-storage");
+    // The readiness probe gates the endpoints of an ordinary Service: this one must not depend on it.
+    expect(svc.spec.publishNotReadyAddresses).toBe(true);
+    expect(svc.spec.clusterIP).toBe("None");
+    expect(svc.spec.selector).toEqual(sts.spec.template.metadata.labels);
+    expect(svc.spec.ports.map((p: Obj) => p.port)).toContain(Number(portText));
+    // The S3 Service keeps readiness: clients reach only a laid-out node.
+    expect(find(garage, "Service", "garage").spec.publishNotReadyAddresses).toBeUndefined();
   });
 });
 

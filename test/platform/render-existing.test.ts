@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BARMAN_PLUGIN_CHART, BARMAN_PLUGIN_RELEASE } from "../../charts/platform/barman-plugin";
 import { PINNED_CHARTS, TRUST_MANAGER_CHART } from "../../charts/platform/releases";
 import type { RenderResult } from "../../src/render/render";
 import type { StateResource } from "../../src/render/state";
@@ -32,6 +33,8 @@ describe("socle render demo (target existing): platform", () => {
       "kube-prometheus-stack": PINNED_CHARTS.kubePrometheusStack,
       // The demo's issuer is the internal CA: trust-manager distributes its root.
       "trust-manager": TRUST_MANAGER_CHART,
+      // Database backups: every Cluster names the Barman Cloud plugin as its WAL archiver.
+      [BARMAN_PLUGIN_RELEASE]: BARMAN_PLUGIN_CHART,
     };
     expect([...byName.keys()].sort()).toEqual(Object.keys(expected).sort());
     for (const [name, pin] of Object.entries(expected)) {
@@ -45,6 +48,20 @@ describe("socle render demo (target existing): platform", () => {
     }
     const cm = byName.get("cert-manager")!.values as { config: { enableGatewayAPI: boolean } };
     expect(cm.config.enableGatewayAPI).toBe(true);
+  });
+
+  // cloudnative-pg/charts plugin-barman-cloud-v0.7.0: values `image` and `sidecarImage` ({registry, repository, tag}).
+  it("installs the Barman Cloud plugin with both images from the catalog, since every database archives through it", () => {
+    const plugin = releases().find((r) => r.inputs!.name === BARMAN_PLUGIN_RELEASE)!;
+    const values = plugin.inputs!.values as Record<string, { registry: string; repository: string; tag: string }>;
+    // The demo pulls through its mirror: the repository path ends with the catalog's.
+    expect(`${values.image.registry}/${values.image.repository}`).toMatch(/\/cloudnative-pg\/plugin-barman-cloud$/);
+    expect(`${values.sidecarImage.registry}/${values.sidecarImage.repository}`).toMatch(/\/cloudnative-pg\/plugin-barman-cloud-sidecar$/);
+    expect(values.image.tag).toBe("v0.13.0");
+    const clusters = manifests.filter((m) => m.kind === "Cluster");
+    expect(clusters.length).toBeGreaterThan(0);
+    for (const c of clusters) expect(c.spec.plugins.map((p: any) => p.name), c.metadata.name).toContain("barman-cloud.cloudnative-pg.io");
+    expect(manifests.filter((m) => m.kind === "ObjectStore")).toHaveLength(clusters.length);
   });
 
   it("deploys Garage on a protected StatefulSet with its Secrets generated, never in clear", () => {

@@ -40,6 +40,8 @@ export function deployIdentity(ctx: SuiteContext): AppDeployment {
     backupCredentials: ctx.backup.credentials,
     apiServer: ctx.apiServer,
     cnpgOperatorNamespace: ctx.cnpgOperatorNamespace,
+    // The admin console is published only to the admin networks (charts/identity.ts, KEYCLOAK_ADMIN_PATH).
+    adminCidrs: ctx.config.adminCidrs,
   });
   return {
     sites: [{ name: "identity", hostname: ctx.hostname("identity"), routeNamespace: ctx.namespace("identity") }],

@@ -11,7 +11,8 @@ export function deployWiki(ctx: SuiteContext): AppDeployment {
     hostname: ctx.hostname("wiki"),
     sizing: ctx.config.sizing,
     storageClass: ctx.storageClass,
-    images: { xwiki: ctx.image("xwiki"), postgresql: ctx.image("postgresql") },
+    // The derived image (images/xwiki): flavour and OIDC authenticator installed without Internet access.
+    images: { xwiki: ctx.image("xwiki-offline"), postgresql: ctx.image("postgresql") },
     gateway: gatewayFor(ctx, "wiki"),
     clusterIssuer: ctx.clusterIssuer,
     backup: databaseBackup(ctx, "wiki"),
