@@ -52,7 +52,7 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   const project = projectName(opts.root);
   const file = opts.stackFile ?? stackFilePath(opts.root, opts.stack);
   const stackFile = readStackFile(file, opts.stack, project);
-  parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf }, configChecks);
+  parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf, isSecret: stackFile.isSecret }, configChecks);
 
   const monitor = new RecordingMonitor(opts.stack);
   pulumi.runtime.setMockOptions(monitor, project, opts.stack, true);
