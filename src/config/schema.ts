@@ -128,6 +128,20 @@ export const federationProviderSchema = z
     discoveryUrl: z
       .url({ protocol: /^https$/ })
       .refine((u) => u.endsWith(OIDC_DISCOVERY_SUFFIX), { message: `must end with ${OIDC_DISCOVERY_SUFFIX} (the provider's discovery document)` }),
+    /**
+     * The endpoints the discovery document lists (`authorization_endpoint`, `token_endpoint`, `jwks_uri`,
+     * `userinfo_endpoint`, `end_session_endpoint`), copied from it: Keycloak's broker stores them, an
+     * import does not fetch the document, and nothing is fetched at render time.
+     */
+    endpoints: z
+      .object({
+        authorization: z.url({ protocol: /^https$/ }),
+        token: z.url({ protocol: /^https$/ }),
+        jwks: z.url({ protocol: /^https$/ }),
+        userinfo: z.url({ protocol: /^https$/ }).optional(),
+        endSession: z.url({ protocol: /^https$/ }).optional(),
+      })
+      .strict(),
     clientId: z.string().min(1).max(255),
     /** Secret of socle's client at the provider: must be stored encrypted (`pulumi config set --secret`). */
     clientSecret: z.string().min(1).max(4096),

@@ -2,6 +2,8 @@ import { Identity } from "../../../components/apps/identity";
 import type { RealmClient } from "../../../charts/identity/realm";
 import { TRUST_BUNDLE } from "../../../charts/trust";
 import type { AppName } from "../../config/schema";
+import * as pulumi from "@pulumi/pulumi";
+import { issuerOf, type Federation } from "../../../charts/identity/realm";
 import { databaseBackup, gatewayFor, type AppDeployment, type SuiteContext } from "../context";
 import { publicGatewayPeers } from "./docs";
 
@@ -23,18 +25,36 @@ export function deployIdentity(ctx: SuiteContext): AppDeployment {
     pkce: PKCE_APPS.has(c.app),
     ...(BACKCHANNEL_LOGOUT[c.app] ? { backchannelLogoutUrl: `${c.rootUrl}${BACKCHANNEL_LOGOUT[c.app]}` } : {}),
   }));
+  // Upstream providers from socle:identityFederation; their client secrets are Pulumi secrets of the stack.
+  const providers = ctx.config.identityFederation?.providers ?? [];
+  const federation: Federation[] = providers.map((p) => ({
+    alias: p.alias,
+    displayName: p.displayName,
+    issuer: issuerOf(p.discoveryUrl),
+    endpoints: p.endpoints,
+    clientId: p.clientId,
+    scopes: p.scopes,
+    acrValues: p.acrValues,
+    claims: p.claims,
+  }));
   const identity = new Identity("identity", {
     namespace: ctx.namespace("identity"),
     hostname: ctx.hostname("identity"),
     sizing: ctx.config.sizing,
     storageClass: ctx.storageClass,
-    images: { keycloak: ctx.image("keycloak"), postgresql: ctx.image("postgresql") },
+    images: { keycloak: ctx.image("keycloak"), postgresql: ctx.image("postgresql"), keycloakConfigCli: ctx.image("keycloak-config-cli") },
     gateway: gatewayFor(ctx, "identity"),
     publicGateway: publicGatewayPeers(ctx),
     // The internal CA's root: Keycloak's back-channel logout calls reach the apps over HTTPS.
     ...(ctx.config.tls.issuer === "internal-ca" ? { caBundle: TRUST_BUNDLE } : {}),
     clusterIssuer: ctx.clusterIssuer,
-    realm: { name: ctx.sso.realm, displayName: ctx.config.organization.name, clients },
+    realm: {
+      name: ctx.sso.realm,
+      displayName: ctx.config.organization.name,
+      clients,
+      ...(federation.length > 0 ? { federation, localPasswords: ctx.config.identityFederation?.localPasswords ?? false } : {}),
+    },
+    federationClientSecrets: Object.fromEntries(providers.map((p) => [p.alias, pulumi.secret(p.clientSecret)])),
     clientSecrets: Object.fromEntries(ctx.sso.clients.map((c) => [c.clientId, c.secret])),
     backup: databaseBackup(ctx, "identity"),
     backupCredentials: ctx.backup.credentials,
