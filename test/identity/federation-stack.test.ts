@@ -9,6 +9,8 @@ import { CONTROLS } from "../../policies/catalog";
 import { runAuditCommand } from "../../src/audit/command";
 import type { RenderResult } from "../../src/render/render";
 import { renderToTemp, ROOT } from "../helpers/render";
+import { identityFederationRule } from "../../src/check/rules/identity-federation";
+import { modelOf } from "../cloud/check/examples";
 import { realmOf } from "./fixtures";
 
 const STACK = "demo-proconnect";
@@ -57,6 +59,12 @@ describe("demo-proconnect: a ProConnect-like federation", () => {
       name: "keycloak-clients",
       key: "federation-proconnect",
     });
+  });
+
+  it("checks clean: the provider's endpoints, secret reference, claims and egress hold (socle check rule identity-federation)", async () => {
+    const model = await modelOf(join(result.outDir, "state.json"));
+    expect(model.objects.some((o) => o.kind === "ConfigMap" && o.metadata.name === "keycloak-realm")).toBe(true);
+    expect(identityFederationRule.run(model).map((f) => f.message)).toEqual([]);
   });
 
   it("allows chat federation with the listed partner only", () => {
