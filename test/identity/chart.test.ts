@@ -160,8 +160,9 @@ describe("identity chart: network flows", () => {
     w("garage", "socle-storage", { "app.kubernetes.io/name": "garage" }, [3900]),
     w("dns", "kube-system", { "k8s-app": "kube-dns" }, [53]),
     w("wiki", "org-wiki", { "app.kubernetes.io/name": "xwiki" }, [8080]),
+    w("reconcile", "org-identity", { "app.kubernetes.io/name": "keycloak-config-cli", "app.kubernetes.io/part-of": "socle-identity" }, []),
   ];
-  const tableOf = (list: any[]) => flowTable(list.filter((o) => o.kind === "NetworkPolicy") as NetworkPolicy[], workloads).filter((f) => /keycloak|db/.test(f));
+  const tableOf = (list: any[]) => flowTable(list.filter((o) => o.kind === "NetworkPolicy") as NetworkPolicy[], workloads).filter((f) => /keycloak|db|reconcile/.test(f));
 
   it("allows exactly the intended flows with replicas and a back-channel logout client", () => {
     expect(tableOf(objs)).toEqual(
@@ -178,6 +179,8 @@ describe("identity chart: network flows", () => {
         "keycloak -> gateway:10443",
         "keycloak -> keycloak:57800",
         "keycloak -> keycloak:7800",
+        "reconcile -> dns:53",
+        "reconcile -> keycloak:8080",
       ].sort(),
     );
   });
