@@ -4,8 +4,10 @@ import { LOCAL_LOGIN_ROLE, acrPattern, assuranceRole, postBrokerFlow, realmRepre
 import { control as adminMfa } from "../../policies/controls/identity/admin-mfa";
 import { control as federation } from "../../policies/controls/identity/federation";
 import { control as passwordPolicy } from "../../policies/controls/identity/password-policy";
+import { join } from "node:path";
+import { ManifestValidator } from "../../src/validate/manifests";
 import { k8s, run } from "../policies/fixtures/views";
-import { PROCONNECT_LIKE, identityProps } from "./fixtures";
+import { CRDS, PROCONNECT_LIKE, identityProps } from "./fixtures";
 
 const props = identityProps().realm;
 const build = (over: Record<string, unknown> = {}) => realmRepresentation({ ...props, federation: [PROCONNECT_LIKE], ...over }, clientSecretEnv) as any;
@@ -44,6 +46,12 @@ describe("realm with a ProConnect-like provider", () => {
     expect(check(realm).map((r) => [r.status, r.note])).toEqual([["pass", "realm org: proconnect: acr checked (role socle-assured-proconnect required after sign-in); the password form admits only the break-glass role"]]);
     expect(run(adminMfa, [view(realm)]).map((r) => r.status)).toEqual(["pass"]);
     expect(run(passwordPolicy, [view(realm)]).map((r) => r.status)).toEqual(["pass"]);
+  });
+
+  it("is a realm representation the Keycloak operator's schema accepts (providers, mappers, flows, authenticator configs, roles)", () => {
+    const validator = new ManifestValidator([join(CRDS, "keycloak")]);
+    const wrapped = { apiVersion: "k8s.keycloak.org/v2alpha1", kind: "KeycloakRealmImport", metadata: { name: "org", namespace: "org-identity" }, spec: { keycloakCRName: "keycloak", realm } };
+    expect(validator.validate(wrapped)).toEqual([]);
   });
 
   it("keeps a local password for break-glass administrators only", () => {
