@@ -1,6 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { KEYCLOAK_LABELS, renderIdentityChart } from "../../charts/identity";
-import { CONFIG_CLI, CONFIG_CLI_ARGS } from "../../charts/identity/reconcile";
+import { KEYCLOAK_LABELS, clientSecretEnv, renderIdentityChart } from "../../charts/identity";
+import { realmRepresentation } from "../../charts/identity/realm";
+import { CONFIG_CLI, CONFIG_CLI_ARGS, configCliPlaceholder, reconcileJobName } from "../../charts/identity/reconcile";
 import { flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
 import { PROCONNECT_LIKE, identityProps, realmOf } from "./fixtures";
 
@@ -73,5 +75,29 @@ describe("reconciled realm: an app toggled off and on", () => {
     expect(realmOf(federated).clients).toEqual(realmOf(on).clients);
     expect(realmOf(federated).identityProviders.map((p: any) => p.alias)).toEqual(["proconnect"]);
     expect(names(federated)).toContain("SOCLE_CLIENT_SECRET_FEDERATION_PROCONNECT");
+  });
+});
+
+describe("reconciled realm: properties", () => {
+  const all = [
+    ...base.realm.clients,
+    { clientId: "docs", name: "docs", rootUrl: "https://docs.org.example", redirectUris: ["https://docs.org.example/api/v1.0/callback/"], pkce: true },
+    { clientId: "mail", name: "mail", rootUrl: "https://mail.org.example", redirectUris: ["https://mail.org.example/index.php/login/oauth"], pkce: false },
+  ];
+  const realmFor = (mask: readonly boolean[]) => realmRepresentation({ ...base.realm, clients: all.filter((_, i) => mask[i]) }, clientSecretEnv, configCliPlaceholder) as any;
+
+  it("for any set of enabled apps: the realm lists exactly their clients, everything else identical; the Job name changes exactly when the realm does", () => {
+    const reference = withoutClients(realmFor(all.map(() => true)));
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: all.length, maxLength: all.length }), fc.array(fc.boolean(), { minLength: all.length, maxLength: all.length }), (a, b) => {
+        const ra = realmFor(a);
+        expect(ra.clients.map((c: any) => c.clientId)).toEqual(all.filter((_, i) => a[i]).map((c) => c.clientId));
+        expect(withoutClients(ra)).toEqual(reference);
+        const ja = reconcileJobName(JSON.stringify(ra), "img");
+        const jb = reconcileJobName(JSON.stringify(realmFor(b)), "img");
+        expect(ja === jb).toBe(a.join() === b.join());
+      }),
+      { numRuns: 60 },
+    );
   });
 });
