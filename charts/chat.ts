@@ -230,9 +230,10 @@ export class ChatChart extends Chart {
       listener: props.gateway.listener,
       rules: [
         { pathPrefix: "/", service: "element-web", port: ELEMENT_PORT },
-        // Only what Synapse's listener serves for its resources (synapse/app/homeserver.py,
-        // `_configure_named_resource`): `client` gives /_matrix/client and the media repository
-        // (/_matrix/media); `federation` gives /_matrix/federation and the server keys (/_matrix/key),
+        // Only what Synapse's listener serves for its resources (element-hq/synapse@2b5a0623bace645cd524676211393aa1caf26a2e,
+        // tag v1.157.1, the newest stored; the catalog pins v1.162.0: synapse/app/homeserver.py
+        // `_configure_named_resource` with synapse/api/urls.py): `client` gives /_matrix/client and the media
+        // repository (/_matrix/media/...); `federation` gives /_matrix/federation and the server keys (/_matrix/key),
         // routed only when federation is allowed. `/sync` long-polls for up to 30 s and uploads take
         // time: past the proxy's default request timeout.
         ...SYNAPSE_CLIENT_PATHS.map((pathPrefix) => ({ pathPrefix, service: "synapse", port: SYNAPSE_PORT, requestTimeout: "180s" })),
