@@ -14,6 +14,10 @@ import { createHash } from "node:crypto";
  * - README.md, "Import options": `--import.files.locations`, `--import.var-substitution.enabled` (off by
  *   default; syntax `$(env:NAME)`, prefix `$(` and suffix `)` by default), `--import.remote-state.enabled`
  *   (default true: "purge only resources managed by keycloak-config-cli").
+ * - src/main/resources/application.properties: the option names used below and their defaults
+ *   (`import.managed.client=full`, `...identity-provider`, `...identity-provider-mapper`, `...authentication-flow`,
+ *   `...role`, `...group`, `...required-action` all `full`; `keycloak.availability-check.enabled=false`), which
+ *   socle states explicitly so that a change of default upstream cannot change what a run deletes.
  * - docs/MANAGED.md: clients, identity providers, their mappers, authentication flows, roles, groups and
  *   required actions are "full managed" types; with remote state, a resource config-cli created and the
  *   file no longer lists is deleted, and resources it did not create are left alone. Users are managed only
