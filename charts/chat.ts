@@ -68,6 +68,13 @@ export interface ChatChartProps {
   readonly caBundle?: { readonly configMap: string; readonly key: string };
 }
 
+/** Client-server API and media repository paths (Synapse's `client` listener resource). */
+export const SYNAPSE_CLIENT_PATHS = ["/_matrix/client", "/_matrix/media"] as const;
+/** Server-server API and server keys (Synapse's `federation` listener resource): routed only with federation. */
+export const SYNAPSE_FEDERATION_PATHS = ["/_matrix/federation", "/_matrix/key"] as const;
+/** Ports remote homeservers listen on: 443 when delegated by `.well-known/matrix/server`, 8448 by default (Matrix server-server API, "Resolving server names"). */
+export const FEDERATION_EGRESS_PORTS = [443, 8448] as const;
+
 const HOSTNAME_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /**
@@ -228,8 +235,14 @@ export class ChatChart extends Chart {
       listener: props.gateway.listener,
       rules: [
         { pathPrefix: "/", service: "element-web", port: ELEMENT_PORT },
-        // `/sync` long-polls for up to 30 s and uploads take time: past the proxy's default request timeout.
-        { pathPrefix: "/_matrix", service: "synapse", port: SYNAPSE_PORT, requestTimeout: "180s" },
+        // Only what Synapse's listener serves for its resources (element-hq/synapse@2b5a0623bace645cd524676211393aa1caf26a2e,
+        // tag v1.157.1, the newest stored; the catalog pins v1.162.0: synapse/app/homeserver.py
+        // `_configure_named_resource` with synapse/api/urls.py): `client` gives /_matrix/client and the media
+        // repository (/_matrix/media/...); `federation` gives /_matrix/federation and the server keys (/_matrix/key),
+        // routed only when federation is allowed. `/sync` long-polls for up to 30 s and uploads take
+        // time: past the proxy's default request timeout.
+        ...SYNAPSE_CLIENT_PATHS.map((pathPrefix) => ({ pathPrefix, service: "synapse", port: SYNAPSE_PORT, requestTimeout: "180s" })),
+        ...(federation ? SYNAPSE_FEDERATION_PATHS.map((pathPrefix) => ({ pathPrefix, service: "synapse", port: SYNAPSE_PORT })) : []),
         { pathPrefix: "/_synapse/client", service: "synapse", port: SYNAPSE_PORT },
       ],
     });
@@ -246,7 +259,7 @@ export class ChatChart extends Chart {
     });
     if (federation) {
       // A NetworkPolicy cannot name remote domains: federation_domain_whitelist restricts them, this opens the ports.
-      allowFlow(this, ns, { name: "synapse-to-federation", pods: CHAT_LABELS.synapse, egressTo: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }, { port: 8448 }] });
+      allowFlow(this, ns, { name: "synapse-to-federation", pods: CHAT_LABELS.synapse, egressTo: [{ cidr: "0.0.0.0/0" }], ports: FEDERATION_EGRESS_PORTS.map((port) => ({ port })) });
     }
     databaseFlows(this, {
       namespace: ns,

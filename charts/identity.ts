@@ -12,6 +12,7 @@ import type { SizingProfile } from "../src/model/names";
 import { defineOpenSecret, defineSecret, secretEnv } from "../src/model/secrets";
 import { databaseCredentials } from "./lib/secrets";
 import { federationSecretKey, realmRepresentation, type RealmProps } from "./identity/realm";
+import { CONFIG_CLI, CONFIG_CLI_ARGS, configCliPlaceholder, reconcileJobName } from "./identity/reconcile";
 import { keycloakSize } from "./identity/sizing";
 
 export const KEYCLOAK_HTTP_PORT = 8080;
@@ -31,7 +32,7 @@ export const KEYCLOAK_SECRETS = {
   /** One key per realm client (its client id) and per federated provider: keys are data, from the realm. */
   clients: defineOpenSecret("keycloak-clients"),
 } as const;
-/** ConfigMap holding the realm (no secret in it: client secrets are `${ENV}` placeholders resolved at import). */
+/** ConfigMap holding the realm (no secret in it: client secrets are `$(env:NAME)` placeholders the reconcile Job resolves). */
 export const REALM_CONFIGMAP = "keycloak-realm";
 /**
  * Where `kc.sh build` writes the augmented server; an emptyDir shared by the build step and the server.
@@ -63,7 +64,7 @@ export interface IdentityChartProps {
   readonly hostname: string;
   readonly sizing: SizingProfile;
   readonly storageClass: string;
-  readonly images: { readonly keycloak: string; readonly postgresql: string };
+  readonly images: { readonly keycloak: string; readonly postgresql: string; readonly keycloakConfigCli: string };
   readonly gateway: GatewayRef & { readonly listener: string; readonly pods: Readonly<Record<string, string>>; readonly podNamespace: string };
   readonly clusterIssuer: string;
   readonly realm: RealmProps;
@@ -103,7 +104,7 @@ export function clientSecretEnv(clientId: string): string {
 
 /** Keys of the clients Secret the realm refers to: one per client, plus the upstream provider's when federated. */
 export function clientSecretKeys(realm: RealmProps): string[] {
-  return [...realm.clients.map((c) => c.clientId), ...(realm.federation ? [federationSecretKey(realm.federation.alias)] : [])];
+  return [...realm.clients.map((c) => c.clientId), ...(realm.federation ?? []).map((f) => federationSecretKey(f.alias))];
 }
 
 /**
@@ -139,9 +140,10 @@ export class IdentityChart extends Chart {
 
     new k8s.KubeNamespace(this, "namespace", { metadata: { name: ns, labels: { ...podSecurityLabels("restricted"), "socle.io/app": "identity" } } });
 
+    const realmJson = JSON.stringify(realmRepresentation(props.realm, clientSecretEnv, configCliPlaceholder), null, 2);
     new k8s.KubeConfigMap(this, "realm", {
       metadata: { name: REALM_CONFIGMAP, namespace: ns, labels: { ...KEYCLOAK_LABELS }, annotations: { "socle.io/keycloak-realm": "true" } },
-      data: { [`${props.realm.name}.json`]: JSON.stringify(realmRepresentation(props.realm, clientSecretEnv), null, 2) },
+      data: { [`${props.realm.name}.json`]: realmJson },
     });
 
     new k8s.KubeServiceAccount(this, "service-account", {
@@ -195,7 +197,9 @@ export class IdentityChart extends Chart {
               {
                 name: "keycloak",
                 image: props.images.keycloak,
-                args: ["start", "--optimized", "--import-realm"],
+                // No `--import-realm`: the realm is applied (and re-applied) by the reconcile Job below, so that
+                // what it creates is in its remote state and a removed app's client is removed.
+                args: ["start", "--optimized"],
                 ports: [
                   { name: "http", containerPort: KEYCLOAK_HTTP_PORT },
                   { name: "management", containerPort: KEYCLOAK_MANAGEMENT_PORT },
@@ -214,7 +218,6 @@ export class IdentityChart extends Chart {
                   ...truststore,
                   secretEnv("KC_BOOTSTRAP_ADMIN_USERNAME", KEYCLOAK_SECRETS.admin, "username"),
                   secretEnv("KC_BOOTSTRAP_ADMIN_PASSWORD", KEYCLOAK_SECRETS.admin, "password"),
-                  ...clientSecretKeys(props.realm).map((key) => secretEnv(clientSecretEnv(key), KEYCLOAK_SECRETS.clients, key)),
                 ],
                 securityContext: security,
                 resources: toK8sResources(size.resources),
@@ -224,7 +227,6 @@ export class IdentityChart extends Chart {
                 volumeMounts: [
                   { name: "build", mountPath: BUILD_DIR, readOnly: true },
                   ...scratchMounts,
-                  { name: "realm", mountPath: "/opt/keycloak/data/import", readOnly: true },
                   ...(props.caBundle ? [{ name: "ca", mountPath: CA_DIR, readOnly: true }] : []),
                 ],
               },
@@ -232,7 +234,6 @@ export class IdentityChart extends Chart {
             volumes: [
               { name: "build", emptyDir: { sizeLimit: k8s.Quantity.fromString("512Mi") } },
               ...scratch.map((s) => ({ name: s.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(s.sizeLimit) } })),
-              { name: "realm", configMap: { name: REALM_CONFIGMAP } },
               ...(props.caBundle ? [{ name: "ca", configMap: { name: props.caBundle.configMap } }] : []),
             ],
           },
@@ -240,6 +241,49 @@ export class IdentityChart extends Chart {
       },
     });
     disruptionBudget(this, { name: "keycloak", namespace: ns, labels: KEYCLOAK_LABELS, replicas: size.replicas });
+
+    // The realm, applied on every change by keycloak-config-cli through Keycloak's admin API inside the
+    // namespace (charts/identity/reconcile.ts): the admin API is never published for it.
+    new k8s.KubeJob(this, "realm-reconcile", {
+      metadata: { name: reconcileJobName(realmJson, props.images.keycloakConfigCli), namespace: ns, labels: { ...CONFIG_CLI.labels }, annotations: { "socle.io/reconciles": REALM_CONFIGMAP } },
+      spec: {
+        backoffLimit: 10,
+        activeDeadlineSeconds: 1800,
+        template: {
+          metadata: { labels: { ...CONFIG_CLI.labels } },
+          spec: {
+            restartPolicy: "OnFailure",
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(CONFIG_CLI.uid),
+            containers: [
+              {
+                name: "keycloak-config-cli",
+                image: props.images.keycloakConfigCli,
+                args: [...CONFIG_CLI_ARGS],
+                env: [
+                  { name: "KEYCLOAK_URL", value: `http://keycloak.${ns}.svc:${KEYCLOAK_HTTP_PORT}` },
+                  secretEnv("KEYCLOAK_USER", KEYCLOAK_SECRETS.admin, "username"),
+                  secretEnv("KEYCLOAK_PASSWORD", KEYCLOAK_SECRETS.admin, "password"),
+                  { name: "JAVA_OPTS", value: `-Djava.io.tmpdir=${CONFIG_CLI.tmpDir}` },
+                  ...clientSecretKeys(props.realm).map((key) => secretEnv(clientSecretEnv(key), KEYCLOAK_SECRETS.clients, key)),
+                ],
+                securityContext: security,
+                resources: { requests: { cpu: k8s.Quantity.fromString("100m"), memory: k8s.Quantity.fromString("384Mi") }, limits: { memory: k8s.Quantity.fromString("768Mi") } },
+                volumeMounts: [
+                  { name: "realm", mountPath: CONFIG_CLI.configDir, readOnly: true },
+                  { name: "tmp", mountPath: CONFIG_CLI.tmpDir },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "realm", configMap: { name: REALM_CONFIGMAP } },
+              { name: "tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("128Mi") } },
+            ],
+          },
+        },
+      },
+    });
     clusterService(this, { name: "keycloak", namespace: ns, labels: KEYCLOAK_LABELS, port: KEYCLOAK_HTTP_PORT });
 
     postgresCluster(this, {
@@ -281,6 +325,8 @@ export class IdentityChart extends Chart {
       ingressFrom: [{ namespace: props.gateway.podNamespace, pods: props.gateway.pods }],
       ports: [{ port: KEYCLOAK_HTTP_PORT }],
     });
+    allowFlow(this, ns, { name: "realm-reconcile-to-keycloak", pods: CONFIG_CLI.labels, egressTo: [{ pods: KEYCLOAK_LABELS }], ports: [{ port: KEYCLOAK_HTTP_PORT }] });
+    allowFlow(this, ns, { name: "keycloak-from-realm-reconcile", pods: KEYCLOAK_LABELS, ingressFrom: [{ pods: CONFIG_CLI.labels }], ports: [{ port: KEYCLOAK_HTTP_PORT }] });
     if (size.replicas > 1) {
       const cluster = JGROUPS_PORTS.map((port) => ({ port }));
       allowFlow(this, ns, { name: "keycloak-cluster-in", pods: KEYCLOAK_LABELS, ingressFrom: [{ pods: KEYCLOAK_LABELS }], ports: cluster });
@@ -298,7 +344,7 @@ export class IdentityChart extends Chart {
       apiServer: props.apiServer,
       cnpgOperatorNamespace: props.cnpgOperatorNamespace,
     });
-    if (props.realm.federation) {
+    if ((props.realm.federation ?? []).length > 0) {
       // The upstream identity provider (e.g. ProConnect) is outside the cluster: its discovery, token and
       // keys endpoints over HTTPS. A NetworkPolicy cannot name a host, so any address on 443.
       allowFlow(this, ns, { name: "keycloak-to-federation", pods: KEYCLOAK_LABELS, egressTo: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }] });

@@ -9,6 +9,7 @@ import { control as dataBackupRegion } from "./controls/data/backup-region";
 import { control as dataBackupSchedule } from "./controls/data/backup-schedule";
 import { control as dataDeletionProtection } from "./controls/data/deletion-protection";
 import { control as identityAdminMfa } from "./controls/identity/admin-mfa";
+import { control as identityFederation } from "./controls/identity/federation";
 import { control as identityPasswordPolicy } from "./controls/identity/password-policy";
 import { control as logsRetention } from "./controls/logs/retention";
 import { control as networkDeclaredLoadBalancers } from "./controls/network/declared-load-balancers";
@@ -36,6 +37,7 @@ export const CONTROLS: readonly Control[] = [
   dataBackupSchedule,
   dataDeletionProtection,
   identityAdminMfa,
+  identityFederation,
   identityPasswordPolicy,
   logsRetention,
   networkDeclaredLoadBalancers,

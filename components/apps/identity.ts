@@ -10,8 +10,8 @@ import { KeyedSecret } from "../lib/secret";
 export type IdentityArgs = IdentityChartProps & {
   /** Generated secret of each client, by client id: delivered to Keycloak as a Secret, never in the realm file. */
   readonly clientSecrets: Readonly<Record<string, pulumi.Input<string>>>;
-  /** Secret of socle's client at the upstream provider; required when `realm.federation` is set. */
-  readonly federationClientSecret?: pulumi.Input<string>;
+  /** Secret of socle's client at each upstream provider, by alias; one per `realm.federation` entry (a Pulumi secret from the stack). */
+  readonly federationClientSecrets?: Readonly<Record<string, pulumi.Input<string>>>;
   readonly backupCredentials: { readonly accessKeyId: pulumi.Input<string>; readonly secretAccessKey: pulumi.Input<string> };
 };
 
@@ -21,15 +21,16 @@ export class Identity extends pulumi.ComponentResource {
 
   constructor(name: string, args: IdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("socle:apps:Identity", name, {}, opts);
-    const { clientSecrets, federationClientSecret, backupCredentials, ...chartProps } = args;
-    const federation = args.realm.federation;
-    if (federation && federationClientSecret === undefined) {
-      throw new Error(`identity: realm federation "${federation.alias}" is set but federationClientSecret is missing (the client secret socle holds at ${federation.issuer})`);
+    const { clientSecrets, federationClientSecrets = {}, backupCredentials, ...chartProps } = args;
+    const federation = args.realm.federation ?? [];
+    const noSecret = federation.filter((f) => federationClientSecrets[f.alias] === undefined);
+    if (noSecret.length > 0) {
+      throw new Error(`identity: no client secret for upstream provider(s) ${noSecret.map((f) => `"${f.alias}" (${f.issuer})`).join(", ")}; pass each in federationClientSecrets`);
     }
     const missing = args.realm.clients.map((c) => c.clientId).filter((id) => !(id in clientSecrets));
     if (missing.length > 0) throw new Error(`identity: no generated secret for client(s) ${missing.join(", ")}; every realm client needs one in clientSecrets`);
     const clientKeys: Record<string, pulumi.Input<string>> = { ...clientSecrets };
-    if (federation && federationClientSecret !== undefined) clientKeys[federationSecretKey(federation.alias)] = federationClientSecret;
+    for (const f of federation) clientKeys[federationSecretKey(f.alias)] = federationClientSecrets[f.alias]!;
     const [nsObj, rest] = splitNamespace(renderIdentityChart(chartProps), args.namespace);
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, nsObj as k8s.core.v1.NamespaceArgs, { parent: this });
     const inNs = { parent: this, dependsOn: [namespace] };

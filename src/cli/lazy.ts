@@ -5,6 +5,7 @@
  * `InputError` are the same objects on both sides of an `instanceof`.
  */
 export async function lazy<T>(viaRequire: () => T, viaImport: () => Promise<T>): Promise<T> {
-  if (process.env.VITEST) return viaImport();
+  // The worker global, not the VITEST variable: a child process a test spawns inherits the variable, not the module graph.
+  if ("__vitest_worker__" in globalThis) return viaImport();
   return viaRequire();
 }

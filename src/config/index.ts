@@ -34,7 +34,26 @@ export function loadConfig(checks: readonly ConfigCheck[] = []): SocleConfig {
     const name = key.slice(NAMESPACE.length + 1);
     raw[name] = STRING_KEYS.has(name) ? value : parseJson(value);
   }
-  return parseConfig(raw, { project: pulumi.getProject(), stack: pulumi.getStack(), file }, checks);
+  return parseConfig(
+    raw,
+    {
+      project: pulumi.getProject(),
+      stack: pulumi.getStack(),
+      file,
+      // The runtime knows which keys hold a secret, not which paths inside them: a key with any `secure:` value inside is one.
+      isSecret: (path) => isConfigSecret(`${NAMESPACE}:${String(path[0])}`),
+    },
+    checks,
+  );
+}
+
+/**
+ * The SDK's own test of a secret key (`isConfigSecret` in @pulumi/pulumi runtime/config.js, exported at run
+ * time though absent from its typings). Missing: nothing is taken for a secret, so secret-only keys are refused.
+ */
+function isConfigSecret(key: string): boolean {
+  const fn = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  return typeof fn === "function" ? fn(key) : false;
 }
 
 function parseJson(value: string): unknown {

@@ -20,6 +20,19 @@ export interface ParseContext {
   readonly file: string;
   /** Line of a key path in the stack file, when known (`["domain"]`, `["openstack", "workerPools", 0]`). */
   readonly lineOf?: (path: readonly (string | number)[]) => number | undefined;
+  /**
+   * Whether the value at a key path is stored encrypted (`secure:` in the stack file, `pulumi config set
+   * --secret`). Keys that must be secrets (an upstream provider's client secret) are refused when this
+   * says no, or when it is not given.
+   */
+  readonly isSecret?: (path: readonly (string | number)[]) => boolean;
+}
+
+/** Key paths whose values are secrets: never echoed in a message. */
+const SECRET_PATH = /\.clientSecret$/;
+
+function redact(issue: ConfigIssue): ConfigIssue {
+  return SECRET_PATH.test(issue.path) && issue.value !== undefined ? { ...issue, value: "[secret]" } : issue;
 }
 
 /** Extra cross-field checks contributed by other parts (e.g. the cloud planner); pure. */
@@ -32,12 +45,12 @@ export type ConfigCheck = (config: SocleConfig) => readonly ConfigIssue[];
 export function parseConfig(raw: Record<string, unknown>, ctx: ParseContext, checks: readonly ConfigCheck[] = []): SocleConfig {
   const result = rawConfigSchema.safeParse(raw);
   if (!result.success) {
-    throw new ConfigError(ctx.file, byLine(result.error.issues.flatMap((i) => toIssues(i, raw, ctx))));
+    throw new ConfigError(ctx.file, byLine(result.error.issues.flatMap((i) => toIssues(i, raw, ctx)).map(redact)));
   }
   const issues: ConfigIssue[] = [];
   const config = normalize(result.data, ctx, issues, "apps" in raw);
   if (issues.length === 0) for (const check of checks) issues.push(...check(config));
-  if (issues.length > 0) throw new ConfigError(ctx.file, byLine(issues.map((i) => withLine(i, ctx))));
+  if (issues.length > 0) throw new ConfigError(ctx.file, byLine(issues.map((i) => withLine(redact(i), ctx))));
   return config;
 }
 
@@ -125,6 +138,29 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
       fix: "remove socle:apps from this stack and enable them on each tenant stack",
     });
   }
+  const federation = raw.identityFederation;
+  if (federation) {
+    const seen = new Set<string>();
+    federation.providers.forEach((p, i) => {
+      const at = ["identityFederation", "providers", i] as const;
+      if (seen.has(p.alias)) {
+        issues.push({ path: formatPath([...at, "alias"]), value: p.alias, problem: "is used by another provider", fix: "give each provider of socle:identityFederation.providers its own alias" });
+      }
+      seen.add(p.alias);
+      if (!ctx.isSecret?.([...at, "clientSecret"])) {
+        issues.push({
+          path: formatPath([...at, "clientSecret"]),
+          value: "[secret]",
+          problem: "is stored in clear in the stack file; the client secret at an upstream provider must be a Pulumi secret",
+          fix: `store it encrypted: pulumi config set --secret --path 'socle:identityFederation.providers[${i}].clientSecret' <secret> (the stack file then holds a secure: value)`,
+        });
+      }
+    });
+    if (apps.length === 0 || (raw.kind === "tenant" && !apps.includes("identity"))) {
+      // Tenant stacks without identity, or platform stacks, have no realm to federate.
+      issues.push({ path: `${NAMESPACE}:identityFederation`, value: "(a settings block)", problem: "needs the identity app, which this stack does not run", fix: "remove socle:identityFederation, or enable identity in socle:apps" });
+    }
+  }
   // Every app signs in through the identity provider.
   if (apps.length > 0 && !apps.includes("identity") && raw.kind !== "tenant") apps.unshift("identity");
   return {
@@ -145,6 +181,8 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
     logs: { retentionDays: raw.logRetentionDays },
     backups: { retentionDays: raw.backupRetentionDays },
     provider: raw.provider,
+    ...(federation ? { identityFederation: federation } : {}),
+    chat: { federationAllowlist: raw.chat?.federation ? [...new Set(raw.chat.federation)].sort() : [] },
   };
 }
 

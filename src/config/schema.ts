@@ -48,8 +48,12 @@ export const LIMITS = {
   long: 2048,
 } as const;
 
-/** Settings whose value may be stored encrypted (`secure:` in the stack file). None today: socle takes no credential as configuration; credentials come from the provider's environment variables or generated secrets. */
-export const SECRET_SETTINGS: ReadonlySet<string> = new Set<string>();
+/**
+ * Settings that may hold values stored encrypted (`secure:` in the stack file): only `identityFederation`,
+ * whose providers' client secrets must be (`pulumi config set --secret --path`). Every other credential comes
+ * from the provider's environment variables or is generated.
+ */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set<string>(["identityFederation"]);
 
 const text = z.string().min(1).max(LIMITS.text);
 
@@ -144,6 +148,80 @@ export const providerAttestationSchema = z
   })
   .strict();
 
+/** Discovery documents sit at `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0, section 4). */
+export const OIDC_DISCOVERY_SUFFIX = "/.well-known/openid-configuration";
+
+/** One upstream OpenID Connect provider agents sign in with (ProConnect, or any standard OIDC provider). */
+export const federationProviderSchema = z
+  .object({
+    /** Alias of the provider in the realm (its broker endpoint path segment). */
+    alias: z.string().regex(DNS_LABEL, "must be a DNS label (lowercase letters, digits, '-')").max(32),
+    displayName: z.string().min(1).max(80),
+    /** The provider's discovery document, `https://<issuer>/.well-known/openid-configuration`. */
+    discoveryUrl: z
+      .url({ protocol: /^https$/ })
+      .refine((u) => u.endsWith(OIDC_DISCOVERY_SUFFIX), { message: `must end with ${OIDC_DISCOVERY_SUFFIX} (the provider's discovery document)` }),
+    /**
+     * The endpoints the discovery document lists (`authorization_endpoint`, `token_endpoint`, `jwks_uri`,
+     * `userinfo_endpoint`, `end_session_endpoint`), copied from it: Keycloak's broker stores them, an
+     * import does not fetch the document, and nothing is fetched at render time.
+     */
+    endpoints: z
+      .object({
+        authorization: z.url({ protocol: /^https$/ }),
+        token: z.url({ protocol: /^https$/ }),
+        jwks: z.url({ protocol: /^https$/ }),
+        userinfo: z.url({ protocol: /^https$/ }).optional(),
+        endSession: z.url({ protocol: /^https$/ }).optional(),
+      })
+      .strict(),
+    clientId: z.string().min(1).max(255),
+    /** Secret of socle's client at the provider: must be stored encrypted (`pulumi config set --secret`). */
+    clientSecret: z.string().min(1).max(4096),
+    /** Scopes requested; `openid` is required. */
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "must be an OAuth scope token (no spaces or quotes)"))
+      .min(1)
+      .max(32)
+      .default(["openid", "email", "profile"])
+      .refine((s) => s.includes("openid"), { message: "must include openid" }),
+    /** Authentication context classes accepted from the provider (`acr` claim), e.g. eidas1; empty: no level enforced. */
+    acrValues: z.array(z.string().min(1).max(200)).max(16).default([]),
+    /** Claims of the provider's ID token / userinfo copied to the local account. */
+    claims: z
+      .object({
+        username: z.string().min(1).default("email"),
+        email: z.string().min(1).default("email"),
+        firstName: z.string().min(1).default("given_name"),
+        lastName: z.string().min(1).default("family_name"),
+      })
+      .strict()
+      .default({ username: "email", email: "email", firstName: "given_name", lastName: "family_name" }),
+  })
+  .strict();
+
+export const identityFederationSchema = z
+  .object({
+    providers: z.array(federationProviderSchema).min(1).max(8),
+    /**
+     * Whether agents may still sign in with a local password. Off by default: agents sign in through a
+     * provider; members of the break-glass admin group keep a local password and a one-time code.
+     */
+    localPasswords: z.boolean().default(false),
+  })
+  .strict();
+
+const MATRIX_SERVER_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+export const chatSettingsSchema = z
+  .object({
+    /** `false` (default): no federation. Or the Matrix server names this homeserver may federate with. */
+    federation: z
+      .union([z.literal(false), z.array(z.string().regex(MATRIX_SERVER_NAME, "must be a lower-case Matrix server name such as matrix.partner.gouv.fr")).min(1).max(200)])
+      .default(false),
+  })
+  .strict();
+
 /** The raw `socle:*` keys of a stack file, before normalisation. Key names without the `socle:` prefix. */
 export const rawConfigSchema = z
   .object({
@@ -172,8 +250,13 @@ export const rawConfigSchema = z
     outscale: outscaleSchema.optional(),
     existing: existingSchema.optional(),
     provider: providerAttestationSchema.optional(),
+    identityFederation: identityFederationSchema.optional(),
+    chat: chatSettingsSchema.optional(),
   })
   .strict();
+
+export type FederationProvider = z.infer<typeof federationProviderSchema>;
+export type IdentityFederation = z.infer<typeof identityFederationSchema>;
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
 export type OpenStackSettings = z.infer<typeof openstackSchema>;
@@ -208,4 +291,8 @@ export interface SocleConfig {
   readonly logs: { readonly retentionDays: number };
   readonly backups: { readonly retentionDays: number };
   readonly provider?: ProviderAttestation;
+  /** Upstream OIDC providers agents sign in with; absent: local accounts only. Client secrets are Pulumi secrets. */
+  readonly identityFederation?: IdentityFederation;
+  /** Chat federation: the allowed Matrix server names, empty when federation is off (the default). */
+  readonly chat?: { readonly federationAllowlist: readonly string[] };
 }

@@ -15,6 +15,12 @@ export interface StackFile {
   readonly allConfig: Record<string, string>;
   /** Keys stored encrypted (`secure:`); offline they hold a placeholder, marked secret. */
   readonly secretKeys: readonly string[];
+  /**
+   * Whether the value at a `socle:` key path (`["identityFederation", "providers", 0, "clientSecret"]`) is
+   * stored encrypted: the key itself is `secure:`, or the path is, or lies under, a nested `secure:` value
+   * (Pulumi's structured configuration, `pulumi config set --secret --path`).
+   */
+  readonly isSecret: (path: readonly (string | number)[]) => boolean;
   /** Line of a `socle:` key path, for messages. */
   readonly lineOf: (path: readonly (string | number)[]) => number | undefined;
 }
@@ -91,11 +97,15 @@ export function parseStackFileText(text: string, file: string, stack: string, pr
   const socle: Record<string, unknown> = {};
   const allConfig: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const securePaths = new Set<string>();
   const secureIssues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     const fullKey = key.includes(":") ? key : `${project}:${key}`;
     const secure = isSecure(value);
-    if (secure && fullKey.startsWith(`${NAMESPACE}:`) && !SECRET_SETTINGS.has(fullKey.slice(NAMESPACE.length + 1))) {
+    const nested: string[] = [];
+    const plain = secure ? SECURE_PLACEHOLDER : withoutSecureLeaves(value, [fullKey], nested, 0);
+    // Pulumi marks the whole key secret when any value inside it is (the runtime knows secret keys, not paths).
+    if ((secure || nested.length > 0) && fullKey.startsWith(`${NAMESPACE}:`) && !SECRET_SETTINGS.has(fullKey.slice(NAMESPACE.length + 1))) {
       secureIssues.push({
         path: fullKey,
         value: undefined,
@@ -103,11 +113,17 @@ export function parseStackFileText(text: string, file: string, stack: string, pr
         fix: `write ${fullKey} in clear (it is not a credential), or give the credential through the provider's environment variables or a secret store`,
       });
     }
-    if (secure) secretKeys.push(fullKey);
-    const plain = secure ? SECURE_PLACEHOLDER : value;
+    if (secure || nested.length > 0) secretKeys.push(fullKey);
+    if (secure) securePaths.add(JSON.stringify([fullKey]));
+    for (const p of nested) securePaths.add(p);
     allConfig[fullKey] = typeof plain === "string" ? plain : JSON.stringify(plain);
     if (fullKey.startsWith(`${NAMESPACE}:`)) socle[fullKey.slice(NAMESPACE.length + 1)] = plain;
   }
+  const isSecret = (path: readonly (string | number)[]): boolean => {
+    const full = [`${NAMESPACE}:${String(path[0])}`, ...path.slice(1)];
+    for (let n = 1; n <= full.length; n++) if (securePaths.has(JSON.stringify(full.slice(0, n)))) return true;
+    return false;
+  };
   const lineOf = lineFinder(doc, counter);
   if (secureIssues.length) {
     throw new ConfigError(
@@ -118,7 +134,21 @@ export function parseStackFileText(text: string, file: string, stack: string, pr
       }),
     );
   }
-  return { file, stack, socle, allConfig, secretKeys, lineOf };
+  return { file, stack, socle, allConfig, secretKeys, isSecret, lineOf };
+}
+
+/** Bounded: structured values nest a few levels at most. */
+const MAX_DEPTH = 16;
+
+/** The value with every nested `{secure: ...}` replaced by the placeholder; their paths (JSON arrays) go to `found`. */
+function withoutSecureLeaves(value: unknown, path: (string | number)[], found: string[], depth: number): unknown {
+  if (depth > MAX_DEPTH || value === null || typeof value !== "object") return value;
+  if (depth > 0 && isSecure(value)) {
+    found.push(JSON.stringify(path));
+    return SECURE_PLACEHOLDER;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => withoutSecureLeaves(v, [...path, i], found, depth + 1));
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withoutSecureLeaves(v, [...path, k], found, depth + 1)]));
 }
 
 function isSecure(value: unknown): boolean {

@@ -67,6 +67,17 @@ export const IMAGES = {
     unresolved: UNATTRIBUTED_DIGEST,
   },
 
+  /**
+   * keycloak-config-cli: applies the realm through Keycloak's admin API on every change (charts/identity/reconcile.ts).
+   * Tag `a.b.c` is "version a.b.c built against the latest supported Keycloak release" (README.md, "Docker").
+   */
+  "keycloak-config-cli": {
+    repository: "docker.io/adorsys/keycloak-config-cli",
+    tag: "6.5.0",
+    source: "adorsys/keycloak-config-cli@6219941b400f872068e08ded2a00d22a65719851 (tag v6.5.0, 2026-03-12): README.md \"Docker\" (tag scheme), Dockerfile, pom.xml (keycloak.version 26.5.4)",
+    unresolved: NO_DIGEST,
+  },
+
   /** Stalwart mail server, all-in-one image (SMTP, IMAP, JMAP, HTTP admin). */
   stalwart: {
     repository: "docker.io/stalwartlabs/stalwart",

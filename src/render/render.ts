@@ -63,7 +63,7 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   const protect = outputGuards(opts.root, file);
   preflightOutput(outDir, protect, opts.force);
   const stackFile = readStackFile(file, opts.stack, project);
-  const config = parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf }, configChecks);
+  const config = parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf, isSecret: stackFile.isSecret }, configChecks);
 
   const monitor = new RecordingMonitor(opts.stack);
   pulumi.runtime.setMockOptions(monitor, project, opts.stack, true);

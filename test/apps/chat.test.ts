@@ -189,7 +189,7 @@ describe("chat chart: routing and SSO", () => {
   it("serves Element at / and Synapse's client API and SSO pages, not its admin API", () => {
     expect(route.spec.parentRefs[0].sectionName).toBe("https-chat");
     expect(route.spec.hostnames).toEqual(["chat.org.example"]);
-    expect(byPath).toEqual({ "/": "element-web", "/_matrix": "synapse", "/_synapse/client": "synapse" });
+    expect(byPath).toEqual({ "/": "element-web", "/_matrix/client": "synapse", "/_matrix/media": "synapse", "/_synapse/client": "synapse" });
     expect(byPath["/_synapse/admin"]).toBeUndefined();
     expect(find(objs, "Certificate", "chat-tls").spec.dnsNames).toEqual(["chat.org.example"]);
   });
@@ -210,40 +210,72 @@ describe("chat chart: routing and SSO", () => {
   });
 });
 
+/** Flows to addresses outside the cluster (ipBlock peers), which the pod-level flow table does not model. */
+const externalFlows = (policies: readonly any[]) =>
+  policies
+    .flatMap((p) =>
+      (p.spec.egress ?? []).flatMap((rule: any) =>
+        (rule.to ?? []).filter((peer: any) => peer.ipBlock).flatMap((peer: any) => (rule.ports ?? []).map((port: any) => `${p.metadata.name}: ${peer.ipBlock.cidr}:${port.port}`)),
+      ),
+    )
+    .sort();
+
 describe("chat chart: network flows", () => {
-  const policies = objs.filter((o) => o.kind === "NetworkPolicy") as NetworkPolicy[];
   const w = (id: string, namespace: string, labels: Record<string, string>, ports: number[]): Workload => ({ id, namespace, labels, ports });
   const outside = ["gateway", "cnpg-operator", "garage", "dns", "other-tenant"];
-  const table = flowTable(policies, [
-    w("gateway", "envoy-gateway-system", GATEWAY_PODS, [10443]),
-    w("synapse", "org-chat", CHAT_LABELS.synapse, [SYNAPSE_PORT]),
-    w("element", "org-chat", CHAT_LABELS.element, [ELEMENT_PORT]),
-    w("db", "org-chat", CHAT_DB_LABELS, [5432, 8000]),
-    w("cnpg-operator", "cnpg-system", { "app.kubernetes.io/name": "cloudnative-pg" }, [9443]),
-    w("garage", "socle-storage", GARAGE.pods, [3900]),
-    w("dns", "kube-system", { "k8s-app": "kube-dns" }, [53]),
-    w("other-tenant", "other-chat", CHAT_LABELS.synapse, [SYNAPSE_PORT]),
-  ]).filter((f) => {
-    const [from, to] = f.split(" -> ");
-    return !(outside.includes(from!) && outside.includes(to!.split(":")[0]!));
+  const tableOf = (objects: readonly any[]) =>
+    flowTable(objects.filter((o) => o.kind === "NetworkPolicy") as NetworkPolicy[], [
+      w("gateway", "envoy-gateway-system", GATEWAY_PODS, [10443]),
+      w("synapse", "org-chat", CHAT_LABELS.synapse, [SYNAPSE_PORT]),
+      w("element", "org-chat", CHAT_LABELS.element, [ELEMENT_PORT]),
+      w("db", "org-chat", CHAT_DB_LABELS, [5432, 8000]),
+      w("cnpg-operator", "cnpg-system", { "app.kubernetes.io/name": "cloudnative-pg" }, [9443]),
+      w("garage", "socle-storage", GARAGE.pods, [3900]),
+      w("dns", "kube-system", { "k8s-app": "kube-dns" }, [53]),
+      w("other-tenant", "other-chat", CHAT_LABELS.synapse, [SYNAPSE_PORT]),
+    ]).filter((f) => {
+      const [from, to] = f.split(" -> ");
+      return !(outside.includes(from!) && outside.includes(to!.split(":")[0]!));
+    });
+  const inCluster = [
+    "cnpg-operator -> db:5432",
+    "cnpg-operator -> db:8000",
+    "db -> db:5432",
+    "db -> db:8000",
+    "db -> dns:53",
+    "db -> garage:3900",
+    "element -> dns:53",
+    "gateway -> element:8080",
+    "gateway -> synapse:8008",
+    "synapse -> db:5432",
+    "synapse -> dns:53",
+    "synapse -> gateway:10443",
+  ].sort();
+  const federated = renderChatChart({ ...chatProps, federationAllowlist: ["matrix.partner.example", "chat.other.example"] }) as any[];
+  const apiServerFlows = externalFlows(objs.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name !== "allow-synapse-to-federation"));
+  const routeOf = (objects: readonly any[]) => find(objects as any[], "HTTPRoute", "chat").spec.rules.map((r: any) => r.matches[0].path.value);
+
+  it("reaches outside the pod network only for the Kubernetes API when federation is off", () => {
+    expect(apiServerFlows.length).toBeGreaterThan(0);
+    expect(apiServerFlows.every((f) => f.includes("10.0.0.0/8"))).toBe(true);
   });
 
-  it("allows exactly the intended flows", () => {
-    expect(table).toEqual(
-      [
-        "cnpg-operator -> db:5432",
-        "cnpg-operator -> db:8000",
-        "db -> db:5432",
-        "db -> db:8000",
-        "db -> dns:53",
-        "db -> garage:3900",
-        "element -> dns:53",
-        "gateway -> element:8080",
-        "gateway -> synapse:8008",
-        "synapse -> db:5432",
-        "synapse -> dns:53",
-        "synapse -> gateway:10443",
-      ].sort(),
+  it("federation off: exactly the intended flows, nothing leaves the cluster, no federation route, listener or well-known", () => {
+    expect(tableOf(objs)).toEqual(inCluster);
+    // The only addresses outside the pod network: the Kubernetes API for the database (CloudNativePG instance manager).
+    expect(externalFlows(objs.filter((o) => o.kind === "NetworkPolicy"))).toEqual(apiServerFlows);
+    expect(routeOf(objs).filter((p: string) => p.startsWith("/_matrix/federation") || p.startsWith("/_matrix/key"))).toEqual([]);
+    expect(parse(find(objs, "ConfigMap", "synapse-config").data["homeserver.yaml"]).listeners[0].resources[0].names).toEqual(["client"]);
+  });
+
+  it("federation on: the allowlist in Synapse's config, the same in-cluster flows plus HTTPS and 8448 out for Synapse only, and the federation paths routed", () => {
+    expect(parse(find(federated, "ConfigMap", "synapse-config").data["homeserver.yaml"]).federation_domain_whitelist).toEqual(["chat.other.example", "matrix.partner.example"]);
+    expect(tableOf(federated)).toEqual(inCluster);
+    expect(externalFlows(federated.filter((o) => o.kind === "NetworkPolicy"))).toEqual(
+      [...apiServerFlows, "allow-synapse-to-federation: 0.0.0.0/0:443", "allow-synapse-to-federation: 0.0.0.0/0:8448"].sort(),
     );
+    expect(find(federated, "NetworkPolicy", "allow-synapse-to-federation").spec.podSelector.matchLabels).toEqual(CHAT_LABELS.synapse);
+    expect(routeOf(federated)).toEqual(expect.arrayContaining(["/_matrix/federation", "/_matrix/key"]));
+    expect(find(federated, "HTTPRoute", "chat").spec.rules.filter((r: any) => r.matches[0].path.value.startsWith("/_matrix/")).every((r: any) => r.backendRefs[0].name === "synapse")).toBe(true);
   });
 });

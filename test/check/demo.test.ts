@@ -17,10 +17,15 @@ beforeAll(async () => {
 stackCheckSuite("demo", () => rendered);
 
 describe("socle check covers every stack of stacks/", () => {
-  it("runs the suite on each: the demo here, each cloud example through exampleStack()", () => {
+  it("runs the suite on each: the demo here, the federation example in its test, each cloud example through exampleStack()", () => {
     const covered = new Map<string, string>([["demo", "test/check/demo.test.ts"]]);
+    // The federation example renders once in its own test file, which runs the same suite on it.
+    const federation = readFileSync(join(ROOT, "test/identity/federation-stack.test.ts"), "utf8");
+    expect(federation).toContain('const STACK = "demo-proconnect"');
+    expect(federation).toContain("stackCheckSuite(STACK, () => result)");
+    covered.set("demo-proconnect", "test/identity/federation-stack.test.ts");
     for (const stack of stacksOf(ROOT)) {
-      if (stack === "demo") continue;
+      if (covered.has(stack)) continue;
       const file = `test/cloud/check/${stack.replace(/^ministere-exemple-/, "")}.test.ts`;
       expect(readFileSync(join(ROOT, file), "utf8"), file).toContain(`"${stack}"`);
       covered.set(stack, file);

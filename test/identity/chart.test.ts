@@ -3,7 +3,7 @@ import { KEYCLOAK_ADMIN_PATH, KEYCLOAK_APPLICATION_DAT, KEYCLOAK_BUILD_DIR, KEYC
 import { flowTable, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { wikiProps } from "../helpers/wiki-props";
-import { CRDS, identityProps } from "./fixtures";
+import { CRDS, PROCONNECT_LIKE, identityProps } from "./fixtures";
 import { objectStoreOf } from "../helpers/backup";
 
 const objs = renderIdentityChart(identityProps()) as any[];
@@ -31,7 +31,7 @@ describe("identity chart: security defaults", () => {
 
   it("builds the server once per pod into an emptyDir, then starts it optimized with that directory read-only", () => {
     expect(build.args).toEqual(["build"]);
-    expect(server.args).toEqual(["start", "--optimized", "--import-realm"]);
+    expect(server.args).toEqual(["start", "--optimized"]);
     expect(build.volumeMounts).toContainEqual({ name: "build", mountPath: "/opt/keycloak/lib/quarkus" });
     expect(server.volumeMounts).toContainEqual({ name: "build", mountPath: "/opt/keycloak/lib/quarkus", readOnly: true });
     expect(pod.volumes.find((v: any) => v.name === "build").emptyDir).toBeDefined();
@@ -70,8 +70,10 @@ describe("identity chart: security defaults", () => {
   });
 
   it("reads every credential from Secrets, none as a literal", () => {
-    const env = envOf(server);
-    for (const name of ["KC_DB_USERNAME", "KC_DB_PASSWORD", "KC_BOOTSTRAP_ADMIN_USERNAME", "KC_BOOTSTRAP_ADMIN_PASSWORD", "SOCLE_CLIENT_SECRET_WIKI", "SOCLE_CLIENT_SECRET_CHAT"]) {
+    // Client secrets go to the reconcile Job (which writes them into the realm), not to the server.
+    const env = new Map([...envOf(server), ...envOf(objs.find((o: any) => o.kind === "Job").spec.template.spec.containers[0])]);
+    expect(envOf(server).has("SOCLE_CLIENT_SECRET_WIKI")).toBe(false);
+    for (const name of ["KC_DB_USERNAME", "KC_DB_PASSWORD", "KC_BOOTSTRAP_ADMIN_USERNAME", "KC_BOOTSTRAP_ADMIN_PASSWORD", "KEYCLOAK_USER", "KEYCLOAK_PASSWORD", "SOCLE_CLIENT_SECRET_WIKI", "SOCLE_CLIENT_SECRET_CHAT"]) {
       const e = env.get(name);
       expect(e, name).toBeDefined();
       expect(e.value, name).toBeUndefined();
@@ -158,8 +160,9 @@ describe("identity chart: network flows", () => {
     w("garage", "socle-storage", { "app.kubernetes.io/name": "garage" }, [3900]),
     w("dns", "kube-system", { "k8s-app": "kube-dns" }, [53]),
     w("wiki", "org-wiki", { "app.kubernetes.io/name": "xwiki" }, [8080]),
+    w("reconcile", "org-identity", { "app.kubernetes.io/name": "keycloak-config-cli", "app.kubernetes.io/part-of": "socle-identity" }, []),
   ];
-  const tableOf = (list: any[]) => flowTable(list.filter((o) => o.kind === "NetworkPolicy") as NetworkPolicy[], workloads).filter((f) => /keycloak|db/.test(f));
+  const tableOf = (list: any[]) => flowTable(list.filter((o) => o.kind === "NetworkPolicy") as NetworkPolicy[], workloads).filter((f) => /keycloak|db|reconcile/.test(f));
 
   it("allows exactly the intended flows with replicas and a back-channel logout client", () => {
     expect(tableOf(objs)).toEqual(
@@ -176,6 +179,8 @@ describe("identity chart: network flows", () => {
         "keycloak -> gateway:10443",
         "keycloak -> keycloak:57800",
         "keycloak -> keycloak:7800",
+        "reconcile -> dns:53",
+        "reconcile -> keycloak:8080",
       ].sort(),
     );
   });
@@ -208,9 +213,10 @@ describe("identity chart: private CA and federation", () => {
   });
 
   it("with federation, resolves the upstream client secret from the Secret and opens HTTPS egress", () => {
-    const realm = { ...identityProps().realm, federation: { alias: "proconnect", displayName: "ProConnect", issuer: "https://idp.example/api/v2", clientId: "socle-org" } };
+    const realm = { ...identityProps().realm, federation: [PROCONNECT_LIKE] };
     const list = renderIdentityChart(identityProps({ realm })) as any[];
-    const env = envOf(find(list, "Deployment", "keycloak").spec.template.spec.containers[0]);
+    const job = list.find((o) => o.kind === "Job");
+    const env = envOf(job.spec.template.spec.containers[0]);
     expect(env.get("SOCLE_CLIENT_SECRET_FEDERATION_PROCONNECT").valueFrom.secretKeyRef).toEqual({ name: "keycloak-clients", key: "federation-proconnect" });
     expect(find(list, "NetworkPolicy", "allow-keycloak-to-federation").spec.egress[0].ports).toEqual([{ port: 443, protocol: "TCP" }]);
     expect(find(objs, "NetworkPolicy", "allow-keycloak-to-federation")).toBeUndefined();

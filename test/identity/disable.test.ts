@@ -27,13 +27,13 @@ describe("disabling an app", () => {
     expect(gateway.spec.listeners.map((l: any) => l.name)).not.toContain("https-wiki");
   });
 
-  it("removes its OIDC client, the client's generated secret and the Keycloak variable that carried it", () => {
+  it("removes its OIDC client, the client's generated secret and the reconcile Job's variable that carried it", () => {
     expect(realmOf(manifests).clients.map((c: any) => c.clientId)).toEqual(["docs"]);
     expect(manifests.find((o) => o.kind === "Secret" && o.metadata.name === "keycloak-clients").stringData).toEqual({ docs: "[secret]" });
     expect(resourceNames()).not.toContain("sso-wiki-client-secret");
     expect(resourceNames()).toContain("sso-docs-client-secret");
-    const keycloak = manifests.find((o) => o.kind === "Deployment" && o.metadata.name === "keycloak");
-    const env = keycloak.spec.template.spec.containers[0].env.map((e: any) => e.name);
+    const job = manifests.find((o) => o.kind === "Job" && o.metadata.name.startsWith("keycloak-realm-"));
+    const env = job.spec.template.spec.containers[0].env.map((e: any) => e.name);
     expect(env).toContain("SOCLE_CLIENT_SECRET_DOCS");
     expect(env).not.toContain("SOCLE_CLIENT_SECRET_WIKI");
   });

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { IdentityChartProps } from "../../charts/identity";
+import type { Federation } from "../../charts/identity/realm";
 import { wikiProps } from "../helpers/wiki-props";
 
 /** Identity chart properties as a stack with the wiki and chat enabled produces them, for chart-level tests. */
@@ -9,7 +10,11 @@ export function identityProps(overrides: Partial<IdentityChartProps> = {}): Iden
     hostname: "auth.org.example",
     sizing: "medium",
     storageClass: "standard",
-    images: { keycloak: "registry.example/keycloak:26@sha256:" + "c".repeat(64), postgresql: wikiProps.images.postgresql },
+    images: {
+      keycloak: "registry.example/keycloak:26@sha256:" + "c".repeat(64),
+      postgresql: wikiProps.images.postgresql,
+      keycloakConfigCli: "registry.example/adorsys/keycloak-config-cli:6.5.0@sha256:" + "d".repeat(64),
+    },
     gateway: { ...wikiProps.gateway, listener: "https-identity" },
     clusterIssuer: "socle",
     realm: {
@@ -43,3 +48,24 @@ export const realmOf = (objs: readonly any[]): any => {
 
 /** The shared CRD schemas, without importing the render (chart tests stay independent of the program). */
 export const CRDS = resolve(__dirname, "..", "..", "..", "shared", "crds");
+
+/**
+ * A ProConnect-like provider on a fictitious issuer (`.test`, RFC 2606). Endpoint paths follow ProConnect's
+ * published layout (`https://PROCONNECT_DOMAIN/api/v2/...`), scopes and acr values its documentation lists.
+ */
+export const PROCONNECT_LIKE: Federation = {
+  alias: "proconnect",
+  displayName: "ProConnect",
+  issuer: "https://proconnect.socle.test/api/v2",
+  endpoints: {
+    authorization: "https://proconnect.socle.test/api/v2/authorize",
+    token: "https://proconnect.socle.test/api/v2/token",
+    jwks: "https://proconnect.socle.test/api/v2/jwks",
+    userinfo: "https://proconnect.socle.test/api/v2/userinfo",
+    endSession: "https://proconnect.socle.test/api/v2/session/end",
+  },
+  clientId: "socle-org",
+  scopes: ["openid", "given_name", "usual_name", "email", "uid", "siret"],
+  acrValues: ["eidas1"],
+  claims: { username: "email", email: "email", firstName: "given_name", lastName: "usual_name" },
+};

@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientSecretEnv } from "../../charts/identity";
-import { ADMIN_GROUP, BROWSER_FLOW, FORMS_FLOW, PASSWORD_POLICY, POST_BROKER_FLOW, realmRepresentation } from "../../charts/identity/realm";
+import { ADMIN_GROUP, BROWSER_FLOW, FORMS_FLOW, PASSWORD_POLICY, postBrokerFlow, realmRepresentation } from "../../charts/identity/realm";
 import { control as adminMfa } from "../../policies/controls/identity/admin-mfa";
 import { control as passwordPolicy, parsePolicy } from "../../policies/controls/identity/password-policy";
 import { ManifestValidator } from "../../src/validate/manifests";
 import { k8s, run } from "../policies/fixtures/views";
-import { CRDS, identityProps } from "./fixtures";
+import { CRDS, PROCONNECT_LIKE, identityProps } from "./fixtures";
 
 const props = identityProps().realm;
 const realm = realmRepresentation(props, clientSecretEnv) as any;
@@ -92,19 +92,27 @@ describe("realm: authentication", () => {
 });
 
 describe("realm: federation", () => {
-  const federated = realmRepresentation({ ...props, federation: { alias: "proconnect", displayName: "ProConnect", issuer: "https://idp.example/api/v2", clientId: "socle-org" } }, clientSecretEnv) as any;
+  const federated = realmRepresentation({ ...props, federation: [{ ...PROCONNECT_LIKE, acrValues: [] }] }, clientSecretEnv) as any;
 
   it("has no identity provider by default", () => {
     expect(realm.identityProviders).toEqual([]);
-    expect(flow(realm, POST_BROKER_FLOW)).toBeUndefined();
+    expect(realm.identityProviderMappers).toEqual([]);
+    expect(flow(realm, postBrokerFlow("proconnect"))).toBeUndefined();
   });
 
-  it("adds the upstream provider with PKCE and a placeholder secret, and still asks for this realm's one-time code", () => {
+  it("adds the upstream provider with PKCE and a placeholder secret; without an assurance level it still asks for this realm's one-time code", () => {
     expect(federated.identityProviders).toEqual([
-      expect.objectContaining({ alias: "proconnect", providerId: "oidc", enabled: true, postBrokerLoginFlowAlias: POST_BROKER_FLOW }),
+      expect.objectContaining({ alias: "proconnect", providerId: "oidc", enabled: true, postBrokerLoginFlowAlias: postBrokerFlow("proconnect") }),
     ]);
-    expect(federated.identityProviders[0].config).toMatchObject({ issuer: "https://idp.example/api/v2", clientId: "socle-org", clientSecret: "${SOCLE_CLIENT_SECRET_FEDERATION_PROCONNECT}", pkceEnabled: "true", pkceMethod: "S256" });
-    expect(steps(flow(federated, POST_BROKER_FLOW))).toEqual([["auth-otp-form", "REQUIRED"]]);
+    expect(federated.identityProviders[0].config).toMatchObject({
+      issuer: "https://proconnect.socle.test/api/v2",
+      authorizationUrl: "https://proconnect.socle.test/api/v2/authorize",
+      clientId: "socle-org",
+      clientSecret: "${SOCLE_CLIENT_SECRET_FEDERATION_PROCONNECT}",
+      pkceEnabled: "true",
+      pkceMethod: "S256",
+    });
+    expect(steps(flow(federated, postBrokerFlow("proconnect")))).toEqual([["auth-otp-form", "REQUIRED"]]);
     expect(run(adminMfa, [asConfigMap(federated)]).map((r) => r.status)).toEqual(["pass"]);
   });
 });

@@ -22,8 +22,8 @@ export function isSecretName(name: string): boolean {
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
 /** `name = value`, `name: value`, `"name": "value"` in configuration files. */
 const ASSIGNMENT = /^\s*["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
-/** Values that are not secrets themselves: empty, null, placeholders filled at run time. */
-const PLACEHOLDER = /^(?:["']{2}|null|~|true|false|\[\]|\{\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(.*\)s|<[^>]*>|\[secret\]|\[unknown\])$/i;
+/** Values that are not secrets themselves: empty, null, placeholders filled at run time (`$(env:NAME)`: keycloak-config-cli's substitution). */
+const PLACEHOLDER = /^(?:["']{2}|null|~|true|false|\[\]|\{\}|\$\{[^}]*\}|\$\(env:[A-Za-z_][A-Za-z0-9_]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(.*\)s|<[^>]*>|\[secret\]|\[unknown\])$/i;
 
 export interface SecretLine {
   readonly line: number;

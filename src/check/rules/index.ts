@@ -6,6 +6,7 @@ import { flowApiServer } from "./flow-api-server";
 import { flowPeer } from "./flow-peer";
 import { flowWebhook } from "./flow-webhook";
 import { httpRouteRefs } from "./httproute-refs";
+import { identityFederationRule } from "./identity-federation";
 import { listenerCertificate } from "./listener-certificate";
 import { probePort } from "./probe-port";
 import { refConfigMap } from "./ref-configmap";
@@ -35,6 +36,7 @@ export const KUBERNETES_RULES: readonly CheckRule[] = [
   startupDeadlock,
   tlsTrust,
   cnpgBackupTools,
+  identityFederationRule,
 ];
 
 export const ALL_RULES: readonly CheckRule[] = [...KUBERNETES_RULES, ...CLOUD_RULES];

@@ -32,9 +32,8 @@ export const chat: AppModule = {
       clusterIssuer: ctx.clusterIssuer,
       oidc: { issuerUrl: ctx.sso.issuerUrl, clientId: sso.clientId, clientSecret: sso.secret, displayName: ctx.config.organization.name },
       publicGateway: publicGatewayPeers(ctx),
-      // Federation off. To allow it, the stack would need a list of Matrix server names here (suggested
-      // key `socle:chatFederationAllowlist`, not in the configuration schema yet).
-      federationAllowlist: [],
+      // socle:chat.federation: off (empty) by default, or the Matrix server names allowed.
+      federationAllowlist: ctx.config.chat?.federationAllowlist ?? [],
       backup: databaseBackup(ctx, "chat"),
       backupCredentials: ctx.backup.credentials,
       apiServer: ctx.apiServer,
