@@ -29,5 +29,6 @@ export function catalogImage(name: string, mirror?: string, lock?: ImagesLock): 
 
 /** Registries the catalog pulls from, when no mirror is set. */
 export function catalogRegistries(): string[] {
-  return [...new Set(Object.values(IMAGES as Record<string, ImageEntry>).map((e) => e.repository.split("/")[0]!))].sort();
+  // Upstream registries only: `socle.invalid` names images the organisation builds and pushes to its own registry.
+  return [...new Set(Object.values(IMAGES as Record<string, ImageEntry>).map((e) => e.repository.split("/")[0]!))].filter((r) => r !== "socle.invalid").sort();
 }

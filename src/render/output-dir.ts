@@ -105,6 +105,7 @@ export function writeOwnedFiles(outDir: string, writer: Writer, files: readonly 
         // Nothing was moved in yet: a folder this call created goes again (it holds only the lock and the staging folder).
         if (created) {
           rmSync(tmp, { recursive: true, force: true });
+          rmSync(join(dir, MARKER_FILE), { force: true }); // the empty marker this call wrote when it created the folder
           release();
           try {
             rmdirSync(dir); // only when empty: another run may have taken the folder since

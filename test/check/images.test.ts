@@ -6,6 +6,8 @@ import { readonlyRootfs } from "../../src/check/rules/readonly-rootfs";
 import { startupDeadlockRule } from "../../src/check/rules/startup-deadlock";
 import { tlsTrust } from "../../src/check/rules/tls-trust";
 import { cnpgBackupTools } from "../../src/check/rules/cnpg-backup-tools";
+import { imageSource, OPERATOR_BUILT_REGISTRY } from "../../src/check/rules/image-source";
+import { catalogRegistries } from "../../src/images/ref";
 import { ns, run, service, workload } from "./fixtures";
 
 const KEYCLOAK = "registry.example.test/mirror/quay.io/keycloak/keycloak:26.8.0";
@@ -137,5 +139,19 @@ describe("cnpg-backup-tools", () => {
   it("passes for a system image, or without the in-tree object store", () => {
     expect(run(cnpgBackupTools, [ns("a"), cluster("ghcr.io/cloudnative-pg/postgresql:17.5-system-bookworm", { barmanObjectStore: {} })])).toEqual([]);
     expect(run(cnpgBackupTools, [ns("a"), cluster(STANDARD, {})])).toEqual([]);
+  });
+});
+
+describe("image-source rule", () => {
+  it("blocks an operator-built image that no registry serves, and passes it once pulled through the organisation's registry", () => {
+    const bare = run(imageSource, [ns("w"), workload("w", "xwiki", { containers: [{ name: "xwiki", image: "socle.invalid/xwiki:17.10.13-oidc-2.25.4" }] })]);
+    expect(bare.map((f) => [f.severity, f.object, f.path])).toEqual([["blocker", "Deployment/w/xwiki", "spec.template.spec.containers[0].image"]]);
+    expect(bare[0]!.fix).toContain("socle:registryMirror");
+    expect(run(imageSource, [ns("w"), workload("w", "xwiki", { containers: [{ name: "xwiki", image: "registry.example.test/mirror/socle.invalid/xwiki:17.10.13-oidc-2.25.4" }] })])).toEqual([]);
+  });
+
+  it("leaves the catalog's upstream registries alone and keeps operator-built ones out of the list nodes mirror", () => {
+    expect(catalogRegistries()).not.toContain(OPERATOR_BUILT_REGISTRY);
+    expect(Object.values(IMAGES).some((e) => e.repository.startsWith(`${OPERATOR_BUILT_REGISTRY}/`))).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
@@ -172,8 +172,16 @@ describe("socle images mirror", () => {
     const a = io();
     expect(await imagesLock({ root: ROOT, registry: "https://registry.example.fr", env: {} }, a.io)).toBe(2);
     expect(a.err.join("")).toMatch(/no scheme: socle always uses HTTPS/);
+    // A project whose one stack sets no mirror (every example stack of this repository sets one).
+    const root = mkdtempSync(join(tmpdir(), "socle-nomirror-"));
+    mkdirSync(join(root, "stacks"));
+    copyFileSync(join(ROOT, "Pulumi.yaml"), join(root, "Pulumi.yaml"));
+    writeFileSync(
+      join(root, "stacks", "Pulumi.nomirror.yaml"),
+      "config:\n  socle:kind: dedicated\n  socle:organization: org\n  socle:organizationName: Org\n  socle:domain: org.test\n  socle:target: existing\n  socle:region: on-premises\n  socle:adminCidrs: [192.0.2.0/24]\n",
+    );
     const b = io();
-    expect(await imagesLock({ root: ROOT, stack: "ministere-exemple-openstack", env: {} }, b.io)).toBe(2);
+    expect(await imagesLock({ root, stack: "nomirror", env: {} }, b.io)).toBe(2);
     expect(b.err.join("")).toMatch(/sets no socle:registryMirror/);
   });
 });

@@ -6,6 +6,7 @@ import { flowApiServer } from "./flow-api-server";
 import { flowPeer } from "./flow-peer";
 import { flowWebhook } from "./flow-webhook";
 import { httpRouteRefs } from "./httproute-refs";
+import { imageSource } from "./image-source";
 import { identityFederationRule } from "./identity-federation";
 import { listenerCertificate } from "./listener-certificate";
 import { probePort } from "./probe-port";
@@ -37,6 +38,7 @@ export const KUBERNETES_RULES: readonly CheckRule[] = [
   tlsTrust,
   cnpgBackupTools,
   identityFederationRule,
+  imageSource,
 ];
 
 export const ALL_RULES: readonly CheckRule[] = [...KUBERNETES_RULES, ...CLOUD_RULES];
