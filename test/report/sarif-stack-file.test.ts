@@ -10,11 +10,12 @@ const STACK = join(ROOT, "stacks", "Pulumi.ministere-exemple-outscale.yaml");
 
 describe("settings of the stack file", () => {
   it("finds the line of a setting, else of its closest parent; nothing for what the file does not set", () => {
-    const lines = settingLines(STACK, ["socle.provider.qualificationExpires", "socle.provider.nonsense", "socle.provider", "socle.registryMirror", "apps.wiki"]);
-    expect(lines.get("socle.provider.qualificationExpires")).toBe(36);
-    expect(lines.get("socle.provider.nonsense")).toBe(33); // the closest setting the file writes: socle:provider
-    expect(lines.get("socle.provider")).toBe(33);
-    expect(lines.has("socle.registryMirror")).toBe(false);
+    const lines = settingLines(STACK, ["socle.provider.qualificationExpires", "socle.provider.nonsense", "socle.provider", "socle.registryMirror", "socle.acmeServer", "apps.wiki"]);
+    expect(lines.get("socle.provider.qualificationExpires")).toBe(39);
+    expect(lines.get("socle.provider.nonsense")).toBe(36); // the closest setting the file writes: socle:provider
+    expect(lines.get("socle.provider")).toBe(36);
+    expect(lines.get("socle.registryMirror")).toBe(12);
+    expect(lines.has("socle.acmeServer")).toBe(false);
     expect(lines.has("apps.wiki")).toBe(false);
     expect(settingLines(join(ROOT, "no-such-file.yaml"), ["socle.provider"]).size).toBe(0);
   });
