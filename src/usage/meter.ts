@@ -73,7 +73,8 @@ export function meter(views: readonly ResourceView[]): Usage {
   for (const v of views) {
     const o = v.k8s;
     if (!o) {
-      if (/bucket/i.test(v.type)) {
+      // Buckets as the cloud components declare them: OpenStack containers (components/cloud/openstack/storage.ts), any *Bucket type.
+      if (/bucket/i.test(v.type) || v.type === "openstack:objectstorage/container:Container") {
         const p = v.props;
         const quota = [p["maxSize"], isObj(p["quotas"]) ? p["quotas"]["maxSize"] : undefined, isObj(p["quota"]) ? p["quota"]["maxSize"] : undefined].map(parseQuantity).find((q) => q !== undefined);
         buckets.push({ name: typeof p["bucket"] === "string" ? p["bucket"] : typeof p["name"] === "string" ? p["name"] : v.name, ...(quota !== undefined ? { maxSize: quota } : {}) });
