@@ -25,6 +25,12 @@ export interface TenantData {
   readonly namespaces: readonly string[];
   /** Namespaces holding the tenant's object-store credentials Secret (the export uploads from there). */
   readonly credentialsIn: ReadonlySet<string>;
+  /**
+   * Per namespace, the egress rules its databases use to reach the object store: the NetworkPolicies
+   * charts/lib/database-flows.ts names `allow-<cluster>-to-backups` (charts/wiki.ts `allow-db-to-backups`).
+   * The export pods get the same egress: they upload to the same store.
+   */
+  readonly backupEgress: ReadonlyMap<string, readonly unknown[]>;
   /** The S3 endpoint the tenant's databases back up to (the Barman Cloud ObjectStore), and the bucket of its destinationPath. */
   readonly objectStore?: { readonly endpoint: string; readonly bucket: string };
 }
@@ -37,6 +43,7 @@ export function tenantData(views: readonly ResourceView[]): TenantData {
   const databases: TenantData["databases"][number][] = [];
   const volumes = new Map<string, { namespace: string; claim: string }>();
   const credentialsIn = new Set<string>();
+  const backupEgress = new Map<string, unknown[]>();
   let objectStore: TenantData["objectStore"];
   const seen = new Set<string>();
   for (const v of views) {
@@ -66,6 +73,8 @@ export function tenantData(views: readonly ResourceView[]): TenantData {
       if (secret && database && image) databases.push({ namespace: ns, cluster: name, database, ownerSecret: secret, image });
     } else if (o.kind === "PersistentVolumeClaim") {
       volumes.set(`${ns}/${name}`, { namespace: ns, claim: name });
+    } else if (o.kind === "NetworkPolicy" && /^allow-.+-to-backups$/.test(name)) {
+      backupEgress.set(ns, [...(backupEgress.get(ns) ?? []), ...arr(spec["egress"])]);
     } else if (o.kind === "Secret" && name === CREDENTIALS_SECRET) {
       credentialsIn.add(ns);
     } else if (o.kind === "ObjectStore" && o.apiVersion.startsWith("barmancloud.cnpg.io/") && !objectStore) {
@@ -79,7 +88,7 @@ export function tenantData(views: readonly ResourceView[]): TenantData {
   databases.sort((a, b) => byCode(`${a.namespace}/${a.cluster}`, `${b.namespace}/${b.cluster}`));
   const vols = [...volumes.values()].sort((a, b) => byCode(`${a.namespace}/${a.claim}`, `${b.namespace}/${b.claim}`));
   const namespaces = [...new Set([...workloads.map((w) => w.namespace), ...databases.map((d) => d.namespace), ...vols.map((v) => v.namespace)])].sort(byCode);
-  return { workloads, databases, volumes: vols, namespaces, credentialsIn, ...(objectStore ? { objectStore } : {}) };
+  return { workloads, databases, volumes: vols, namespaces, credentialsIn, backupEgress, ...(objectStore ? { objectStore } : {}) };
 }
 
 /** The restricted Pod Security profile, as every socle pod meets it (tenant namespaces enforce `restricted`). */
@@ -233,7 +242,8 @@ export function exportObjects(tenant: string, data: TenantData, plan: ExportPlan
       }),
     );
   }
-  return { objects, artifacts };
+  const namespaces = [...new Set(objects.map((o) => String((o["metadata"] as Json)["namespace"])))].sort(byCode);
+  return { objects: [...objects, ...exportNetworkPolicies(tenant, data, namespaces)], artifacts };
 }
 
 /**
@@ -274,4 +284,31 @@ export function verifyObject(tenant: string, namespace: string, plan: ExportPlan
       },
     ],
   });
+}
+
+/**
+ * The flows the export Jobs need in a namespace whose policies deny by default: out to each database's primary
+ * on 5432 and into it (the database side admits only its listed clients), out to the object store as the
+ * databases' backups go. DNS is already open to every pod of a socle namespace (`allow-dns`).
+ */
+export function exportNetworkPolicies(tenant: string, data: TenantData, namespaces: readonly string[]): Json[] {
+  const pods = { matchLabels: { [OFFBOARDING_LABEL]: tenant } };
+  const out: Json[] = [];
+  for (const ns of namespaces) {
+    const dbs = data.databases.filter((d) => d.namespace === ns);
+    const egress: unknown[] = [
+      ...dbs.map((d) => ({ to: [{ podSelector: { matchLabels: { "cnpg.io/cluster": d.cluster } } }], ports: [{ port: 5432, protocol: "TCP" }] })),
+      ...(data.backupEgress.get(ns) ?? []),
+    ];
+    out.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "allow-offboard-export-out", namespace: ns }, spec: { podSelector: pods, policyTypes: ["Egress"], egress } });
+    for (const d of dbs) {
+      out.push({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: dnsName(`allow-offboard-export-to-${d.cluster}`), namespace: ns },
+        spec: { podSelector: { matchLabels: { "cnpg.io/cluster": d.cluster } }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: pods }], ports: [{ port: 5432, protocol: "TCP" }] }] },
+      });
+    }
+  }
+  return out;
 }

@@ -51,6 +51,9 @@ describe("socle tenant remove", () => {
       "Job/tenant-a-wiki/offboard-export-db-wiki-db",
       "Job/tenant-a-mail/offboard-export-vol-data-stalwart-0",
       "Job/tenant-a-wiki/offboard-export-vol-wiki-files",
+      "NetworkPolicy/tenant-a-mail/allow-offboard-export-out",
+      "NetworkPolicy/tenant-a-wiki/allow-offboard-export-out",
+      "NetworkPolicy/tenant-a-wiki/allow-offboard-export-to-wiki-db",
     ]);
     const text = readFileSync(join(dir(root), "export", "jobs.yaml"), "utf8");
     expect(text).toMatch(/pg_dump/);
