@@ -17,6 +17,7 @@ Examples:
   $ socle usage tenant-exemple-a --prices examples/prices.yaml
   $ socle usage --fleet --platform hebergeur-plateforme --prices examples/prices.yaml --format csv
   $ socle usage tenant-exemple-a --prices prices.yaml --users 320 --target-per-user 40 --format json
+  $ socle usage --prices prices.yaml --opencost-configmap opencost   OpenCost's custom pricing, same sheet
 
 Reads out/<tenant>/state.json (rendered first when absent). Metering rules, prices and the target: docs/hosters.md.
 
@@ -37,8 +38,9 @@ export function registerUsage(program: Command, root: string, io: Io, setCode: (
     .option("--format <format>", "table, csv or json", "table")
     .option("--target-per-user <eur>", "target cost per user per year, in euros", "50")
     .option("--users <n>", "the tenant's number of users (default: its plan's ceiling)")
+    .option("--opencost-configmap <namespace>", "print OpenCost's custom pricing ConfigMap made from the price sheet (hourly prices), for that namespace, instead of a report")
     .addHelpText("after", USAGE_HELP)
-    .action(async (tenant: string | undefined, opts: { fleet?: boolean; platform?: string; prices: string; format: string; targetPerUser: string; users?: string }) => {
+    .action(async (tenant: string | undefined, opts: { fleet?: boolean; platform?: string; prices: string; format: string; targetPerUser: string; users?: string; opencostConfigmap?: string }) => {
       try {
         // Loaded on use: the state reader and the audit's input loader.
         const { runUsage } = await lazy<{ runUsage: typeof RunUsage }>(() => require("../usage/command"), () => import("../usage/command"));
@@ -51,6 +53,7 @@ export function registerUsage(program: Command, root: string, io: Io, setCode: (
           format: opts.format,
           targetPerUser: opts.targetPerUser,
           ...(opts.users !== undefined ? { users: opts.users } : {}),
+          ...(opts.opencostConfigmap !== undefined ? { opencostNamespace: opts.opencostConfigmap } : {}),
           renderStack: async (stack) => {
             // Loaded on use: the render engine and the Pulumi SDK, only when a tenant has no rendered state.
             const { renderStack } = await lazy<typeof import("../render/render")>(() => require("../render/render"), () => import("../render/render"));

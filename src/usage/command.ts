@@ -9,7 +9,11 @@ import { loadStackConfig } from "../tenants/catalog";
 import { PLAN_USER_CEILING } from "../tenants/plans";
 import { DEFAULT_TARGET_PER_USER_YEAR, price, type TenantCost } from "./cost";
 import { meter } from "./meter";
+import { openCostPricingConfigMap } from "./opencost";
 import { readPriceSheet } from "./prices";
+
+/** Name of OpenCost's pricing ConfigMap: give it to the chart as `opencost.customPricing.configmapName`. */
+export const OPENCOST_CONFIGMAP = "socle-custom-pricing";
 import { renderUsage, type UsageFormat } from "./report";
 
 export interface UsageOptions {
@@ -21,6 +25,8 @@ export interface UsageOptions {
   readonly format?: string;
   readonly targetPerUser?: string;
   readonly users?: string;
+  /** Print OpenCost's custom pricing ConfigMap for this namespace, made from the sheet, instead of a report. */
+  readonly opencostNamespace?: string;
   /** Renders a stack and returns its state.json path (`socle render`); called only when out/<stack>/state.json is absent. */
   readonly renderStack: (stack: string) => Promise<string>;
   readonly out: (s: string) => void;
@@ -37,6 +43,12 @@ function positive(flag: string, v: string | undefined, integer: boolean): number
 
 /** `socle usage`: meter each tenant's rendered state, price it, print the report. Bad input throws InputError (exit 2). */
 export async function runUsage(opts: UsageOptions): Promise<TenantCost[]> {
+  if (opts.opencostNamespace !== undefined) {
+    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(opts.opencostNamespace)) throw new InputError(`--opencost-configmap: ${JSON.stringify(opts.opencostNamespace.slice(0, 70))} is not a namespace name (a DNS label)`);
+    const { stringify } = await import("yaml");
+    opts.out(stringify(openCostPricingConfigMap(readPriceSheet(opts.prices), { name: OPENCOST_CONFIGMAP, namespace: opts.opencostNamespace }), { lineWidth: 0 }));
+    return [];
+  }
   const format = (opts.format ?? "table") as UsageFormat;
   if (!["table", "csv", "json"].includes(format)) throw new InputError(`--format must be table, csv or json, got ${JSON.stringify(String(opts.format).slice(0, 40))}`);
   const target = positive("--target-per-user", opts.targetPerUser, false) ?? DEFAULT_TARGET_PER_USER_YEAR;

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseQuantity } from "../../src/usage/quantity";
 import { ROOT } from "../helpers/render";
@@ -102,6 +103,22 @@ describe("socle usage", () => {
     expect((await cli(root, ["usage", "nobody", "--prices", PRICES])).err).toMatch(/tenant nobody does not exist/);
     expect((await cli(root, ["usage", "--fleet", "--prices", PRICES])).err).toMatch(/--fleet needs --platform/);
     expect((await cli(root, ["usage", "--fleet", "--platform", "hebergeur-plateforme", "--users", "3", "--prices", PRICES])).code).toBe(2);
+  });
+
+  it("prints OpenCost's custom pricing from the same sheet: hourly prices, monthly ÷ 730", async () => {
+    const r = await cli(withStates(), ["usage", "--prices", PRICES, "--opencost-configmap", "opencost"]);
+    expect(r.code, r.err).toBe(0);
+    const cm = parse(r.out) as { kind: string; metadata: { name: string; namespace: string }; data: Record<string, string> };
+    expect(cm.kind).toBe("ConfigMap");
+    expect(cm.metadata).toMatchObject({ name: "socle-custom-pricing", namespace: "opencost" });
+    const model = JSON.parse(cm.data["default.json"]!) as Record<string, string>;
+    expect(model["provider"]).toBe("custom");
+    // 12 € per vCPU-month ÷ 730 hours; 3 € per GiB-month ÷ 730; 0.10 € per GiB-month of block ÷ 730.
+    expect(Number(model["CPU"]) * 730).toBeCloseTo(12, 8);
+    expect(Number(model["RAM"]) * 730).toBeCloseTo(3, 8);
+    expect(Number(model["storage"]) * 730).toBeCloseTo(0.1, 8);
+    for (const k of ["spotCPU", "spotRAM", "GPU", "zoneNetworkEgress", "regionNetworkEgress", "internetNetworkEgress"]) expect(typeof model[k], k).toBe("string");
+    expect((await cli(withStates(), ["usage", "--prices", PRICES, "--opencost-configmap", "Not_A_Namespace"])).code).toBe(2);
   });
 
   it("reads Kubernetes quantities as the API server does", () => {
