@@ -1,4 +1,4 @@
-import { closeSync, existsSync, linkSync, openSync, readdirSync, readSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, linkSync, openSync, readdirSync, readSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { ConfigError } from "../config/issues";
@@ -169,7 +169,9 @@ export function lastVerdict(root: string, stack: string): TenantRow["lastVerdict
   const dir = join(root, "out", stack);
   const report = join(dir, "report.json");
   if (existsSync(report)) {
-    const fd = openSync(report, "r");
+    // A regular file only (a FIFO would block the read); O_NONBLOCK should it be swapped after the check.
+    if (!statSync(report).isFile()) return "unknown";
+    const fd = openSync(report, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const buf = Buffer.alloc(REPORT_HEAD_BYTES);
       const n = readSync(fd, buf, 0, REPORT_HEAD_BYTES, 0);
