@@ -7,6 +7,7 @@ import { InputError } from "../model/input-error";
 import { loadStackConfig } from "../tenants/catalog";
 import { journalDir, removeTenant, STEPS, type Step } from "../tenants/offboard";
 import type { Io } from "./io";
+import { lazy } from "./lazy";
 
 /** `socle tenant remove`, loaded on use: it reads the tenant's rendered state (rendering it first when absent). */
 export async function tenantRemove(o: {
@@ -37,7 +38,8 @@ export async function tenantRemove(o: {
   const existing = join(o.root, "out", o.name, "state.json");
   let statePath = existing;
   if (!existsSync(existing)) {
-    const { renderStack } = await import("../render/render");
+    // Loaded on use, as `socle audit <stack>` does: only when the tenant has no rendered state.
+    const { renderStack } = await lazy<typeof import("../render/render")>(() => require("../render/render"), () => import("../render/render"));
     statePath = join((await renderStack({ root: o.root, stack: o.name })).outDir, "state.json");
   }
   const input = await loadInput(statePath, { today: "1970-01-01", projectDir: o.root });

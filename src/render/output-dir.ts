@@ -44,7 +44,7 @@ export class OutputError extends InputError {
   }
 }
 
-/** Who writes into a folder: `socle render` and `socle audit` share `out/<stack>`. */
+/** Who writes into a folder: `socle render` and `socle audit` share `out/<stack>`; `socle tenant remove` writes `out/tenants/<tenant>`. */
 export type Writer = "render" | "audit" | "offboard";
 
 interface Marker {
