@@ -110,26 +110,28 @@ export function checkBackend(explicit: string | undefined, env: NodeJS.ProcessEn
   try {
     parsed = new URL(url);
   } catch {
-    throw new FleetOptionError(`${where} ${JSON.stringify(url)} is not a URL: use file://, s3://…?endpoint=…, postgres:// or https:// (a self-hosted service)`);
+    throw new FleetOptionError(`${where} is not a URL: use file://, s3://…?endpoint=…, postgres:// or https:// (a self-hosted service)`);
   }
   const scheme = parsed.protocol.replace(/:$/, "");
+  // Messages never repeat a password the URL may hold.
+  const shown = parsed.password ? url.replace(`:${parsed.password}@`, ":***@") : url;
   if (scheme === "https" || scheme === "http") {
     if (parsed.hostname === "pulumi.com" || parsed.hostname.endsWith(".pulumi.com")) {
-      throw new FleetOptionError(`${where} ${url} is Pulumi Cloud, a US-hosted service: use a self-managed backend (file://, s3://…?endpoint=…, postgres://) or a self-hosted Pulumi Cloud`);
+      throw new FleetOptionError(`${where} ${shown} is Pulumi Cloud, a US-hosted service: use a self-managed backend (file://, s3://…?endpoint=…, postgres://) or a self-hosted Pulumi Cloud`);
     }
     return url;
   }
   if (scheme === "azblob" || scheme === "gs") {
-    throw new FleetOptionError(`${where} ${url} is an object store of a US-hosted cloud: use file://, s3://…?endpoint=<your S3-compatible store> or postgres://`);
+    throw new FleetOptionError(`${where} ${shown} is an object store of a US-hosted cloud: use file://, s3://…?endpoint=<your S3-compatible store> or postgres://`);
   }
   if (scheme === "s3") {
     if (!parsed.searchParams.get("endpoint")) {
-      throw new FleetOptionError(`${where} ${url} has no endpoint= parameter, so it would be Amazon S3 (US-hosted): add ?endpoint=<your S3-compatible store>&s3ForcePathStyle=true`);
+      throw new FleetOptionError(`${where} ${shown} has no endpoint= parameter, so it would be Amazon S3 (US-hosted): add ?endpoint=<your S3-compatible store>&s3ForcePathStyle=true`);
     }
     return url;
   }
   if (scheme === "file" || scheme === "postgres" || scheme === "postgresql") return url;
-  throw new FleetOptionError(`${where} ${url}: unknown backend scheme ${scheme}; allowed: file, s3 (with endpoint=), postgres, https (self-hosted)`);
+  throw new FleetOptionError(`${where} ${shown}: unknown backend scheme ${scheme}; allowed: file, s3 (with endpoint=), postgres, https (self-hosted)`);
 }
 
 /**

@@ -43,6 +43,7 @@ export type K8sObject = { apiVersion: string; kind: string; metadata: { name: st
 /** Checks the options an operator export needs; FleetOptionError (exit 2) with the fix. */
 export function checkOperatorOptions(o: OperatorOptions): void {
   if (!GIT_URL.test(o.gitUrl)) throw new FleetOptionError(`--git-url ${JSON.stringify(o.gitUrl)} is not a Git URL (https://…, ssh://… or git@host:path): give your organisation's mirror of the socle repository`);
+  if (/^https:\/\/[^/@]*:[^/@]*@/.test(o.gitUrl)) throw new FleetOptionError("--git-url holds a password or token: it would be written in clear into the Stack objects; give the URL without it and the credentials through the operator's gitAuth Secret");
   if (!/^[A-Za-z0-9._\/-]{1,200}$/.test(o.branch)) throw new FleetOptionError(`--branch ${JSON.stringify(o.branch)} is not a branch name`);
   if (!DNS_LABEL.test(o.namespace)) throw new FleetOptionError(`--namespace ${JSON.stringify(o.namespace)} is not a DNS label (lowercase letters, digits, '-')`);
   if (!DNS_LABEL.test(o.secretName)) throw new FleetOptionError(`--secret ${JSON.stringify(o.secretName)} is not a DNS label`);
