@@ -48,7 +48,10 @@ export function checkOperatorOptions(o: OperatorOptions): void {
   if (!DNS_LABEL.test(o.namespace)) throw new FleetOptionError(`--namespace ${JSON.stringify(o.namespace)} is not a DNS label (lowercase letters, digits, '-')`);
   if (!DNS_LABEL.test(o.secretName)) throw new FleetOptionError(`--secret ${JSON.stringify(o.secretName)} is not a DNS label`);
   if (!/^[A-Za-z0-9][A-Za-z0-9._\/:@-]{0,250}$/.test(o.image)) throw new FleetOptionError(`--image ${JSON.stringify(o.image)} is not an image reference`);
-  if (/^(docker\.io\/|index\.docker\.io\/|ghcr\.io\/|public\.ecr\.aws\/|gcr\.io\/|quay\.io\/)/.test(o.image) || !o.image.split("/")[0].includes(".")) {
+  // A reference without a registry host (`pulumi/pulumi`) means Docker Hub.
+  const host = o.image.includes("/") ? o.image.split("/")[0] : "";
+  const hasHost = host.includes(".") || host.includes(":") || host === "localhost";
+  if (!hasHost || /^(docker\.io|index\.docker\.io|registry-1\.docker\.io|ghcr\.io|public\.ecr\.aws|gcr\.io|quay\.io|mcr\.microsoft\.com)$/.test(host) || host.endsWith(".gcr.io") || host.endsWith(".pkg.dev")) {
     throw new FleetOptionError(`--image ${o.image} is on a public, US-hosted registry: mirror the Pulumi workspace image into your organisation's registry and give that reference`);
   }
   if (o.secretsProvider.startsWith("hashivault://") && !o.vaultAddr) throw new FleetOptionError("--secrets-provider hashivault://… needs --vault-addr (your Vault or OpenBao address)");

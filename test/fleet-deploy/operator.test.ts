@@ -113,3 +113,13 @@ describe("socle fleet export --operator", () => {
     expect(existsSync(join(root, "out"))).toBe(false);
   });
 });
+
+describe("workspace image", () => {
+  const base = { platform: "p", tenants: ["t"], gitUrl: GIT, branch: "main", backend: S3, secretsProvider: "passphrase", namespace: "socle-fleet", secretName: "socle-fleet" };
+  it("accepts the organisation's registry (with or without a port), refuses public US-hosted registries and bare Docker Hub names", () => {
+    for (const image of [IMAGE, "registry.internal:5000/pulumi:3", "localhost/pulumi:3"]) expect(() => operatorObjects({ ...base, image }), image).not.toThrow();
+    for (const image of ["pulumi/pulumi:3", "pulumi", "docker.io/pulumi/pulumi:3", "ghcr.io/pulumi/pulumi:3", "quay.io/x/y", "europe-docker.pkg.dev/x/y"]) {
+      expect(() => operatorObjects({ ...base, image }), image).toThrow(/US-hosted/);
+    }
+  });
+});
