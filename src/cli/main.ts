@@ -9,6 +9,7 @@ import { registerImages } from "./images";
 import { registerCheck } from "./check";
 import { registerTenant } from "./tenant";
 import { registerUsage } from "./usage";
+import { registerFleetDeploy } from "./fleet-deploy";
 import type { renderCommand as RenderCommand } from "./render";
 import { lazy } from "./lazy";
 
@@ -81,6 +82,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   registerCheck(program, root, io, (c) => (code = c));
   registerTenant(program, root, io, (c) => (code = c));
   registerUsage(program, root, io, (c) => (code = c));
+  registerFleetDeploy(program, root, io, (c) => (code = c));
 
   // No command: the help, on stdout, as a successful answer (not a usage error).
   if (argv.length === 0) {
