@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ENVOY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS, listenerName, renderListenerSet, type GatewaySite } from "../../charts/gateway";
+import { ENVOY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS, listenerName, renderListenerSet, TENANT_NAMESPACE_LABEL, type GatewaySite } from "../../charts/gateway";
 import { CLUSTER_ISSUER } from "../../charts/issuer";
 import { OUTSCALE_SECNUMCLOUD_REGION, type AppName, type SocleConfig } from "../config/schema";
 import { catalogImage, catalogRegistries } from "../images/ref";
@@ -13,7 +13,7 @@ import { provisionCloud, type ClusterContract } from "../../components/cloud";
 import { useKubernetesProvider } from "./kubernetes";
 import { deployPlatform } from "./platform";
 import { manifestGroup } from "../../components/lib/manifests";
-import { parsePlatformContract, platformContract, TENANCY_OUTPUT, type PlatformContract } from "./tenancy";
+import { capsuleTenantName, parsePlatformContract, platformContract, TENANCY_OUTPUT, type PlatformContract } from "./tenancy";
 import { buildSso } from "./sso";
 
 /** Namespace of each app: `<org>-<app>`, so tenants of one platform never share one. */
@@ -56,6 +56,13 @@ async function deployTenant(config: SocleConfig): Promise<Record<string, unknown
   const ref = new pulumi.StackReference(platformStack);
   const details = await ref.getOutputDetails(TENANCY_OUTPUT);
   const platform = parsePlatformContract(details.value ?? details.secretValue, platformStack, config);
+  // Every namespace of the tenant carries its Capsule tenant label, the one the platform's Gateway admits
+  // ListenerSets from and Capsule's namespace webhook holds to the owning tenant (charts/platform/capsule.ts).
+  pulumi.runtime.registerStackTransformation((args) => {
+    if (args.type !== "kubernetes:core/v1:Namespace") return undefined;
+    const props = args.props as { metadata?: { labels?: Record<string, string> } };
+    return { props: { ...props, metadata: { ...props.metadata, labels: { ...props.metadata?.labels, [TENANT_NAMESPACE_LABEL]: capsuleTenantName(config) } } }, opts: args.opts };
+  });
   // The platform's cluster: its kubeconfig output when it has one (a cluster it provisioned or was given by
   // file); otherwise, like the platform itself, the ambient kubeconfig of `pulumi up`.
   const kubeconfig = await ref.getOutputDetails("kubeconfig");

@@ -35,7 +35,13 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
   const edge = new Edge(
     "edge",
     {
-      gateway: { gatewayClass: config.gatewayClass, sites, ...(ctx.gateway.service ? { service: ctx.gateway.service } : {}) },
+      gateway: {
+        gatewayClass: config.gatewayClass,
+        sites,
+        ...(ctx.gateway.service ? { service: ctx.gateway.service } : {}),
+        // A platform's Gateway serves its tenants' hostnames, through their ListenerSets.
+        ...(config.kind === "platform" ? { admitTenantListeners: true } : {}),
+      },
       issuer: { kind: config.tls.issuer, organization: config.organization.name, acmeServer: config.tls.acmeServer, acmeEmail: config.tls.acmeEmail },
       images,
       sizing: config.sizing,

@@ -75,3 +75,8 @@ export function parsePlatformContract(value: unknown, platformStack: string, ten
   }
   return parsed.data;
 }
+
+/** A socle tenant's Capsule `Tenant`: named after its organization id, which is also its namespaces' prefix. */
+export function capsuleTenantName(config: Pick<SocleConfig, "organization">): string {
+  return config.organization.id;
+}
