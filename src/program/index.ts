@@ -12,8 +12,9 @@ import type { SuiteContext } from "./context";
 import { provisionCloud, type ClusterContract } from "../../components/cloud";
 import { useKubernetesProvider } from "./kubernetes";
 import { deployPlatform } from "./platform";
-import { manifestGroup } from "../../components/lib/manifests";
-import { capsuleTenantName, parsePlatformContract, platformContract, TENANCY_OUTPUT, type PlatformContract } from "./tenancy";
+import { manifestGroup, observeManifests } from "../../components/lib/manifests";
+import { renderCapsuleTenant } from "../../charts/platform/capsule";
+import { capsuleTenantName, tenantAdminGroup, parsePlatformContract, platformContract, TENANCY_OUTPUT, type PlatformContract } from "./tenancy";
 import { buildSso } from "./sso";
 
 /** Namespace of each app: `<org>-<app>`, so tenants of one platform never share one. */
@@ -69,13 +70,34 @@ async function deployTenant(config: SocleConfig): Promise<Record<string, unknown
   if (kubeconfig.value !== undefined || kubeconfig.secretValue !== undefined) {
     useKubernetesProvider(ref.requireOutput("kubeconfig") as pulumi.Output<string>);
   }
-  return deployApps(config, {
-    storageClass: platform.storageClass,
-    gateway: { name: platform.gateway.name, namespace: platform.gateway.namespace, listener: listenerName, pods: platform.gateway.pods, podNamespace: platform.gateway.podNamespace, listenerSets: true },
-    clusterIssuer: platform.tls.clusterIssuer,
-    backup: tenantObjectStore(config, platform),
-    platform,
-  });
+  const rendered: Record<string, unknown>[] = [];
+  const outputs = observeManifests(
+    (objs) => rendered.push(...objs),
+    () =>
+      deployApps(config, {
+        storageClass: platform.storageClass,
+        gateway: { name: platform.gateway.name, namespace: platform.gateway.namespace, listener: listenerName, pods: platform.gateway.pods, podNamespace: platform.gateway.podNamespace, listenerSets: true },
+        clusterIssuer: platform.tls.clusterIssuer,
+        backup: tenantObjectStore(config, platform),
+        platform,
+      }),
+  );
+  // The tenant's Capsule Tenant, sized from what its apps just rendered (charts/platform/capsule.ts).
+  manifestGroup(
+    "capsule-tenant",
+    [
+      renderCapsuleTenant({
+        name: capsuleTenantName(config),
+        namespaces: config.apps.map((app) => appNamespace(config, app)),
+        adminGroup: tenantAdminGroup(config),
+        storageClass: platform.storageClass,
+        gatewayClass: platform.gateway.className,
+        objects: rendered,
+      }),
+    ],
+    {},
+  );
+  return outputs;
 }
 
 function deploySuite(config: SocleConfig): Record<string, unknown> {

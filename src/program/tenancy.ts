@@ -80,3 +80,11 @@ export function parsePlatformContract(value: unknown, platformStack: string, ten
 export function capsuleTenantName(config: Pick<SocleConfig, "organization">): string {
   return config.organization.id;
 }
+
+/**
+ * The group (as the cluster's authenticator names it) whose members administer a tenant: Capsule binds it to
+ * `admin` in the tenant's namespaces only. The hoster's API server authentication puts a tenant's admins in it.
+ */
+export function tenantAdminGroup(config: Pick<SocleConfig, "organization">): string {
+  return `socle:tenant:${config.organization.id}:admins`;
+}
