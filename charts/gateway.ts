@@ -67,13 +67,14 @@ export function listenerSetName(site: string): string {
 
 /**
  * A tenant's listeners for one app, attached to its platform's Gateway: Gateway API `ListenerSet`
- * (gateway.networking.k8s.io/v1, standard since v1.6, CRD ../shared/crds/gateway-api, required
+ * (gateway.networking.k8s.io/v1, Standard channel since Gateway API v1.5.0 per gateway-api.sigs.k8s.io
+ * "ListenerSet"; CRD ../shared/crds/gateway-api at bundle v1.6.1, standard channel; required
  * `spec.parentRef` and `spec.listeners`). It lives in the app's own namespace; its certificate Secret
  * (`<site>-tls`, a certificateRef without namespace: the ListenerSet's) and its route are there too, so two
  * tenants never share a name, a certificate or a namespace. Routes attach from the same namespace only.
  */
-export function renderListenerSet(props: { site: string; hostname: string; namespace: string; gateway: { name: string; namespace: string } }): Record<string, unknown> {
-  return {
+export function renderListenerSet(props: { site: string; hostname: string; namespace: string; gateway: { name: string; namespace: string } }): Record<string, unknown>[] {
+  const listenerSet = {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "ListenerSet",
     metadata: { name: listenerSetName(props.site), namespace: props.namespace },
@@ -91,6 +92,16 @@ export function renderListenerSet(props: { site: string; hostname: string; names
       ],
     },
   };
+  // TLS 1.2 minimum on the tenant's own listeners too: Envoy Gateway lets a ClientTrafficPolicy target a
+  // ListenerSet (gateway.envoyproxy.io "ListenerSets" task; envoyproxy/gateway issue 8092, in v1.9), so the
+  // bound holds whether or not the platform Gateway's policy reaches ListenerSet listeners.
+  const clientTls = {
+    apiVersion: "gateway.envoyproxy.io/v1alpha1",
+    kind: "ClientTrafficPolicy",
+    metadata: { name: `${listenerSetName(props.site)}-tls-minimum`, namespace: props.namespace },
+    spec: { targetRefs: [{ group: "gateway.networking.k8s.io", kind: "ListenerSet", name: listenerSetName(props.site) }], tls: { minVersion: "1.2" } },
+  };
+  return [listenerSet, clientTls];
 }
 
 /** Name of the EnvoyProxy (in the Gateway's namespace) that fixes the proxies' Service. */

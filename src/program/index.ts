@@ -177,7 +177,7 @@ function deployApps(config: SocleConfig, base: Foundation): Record<string, unkno
     const platform = base.platform;
     manifestGroup(
       "listeners",
-      sites.map((s) => renderListenerSet({ site: s.name, hostname: s.hostname, namespace: s.routeNamespace, gateway: platform.gateway })),
+      sites.flatMap((s) => renderListenerSet({ site: s.name, hostname: s.hostname, namespace: s.routeNamespace, gateway: platform.gateway })),
       {},
     );
   } else {

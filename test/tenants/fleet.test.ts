@@ -90,6 +90,23 @@ describe("a platform and its tenants", () => {
   });
 });
 
+describe("Capsule, per tenant", () => {
+  it("each tenant renders one Capsule Tenant named after its organization, covering all its namespaces, with a quota above what it renders", () => {
+    for (const tenant of TENANTS) {
+      const [t, ...more] = ofKind(tenant, "Tenant") as { metadata: { name: string }; spec: Record<string, any> }[];
+      expect(more).toEqual([]);
+      const org = tenant.replace("-exemple", "");
+      expect(t.metadata.name).toBe(org);
+      const namespaces = new Set(ofKind(tenant, "Namespace").map((n) => n.metadata!.name));
+      expect(t.spec.namespaceOptions.quota).toBe(namespaces.size);
+      for (const ns of namespaces) expect(ns).toMatch(new RegExp(`^${org}-`));
+      for (const n of ofKind(tenant, "Namespace")) expect((n.metadata as { labels?: Record<string, string> }).labels?.["capsule.clastix.io/tenant"]).toBe(org);
+      const hard = t.spec.resourceQuotas.items[0].hard as Record<string, string>;
+      expect(Number(hard.pods)).toBeGreaterThan(ofKind(tenant, "Deployment").length);
+    }
+  });
+});
+
 describe("a tenant rendered without its platform", () => {
   it("refuses with the command that renders the platform, before writing anything", () => {
     expect(() => readPlatformOutputs({ root: join(out, "nowhere") }, "hebergeur/socle/hebergeur-plateforme")).toThrow(InputError);
