@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -87,6 +87,35 @@ describe("a platform and its tenants", () => {
     expect(shared(urns(a), urns(b))).toEqual([]);
     for (const s of TENANTS) expect(urns(s).size, s).toBe(resources(s).length);
     for (const s of TENANTS) for (const u of urns(s)) expect(u.startsWith(`urn:pulumi:${s}::`), u).toBe(true);
+  });
+});
+
+describe("socle check sees a broken tenant wiring (planted)", () => {
+  /** Copies the platform's and a tenant's renders side by side, applies `plant` to one state, checks the tenant. */
+  async function checkPlanted(which: "platform" | "tenant", plant: (r: { type: string; inputs?: any; outputs?: any }) => void) {
+    const root = mkdtempSync(join(tmpdir(), "socle-planted-"));
+    for (const [stack, kind] of [[PLATFORM, "platform"], [TENANTS[0], "tenant"]] as const) {
+      const state = JSON.parse(readFileSync(join(rendered.get(stack)!.outDir, "state.json"), "utf8"));
+      if (kind === which) for (const r of state.deployment.resources) plant(r);
+      mkdirSync(join(root, stack));
+      writeFileSync(join(root, stack, "state.json"), JSON.stringify(state));
+    }
+    const { result } = await runCheckCommand({ input: join(root, TENANTS[0], "state.json"), format: "json", out: () => undefined });
+    return result.findings.filter((f) => f.severity === "blocker");
+  }
+
+  it("a platform Gateway that admits no ListenerSet blocks every tenant route", async () => {
+    const blockers = await checkPlanted("platform", (r) => {
+      for (const side of [r.inputs, r.outputs]) if (side?.kind === "Gateway") delete side.spec.allowedListeners;
+    });
+    expect(blockers.filter((b) => b.rule === "httproute-refs" && b.message.includes("does not admit ListenerSets")).length).toBe(5);
+  });
+
+  it("a ListenerSet whose certificate Secret nobody issues is a blocker", async () => {
+    const blockers = await checkPlanted("tenant", (r) => {
+      for (const side of [r.inputs, r.outputs]) if (side?.kind === "Certificate" && side.metadata?.name === "wiki-tls") side.spec.secretName = "elsewhere";
+    });
+    expect(blockers.map((b) => `${b.rule} ${b.object}`)).toContain("listener-certificate ListenerSet/tenant-a-wiki/socle-wiki");
   });
 });
 
