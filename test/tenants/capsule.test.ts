@@ -48,3 +48,21 @@ describe("a Capsule Tenant's quota, from what the tenant renders", () => {
     expect(() => renderCapsuleTenant({ name: "t", namespaces: ["other-wiki"], adminGroup: "g", storageClass: "s", gatewayClass: "g", objects: [] })).toThrow(/tenant prefix t-/);
   });
 });
+
+describe("Capsule's chart contract at the pinned version", () => {
+  it("is registered for the pinned chart and version, and installs the webhook Service the controller's webhooks call", async () => {
+    const { CAPSULE_CHART } = await import("../../charts/platform/releases");
+    const { contractFor } = await import("../../src/check/releases");
+    const c = contractFor(CAPSULE_CHART.chart, CAPSULE_CHART.version)!;
+    expect(c).toBeDefined();
+    const objs = c.objects({ name: "capsule", namespace: "capsule-system", values: {} });
+    const svc = objs.find((o) => o.kind === "Service")!;
+    expect(svc.metadata.name).toBe("capsule-webhook-service");
+    const hooks = (objs.find((o) => o.kind === "ValidatingWebhookConfiguration") as unknown as { webhooks: { clientConfig: { service: { name: string; port: number } } }[] }).webhooks;
+    expect(hooks[0]!.clientConfig.service).toMatchObject({ name: "capsule-webhook-service", port: 9443 });
+    // The hook Jobs follow their values: crds.inline drops the CRD Job, preDelete disabled drops the other.
+    const without = c.objects({ name: "capsule", namespace: "capsule-system", values: { crds: { inline: true }, global: { jobs: { preDelete: { enabled: false } } } } });
+    expect(without.filter((o) => o.kind === "Job")).toEqual([]);
+    expect(objs.filter((o) => o.kind === "Job").map((o) => o.metadata.name)).toEqual(["capsule-crds", "capsule-pre-delete"]);
+  });
+});
