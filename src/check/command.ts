@@ -8,7 +8,7 @@ import { InputError } from "../audit/errors";
 import { loadInput } from "../audit/inputs/load";
 import { displayPath, loadManifests } from "../audit/inputs/manifests";
 import type { LoadedInput } from "../audit/inputs/types";
-import { RELEASE_CONTRACTS } from "./releases";
+import { RELEASE_CONTRACTS, releasesOf } from "./releases";
 import { buildCheckModel, type SecretKeys } from "./model";
 import { ALL_RULES } from "./rules";
 import { renderJson, renderTable, runCheck, type CheckResult } from "./run";
@@ -73,7 +73,7 @@ async function platformOf(input: LoadedInput, today: string): Promise<CheckModel
   const file = join(dirname(dirname(input.path)), stack, "state.json");
   if (!existsSync(file)) return { stack, found: false, objects: [] };
   const platform = await loadInput(file, { today });
-  return { stack, found: true, objects: platform.views.flatMap((v) => (v.k8s ? [v.k8s] : [])) };
+  return { stack, found: true, objects: platform.views.flatMap((v) => (v.k8s ? [v.k8s] : [])), charts: releasesOf(platform.views).map((r) => r.chart) };
 }
 
 export async function runCheckCommand(opts: CheckCommandOptions): Promise<{ code: number; result: CheckResult }> {

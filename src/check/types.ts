@@ -37,7 +37,7 @@ export interface CheckModel {
    * a tenant's objects refer to but the platform owns (its Gateway, ClusterIssuer, trust Bundle). `undefined`:
    * the input is no tenant's; `found: false`: a tenant whose platform's render was not found.
    */
-  readonly platform?: { readonly stack: string; readonly found: boolean; readonly objects: readonly KubernetesObject[] };
+  readonly platform?: { readonly stack: string; readonly found: boolean; readonly objects: readonly KubernetesObject[]; readonly charts?: readonly string[] };
 }
 
 export interface CheckRule {

@@ -120,6 +120,14 @@ describe("socle check sees a broken tenant wiring (planted)", () => {
 });
 
 describe("Capsule, per tenant", () => {
+  it("socle check warns that the platform installs no Capsule yet, so the Tenant would be refused", async () => {
+    const { result } = await runCheckCommand({ input: join(rendered.get(TENANTS[0])!.outDir, "state.json"), format: "json", out: () => undefined });
+    const w = result.findings.filter((f) => f.rule === "release-contract" && f.object === "Tenant/tenant-a");
+    expect(w).toHaveLength(1);
+    expect(w[0]!.severity).toBe("warning");
+    expect(w[0]!.message).toContain("installs no Capsule release");
+  });
+
   it("each tenant renders one Capsule Tenant named after its organization, covering all its namespaces, with a quota above what it renders", () => {
     for (const tenant of TENANTS) {
       const [t, ...more] = ofKind(tenant, "Tenant") as { metadata: { name: string }; spec: Record<string, any> }[];
