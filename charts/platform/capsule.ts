@@ -174,3 +174,22 @@ export function renderCapsuleTenant(props: CapsuleTenantProps): Obj {
 export function sortedNamespaces(namespaces: Iterable<string>): string[] {
   return [...new Set(namespaces)].sort(compareText);
 }
+
+/** Every namespace Capsule admitted for a tenant (the label it keeps on them, charts/gateway.ts). */
+export const TENANT_NAMESPACES_SELECTOR = { matchExpressions: [{ key: "capsule.clastix.io/tenant", operator: "Exists" }] } as const;
+
+/**
+ * A platform NetworkPolicy opening one flow between platform pods and every tenant's namespaces (which the
+ * platform cannot name: its tenants come and go). `direction` from the platform pods' side. Pure.
+ */
+export function tenantsFlowPolicy(props: { name: string; namespace: string; pods: Readonly<Record<string, string>>; direction: "ingress" | "egress"; port?: number }): Obj {
+  const peer = [{ namespaceSelector: TENANT_NAMESPACES_SELECTOR }];
+  const ports = props.port ? [{ protocol: "TCP", port: props.port }] : undefined;
+  const rule = props.direction === "ingress" ? { from: peer, ...(ports ? { ports } : {}) } : { to: peer, ...(ports ? { ports } : {}) };
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: props.name, namespace: props.namespace },
+    spec: { podSelector: { matchLabels: { ...props.pods } }, policyTypes: [props.direction === "ingress" ? "Ingress" : "Egress"], [props.direction]: [rule] },
+  };
+}

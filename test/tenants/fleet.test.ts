@@ -38,6 +38,14 @@ describe("a platform and its tenants", () => {
     expect(contract.gateway).toMatchObject({ name: "socle", namespace: "socle-gateway" });
     const [gateway] = ofKind(PLATFORM, "Gateway");
     expect(gateway.spec!.allowedListeners).toEqual({ namespaces: { from: "Selector", selector: { matchExpressions: [{ key: "capsule.clastix.io/tenant", operator: "Exists" }] } } });
+    // Its proxies may forward to tenants' namespaces, and tenants may reach its Garage's S3 port: both only to
+    // namespaces Capsule labels as a tenant's.
+    const policies = ofKind(PLATFORM, "NetworkPolicy");
+    const toTenants = policies.find((p) => p.metadata!.name === "proxies-to-tenants")!;
+    expect(toTenants.metadata!.namespace).toBe("envoy-gateway-system");
+    expect(JSON.stringify(toTenants.spec!.egress)).toContain('"key":"capsule.clastix.io/tenant","operator":"Exists"');
+    const s3 = policies.find((p) => p.metadata!.name === "s3-from-tenants")!;
+    expect(s3.spec!.ingress).toEqual([{ from: [{ namespaceSelector: { matchExpressions: [{ key: "capsule.clastix.io/tenant", operator: "Exists" }] } }], ports: [{ protocol: "TCP", port: 3900 }] }]);
     // No app on the platform: only the HTTP listener that redirects to HTTPS.
     expect((gateway.spec!.listeners as { name: string }[]).map((l) => l.name)).toEqual(["http"]);
   });
