@@ -38,6 +38,70 @@ export interface GatewayChartProps {
   readonly sites: readonly GatewaySite[];
   /** Absent: Envoy Gateway's default (a LoadBalancer Service with NodePorts the cluster picks). */
   readonly service?: GatewayService;
+  /**
+   * A platform's Gateway admits its tenants' ListenerSets: only from namespaces Capsule labels as a tenant's
+   * (`TENANT_NAMESPACE_LABEL`), which a tenant cannot set or remove on its own namespaces.
+   */
+  readonly admitTenantListeners?: boolean;
+}
+
+/**
+ * The label Capsule sets on every namespace it admits for a tenant, `capsule.clastix.io/tenant: <tenant>`
+ * (projectcapsule/capsule, pkg/api/meta labels `TenantLabel`; the namespace webhook refuses a change of it).
+ */
+export const TENANT_NAMESPACE_LABEL = "capsule.clastix.io/tenant";
+
+/**
+ * The Gateway's `allowedListeners` (Gateway API v1.6.1 standard channel, gateways CRD
+ * `spec.allowedListeners.namespaces.{from,selector}`; default `None`): which namespaces may attach a
+ * ListenerSet. A platform admits Capsule tenants' namespaces only.
+ */
+export function tenantAllowedListeners() {
+  return { namespaces: { from: "Selector", selector: { matchExpressions: [{ key: TENANT_NAMESPACE_LABEL, operator: "Exists" }] } } };
+}
+
+/** Name of a tenant's ListenerSet for one app (in the app's namespace, beside its route and certificate). */
+export function listenerSetName(site: string): string {
+  return `socle-${site}`;
+}
+
+/**
+ * A tenant's listeners for one app, attached to its platform's Gateway: Gateway API `ListenerSet`
+ * (gateway.networking.k8s.io/v1, Standard channel since Gateway API v1.5.0 per gateway-api.sigs.k8s.io
+ * "ListenerSet"; CRD ../shared/crds/gateway-api at bundle v1.6.1, standard channel; required
+ * `spec.parentRef` and `spec.listeners`). It lives in the app's own namespace; its certificate Secret
+ * (`<site>-tls`, a certificateRef without namespace: the ListenerSet's) and its route are there too, so two
+ * tenants never share a name, a certificate or a namespace. Routes attach from the same namespace only.
+ */
+export function renderListenerSet(props: { site: string; hostname: string; namespace: string; gateway: { name: string; namespace: string } }): Record<string, unknown>[] {
+  const listenerSet = {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "ListenerSet",
+    metadata: { name: listenerSetName(props.site), namespace: props.namespace },
+    spec: {
+      parentRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: props.gateway.name, namespace: props.gateway.namespace },
+      listeners: [
+        {
+          name: listenerName(props.site),
+          hostname: props.hostname,
+          port: 443,
+          protocol: "HTTPS",
+          tls: { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: `${props.site}-tls` }] },
+          allowedRoutes: { namespaces: { from: "Same" }, kinds: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }] },
+        },
+      ],
+    },
+  };
+  // TLS 1.2 minimum on the tenant's own listeners too: Envoy Gateway lets a ClientTrafficPolicy target a
+  // ListenerSet (gateway.envoyproxy.io "ListenerSets" task; envoyproxy/gateway issue 8092, in v1.9), so the
+  // bound holds whether or not the platform Gateway's policy reaches ListenerSet listeners.
+  const clientTls = {
+    apiVersion: "gateway.envoyproxy.io/v1alpha1",
+    kind: "ClientTrafficPolicy",
+    metadata: { name: `${listenerSetName(props.site)}-tls-minimum`, namespace: props.namespace },
+    spec: { targetRefs: [{ group: "gateway.networking.k8s.io", kind: "ListenerSet", name: listenerSetName(props.site) }], tls: { minVersion: "1.2" } },
+  };
+  return [listenerSet, clientTls];
 }
 
 /** Name of the EnvoyProxy (in the Gateway's namespace) that fixes the proxies' Service. */
@@ -101,6 +165,7 @@ export class GatewayChart extends Chart {
       metadata: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
       spec: {
         gatewayClassName: props.gatewayClass,
+        ...(props.admitTenantListeners ? { allowedListeners: tenantAllowedListeners() } : {}),
         ...(props.service?.type === "NodePort" ? { infrastructure: { parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: GATEWAY_PROXY_CONFIG } } } : {}),
         listeners: [
           { name: "http", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "Same" } } },

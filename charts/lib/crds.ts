@@ -120,8 +120,15 @@ export function scheduledBackup(scope: Construct, props: { name: string; namespa
 }
 
 export interface GatewayRef {
+  /** `Gateway` (a dedicated stack's own) or `ListenerSet` (a tenant's, attached to its platform's Gateway). Absent: Gateway. */
+  readonly kind?: "Gateway" | "ListenerSet";
   readonly name: string;
   readonly namespace: string;
+}
+
+/** The route's parent: the hostname's listener on the Gateway or on the tenant's ListenerSet. */
+export function routeParent(gateway: GatewayRef, listener: string) {
+  return { group: "gateway.networking.k8s.io", kind: gateway.kind ?? "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: listener };
 }
 
 /** An HTTPRoute attached to the HTTPS listener of the shared gateway for one hostname. */
@@ -134,7 +141,7 @@ export function httpRoute(
     kind: "HTTPRoute",
     metadata: { name: props.name, namespace: props.namespace },
     spec: {
-      parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: props.gateway.name, namespace: props.gateway.namespace, sectionName: props.listener }],
+      parentRefs: [routeParent(props.gateway, props.listener)],
       hostnames: [props.hostname],
       rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ kind: "Service", name: props.service, port: props.port }] }],
     },

@@ -1,6 +1,6 @@
 import { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
-import type { GatewayRef } from "./crds";
+import { routeParent, type GatewayRef } from "./crds";
 import { compareText } from "../../src/compare";
 
 /** One path prefix of a hostname and the Service behind it. */
@@ -30,7 +30,7 @@ export function pathRoute(
     kind: "HTTPRoute",
     metadata: { name: props.name, namespace: props.namespace },
     spec: {
-      parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: props.gateway.name, namespace: props.gateway.namespace, sectionName: props.listener }],
+      parentRefs: [routeParent(props.gateway, props.listener)],
       hostnames: [props.hostname],
       rules: rules.map((r) => ({
         matches: [{ path: { type: "PathPrefix", value: r.pathPrefix } }],

@@ -1,4 +1,5 @@
-import { App, Chart } from "cdk8s";
+import { ApiObject, App, Chart } from "cdk8s";
+import { tenantsFlowPolicy } from "./capsule";
 import { k8s } from "cdk8s-plus-33";
 import type { SizingProfile } from "../../src/model/names";
 import { defineSecret } from "../../src/model/secrets";
@@ -40,6 +41,8 @@ export interface GarageChartProps {
   readonly buckets: readonly string[];
   /** Pods allowed to use the S3 API (Velero, database clusters). */
   readonly s3Clients: readonly Peer[];
+  /** A platform: its tenants' namespaces (Capsule-labelled) use the S3 API too, with their own keys. */
+  readonly tenants?: boolean;
 }
 
 export const GARAGE_SECURITY_EXCEPTIONS: readonly SecurityException[] = [];
@@ -226,6 +229,7 @@ export class GarageChart extends Chart {
       { name: "bootstrap-to-admin", pods: GARAGE_BOOTSTRAP_LABELS, egressTo: [{ pods: GARAGE_LABELS }], ports: [{ port: GARAGE_PORTS.admin }] },
       scrapeFlow("scrape", GARAGE_LABELS, GARAGE_PORTS.admin),
     ]);
+    if (props.tenants) new ApiObject(this, "s3-from-tenants", tenantsFlowPolicy({ name: "s3-from-tenants", namespace: ns, pods: GARAGE_LABELS, direction: "ingress", port: GARAGE_PORTS.s3 }) as { apiVersion: string; kind: string });
   }
 }
 

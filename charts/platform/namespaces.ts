@@ -1,4 +1,5 @@
-import { App, Chart } from "cdk8s";
+import { tenantsFlowPolicy } from "./capsule";
+import { ApiObject, App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
 import { ACME_SOLVER_LABELS, ACME_SOLVER_PORT, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS } from "../gateway";
 import type { Peer } from "../lib/network";
@@ -68,6 +69,8 @@ export interface PlatformNamespacesProps {
   readonly acme: boolean;
   /** Metrics ports Prometheus may scrape in any namespace. */
   readonly scrapePorts: readonly number[];
+  /** A platform: the gateway proxies forward to its tenants' namespaces too (Capsule-labelled). */
+  readonly tenants?: boolean;
 }
 
 interface NamespaceSpec {
@@ -135,6 +138,8 @@ export class PlatformNamespacesChart extends Chart {
       scrapeFlow("scrape-controller", ENVOY_GATEWAY_CONTROLLER_LABELS, P.envoyMetrics),
       scrapeFlow("scrape-proxies", GATEWAY_POD_LABELS, P.envoyMetrics),
     ]);
+    // A platform's proxies forward to its tenants' apps, in namespaces Capsule labels (charts/platform/capsule.ts).
+    if (props.tenants) new ApiObject(egChart, "proxies-to-tenants", tenantsFlowPolicy({ name: "proxies-to-tenants", namespace: eg, pods: GATEWAY_POD_LABELS, direction: "egress" }) as { apiVersion: string; kind: string });
 
     const cm = CERT_MANAGER_CHART.namespace;
     const cmChart = new Chart(scope, "cert-manager-policies", { disableResourceNameHashes: true });

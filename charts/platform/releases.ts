@@ -116,6 +116,23 @@ export const BARMAN_PLUGIN_CHART: PinnedChart = {
     "v0.14.0's, the copy in ../shared/crds/cnpg (`git diff v0.13.0 v0.14.0 -- config/crd/bases` is empty).",
 };
 
+/**
+ * Capsule, the multi-tenancy engine of a hoster's platform (one `Tenant` per socle tenant,
+ * charts/platform/capsule.ts). Not installed by the platform yet (docs/components/platform.md, "Capsule"):
+ * pinned so its contract is checked and the mirror copies it.
+ */
+export const CAPSULE_CHART: PinnedChart = {
+  chart: "oci://ghcr.io/projectcapsule/charts/capsule",
+  version: "0.14.0",
+  namespace: "capsule-system",
+  source:
+    "projectcapsule/capsule@65a4e19e028fbbb2703b888d81f02035cf36cefa (tag v0.14.0, the CRDs' tag in ../shared/crds/capsule): " +
+    ".github/workflows/helm-publish.yml publishes charts/ at each tag to ghcr.io/<owner>/charts (job publish-helm-oci) with version " +
+    "VERSION=${GIT_TAG##*v}, i.e. 0.14.0; charts/capsule/Chart.yaml names the OCI repository oci://ghcr.io/projectcapsule/charts. " +
+    "Image keys: manager.image.{registry,repository,tag} (ghcr.io/projectcapsule/capsule, tag defaults to appVersion) and " +
+    "global.jobs.kubectl.image.{registry,repository} (docker.io/clastix/kubectl) in charts/capsule/values.yaml at that tag.",
+};
+
 export const PINNED_CHARTS = {
   envoyGateway: ENVOY_GATEWAY_CHART,
   certManager: CERT_MANAGER_CHART,
@@ -126,7 +143,7 @@ export const PINNED_CHARTS = {
 } as const;
 
 /** Every chart the platform can install (trust-manager only with the internal CA issuer), by lock name. */
-export const ALL_CHARTS = { ...PINNED_CHARTS, trustManager: TRUST_MANAGER_CHART } as const;
+export const ALL_CHARTS = { ...PINNED_CHARTS, trustManager: TRUST_MANAGER_CHART, capsule: CAPSULE_CHART } as const;
 export type ChartName = keyof typeof ALL_CHARTS;
 
 /**

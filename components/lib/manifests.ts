@@ -15,6 +15,22 @@ const protectStateful: pulumi.ResourceTransformation = (args) => {
   return { props: args.props, opts: pulumi.mergeOptions(args.opts, { protect: true, retainOnDelete: true }) };
 };
 
+type ManifestObserver = (objs: readonly Record<string, unknown>[]) => void;
+const observers = new Set<ManifestObserver>();
+
+/**
+ * Sees every object `manifestGroup` registers while `work` runs (synchronously): how a tenant's program sizes
+ * its Capsule quota from what its apps render. Returns what `work` returns.
+ */
+export function observeManifests<T>(observer: ManifestObserver, work: () => T): T {
+  observers.add(observer);
+  try {
+    return work();
+  } finally {
+    observers.delete(observer);
+  }
+}
+
 /**
  * Registers cdk8s output as real Pulumi resources (one per object, visible to the engine and to
  * policies). `prefix` keeps names unique across groups. Stateful objects are protected from deletion.
@@ -24,6 +40,7 @@ export function manifestGroup(
   objs: readonly Record<string, unknown>[],
   opts: pulumi.ComponentResourceOptions,
 ): k8s.yaml.ConfigGroup {
+  for (const observe of observers) observe(objs);
   return new k8s.yaml.ConfigGroup(
     name,
     { objs: objs as Record<string, any>[], resourcePrefix: name },

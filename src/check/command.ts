@@ -8,11 +8,11 @@ import { InputError } from "../audit/errors";
 import { loadInput } from "../audit/inputs/load";
 import { displayPath, loadManifests } from "../audit/inputs/manifests";
 import type { LoadedInput } from "../audit/inputs/types";
-import { RELEASE_CONTRACTS } from "./releases";
+import { RELEASE_CONTRACTS, releasesOf } from "./releases";
 import { buildCheckModel, type SecretKeys } from "./model";
 import { ALL_RULES } from "./rules";
 import { renderJson, renderTable, runCheck, type CheckResult } from "./run";
-import type { CheckRule } from "./types";
+import type { CheckModel, CheckRule } from "./types";
 
 export type CheckFormat = "table" | "json";
 
@@ -61,6 +61,21 @@ function secretKeysBeside(input: LoadedInput): SecretKeys | undefined {
   return { from: displayPath(folder), keys };
 }
 
+/**
+ * A tenant's state names its platform by its StackReference (id `org/project/stack`): the platform's render,
+ * beside the tenant's (`<out>/<platform stack>/state.json`), supplies the objects the tenant relies on.
+ */
+async function platformOf(input: LoadedInput, today: string): Promise<CheckModel["platform"]> {
+  const ref = input.views.find((v) => v.type === "pulumi:pulumi:StackReference");
+  if (!ref || input.kind === "manifests") return undefined;
+  const stack = ref.name.split("/").pop() ?? "";
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(stack)) return { stack, found: false, objects: [] };
+  const file = join(dirname(dirname(input.path)), stack, "state.json");
+  if (!existsSync(file)) return { stack, found: false, objects: [] };
+  const platform = await loadInput(file, { today });
+  return { stack, found: true, objects: platform.views.flatMap((v) => (v.k8s ? [v.k8s] : [])), charts: releasesOf(platform.views).map((r) => r.chart) };
+}
+
 export async function runCheckCommand(opts: CheckCommandOptions): Promise<{ code: number; result: CheckResult }> {
   const format = parseFormat(opts.format);
   // The context's date matters to waivers and qualification expiry, never to a check: today's UTC date.
@@ -69,7 +84,7 @@ export async function runCheckCommand(opts: CheckCommandOptions): Promise<{ code
     ...(opts.projectDir !== undefined ? { projectDir: opts.projectDir } : {}),
     ...(opts.renderStack ? { renderStack: opts.renderStack } : {}),
   });
-  const model = buildCheckModel(input, RELEASE_CONTRACTS, secretKeysBeside(input));
+  const model = buildCheckModel(input, RELEASE_CONTRACTS, secretKeysBeside(input), await platformOf(input, input.context.today));
   const result = runCheck(model, opts.rules ?? ALL_RULES);
   opts.out(format === "json" ? renderJson(result, input.path) : renderTable(result, input.path));
   return { code: result.blockers > 0 ? 1 : 0, result };

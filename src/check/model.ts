@@ -42,13 +42,21 @@ function withKeys(o: KubernetesObject, secretKeys: SecretKeys | undefined): Kube
   };
 }
 
-export function buildCheckModel(input: Pick<LoadedInput, "views" | "context">, contracts: readonly ReleaseContract[] = RELEASE_CONTRACTS, secretKeys?: SecretKeys): CheckModel {
+export function buildCheckModel(
+  input: Pick<LoadedInput, "views" | "context">,
+  contracts: readonly ReleaseContract[] = RELEASE_CONTRACTS,
+  secretKeys?: SecretKeys,
+  platform?: CheckModel["platform"],
+): CheckModel {
   const rendered: KubernetesObject[] = [];
   for (const v of input.views) if (v.k8s) rendered.push(withKeys(v.k8s, secretKeys));
   const releases = releasesOf(input.views);
   const installed = releases.flatMap((r) => installedObjects(r, contracts));
   const withReleases = [...rendered, ...installed];
   const eg = releases.find((r) => r.chart.endsWith("gateway-helm"));
-  const objects = [...withReleases, ...controllerObjects(withReleases), ...gatewayProxies(withReleases, eg?.instance.namespace ?? "envoy-gateway-system")];
-  return { resources: input.views, objects, cloud: input.views.filter(isCloud), context: input.context };
+  // A tenant's platform's cluster-wide producers (trust-manager Bundles) fill the tenant's namespaces too.
+  const platformBundles = (platform?.objects ?? []).filter((o) => o.kind === "Bundle" && !o.metadata.namespace);
+  const produced = controllerObjects([...withReleases, ...platformBundles]);
+  const objects = [...withReleases, ...produced, ...gatewayProxies(withReleases, eg?.instance.namespace ?? "envoy-gateway-system")];
+  return { resources: input.views, objects, cloud: input.views.filter(isCloud), context: input.context, ...(platform ? { platform } : {}) };
 }

@@ -32,6 +32,12 @@ export interface CheckModel {
   readonly cloud: readonly ResourceView[];
   /** Deployment facts from the stack's `socle` output, when the input carries them. */
   readonly context: AuditContext;
+  /**
+   * A tenant's platform, as rendered (its state beside the tenant's, out/<platform>/state.json): the objects
+   * a tenant's objects refer to but the platform owns (its Gateway, ClusterIssuer, trust Bundle). `undefined`:
+   * the input is no tenant's; `found: false`: a tenant whose platform's render was not found.
+   */
+  readonly platform?: { readonly stack: string; readonly found: boolean; readonly objects: readonly KubernetesObject[]; readonly charts?: readonly string[] };
 }
 
 export interface CheckRule {

@@ -64,7 +64,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option("--out <dir>", "output folder (default: out/<stack>)")
     .option("--stack-file <file>", "read the stack's configuration from this file instead of stacks/Pulumi.<stack>.yaml")
     .option("--force", "write into an existing folder socle did not create (socle still deletes nothing it did not write)")
-    .action(async (stack: string, opts: { out?: string; stackFile?: string; force?: boolean }) => {
+    .option("--platform-state <file>", "a tenant stack: its platform's rendered state.json (default: out/<platform stack>/state.json)")
+    .action(async (stack: string, opts: { out?: string; stackFile?: string; force?: boolean; platformState?: string }) => {
       // Loaded on use: `socle audit <file>` never loads the render engine or the Pulumi SDK (docs/render.md).
       const { renderCommand } = await lazy<{ renderCommand: typeof RenderCommand }>(() => require("./render"), () => import("./render"));
       code = await renderCommand({
@@ -73,6 +74,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         outDir: opts.out ? resolve(opts.out) : undefined,
         stackFile: opts.stackFile ? resolve(opts.stackFile) : undefined,
         force: opts.force,
+        platformState: opts.platformState ? resolve(opts.platformState) : undefined,
         io,
       });
     });

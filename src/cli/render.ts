@@ -1,19 +1,19 @@
 import { relative } from "node:path";
 import { ConfigError } from "../config/issues";
 import { renderStack } from "../render/render";
-import { OutputError } from "../render/output-dir";
+import { InputError } from "../model/input-error";
 import { stackNameProblem } from "../config/stack-name";
 import { formatConfigError } from "./format";
 import type { Io } from "./io";
 
-export async function renderCommand(opts: { root: string; stack: string; outDir?: string; stackFile?: string; force?: boolean; io: Io }): Promise<number> {
+export async function renderCommand(opts: { root: string; stack: string; outDir?: string; stackFile?: string; force?: boolean; platformState?: string; io: Io }): Promise<number> {
   const nameProblem = stackNameProblem(opts.stack);
   if (nameProblem) {
     opts.io.err(`socle: ${nameProblem}\n`);
     return 2;
   }
   try {
-    const result = await renderStack({ root: opts.root, stack: opts.stack, outDir: opts.outDir, stackFile: opts.stackFile, force: opts.force });
+    const result = await renderStack({ root: opts.root, stack: opts.stack, outDir: opts.outDir, stackFile: opts.stackFile, force: opts.force, platformState: opts.platformState });
     const total = result.state.deployment.resources.length;
     const relToCwd = relative(process.cwd(), result.outDir);
     const rel = relToCwd === "" ? "." : relToCwd.startsWith("..") ? result.outDir : relToCwd;
@@ -29,7 +29,7 @@ export async function renderCommand(opts: { root: string; stack: string; outDir?
       opts.io.err(formatConfigError(err));
       return 2;
     }
-    if (err instanceof OutputError) {
+    if (err instanceof InputError) {
       opts.io.err(`socle render: ${err.message}\n`);
       return 2;
     }

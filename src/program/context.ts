@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { GatewayService } from "../../charts/gateway";
+import { listenerSetName, type GatewayService } from "../../charts/gateway";
 import type { Peer } from "../../charts/lib/network";
 import { BACKUP_CREDENTIALS } from "../../charts/lib/secrets";
 import { PLATFORM_PORTS } from "../../charts/platform/namespaces";
@@ -25,6 +25,11 @@ export interface SuiteContext {
     readonly podNamespace: string;
     /** How the proxies' Service is exposed, from the cluster contract (fixed NodePorts behind socle's load balancers). */
     readonly service?: GatewayService;
+    /**
+     * A tenant's apps attach to their own ListenerSet (in the app's namespace, with its certificate) on the
+     * platform's Gateway instead of a listener of a Gateway of their own.
+     */
+    readonly listenerSets?: boolean;
   };
   readonly clusterIssuer: string;
   readonly backup: {
@@ -55,9 +60,13 @@ export function databaseBackup(ctx: SuiteContext, app: AppName) {
 }
 
 /** The shared Gateway as an app's chart sees it: where its route attaches, and whose pods may reach it. */
-export function gatewayFor(ctx: SuiteContext, site: string) {
+export function gatewayFor(ctx: SuiteContext, site: AppName) {
   const g = ctx.gateway;
-  return { name: g.name, namespace: g.namespace, listener: g.listener(site), pods: g.pods, podNamespace: g.podNamespace };
+  // The parent a route attaches to, and the namespace its certificate lives in (where the parent reads it).
+  const parent = g.listenerSets
+    ? { kind: "ListenerSet" as const, name: listenerSetName(site), namespace: ctx.namespace(site) }
+    : { kind: "Gateway" as const, name: g.name, namespace: g.namespace };
+  return { ...parent, listener: g.listener(site), pods: g.pods, podNamespace: g.podNamespace };
 }
 
 /**

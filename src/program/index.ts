@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ENVOY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS, listenerName, type GatewaySite } from "../../charts/gateway";
+import { ENVOY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS, listenerName, renderListenerSet, TENANT_NAMESPACE_LABEL, type GatewaySite } from "../../charts/gateway";
 import { CLUSTER_ISSUER } from "../../charts/issuer";
 import { OUTSCALE_SECNUMCLOUD_REGION, type AppName, type SocleConfig } from "../config/schema";
 import { catalogImage, catalogRegistries } from "../images/ref";
@@ -12,6 +12,9 @@ import type { SuiteContext } from "./context";
 import { provisionCloud, type ClusterContract } from "../../components/cloud";
 import { useKubernetesProvider } from "./kubernetes";
 import { deployPlatform } from "./platform";
+import { manifestGroup, observeManifests } from "../../components/lib/manifests";
+import { renderCapsuleTenant } from "../../charts/platform/capsule";
+import { capsuleTenantName, tenantAdminGroup, parsePlatformContract, platformContract, TENANCY_OUTPUT, type PlatformContract } from "./tenancy";
 import { buildSso } from "./sso";
 
 /** Namespace of each app: `<org>-<app>`, so tenants of one platform never share one. */
@@ -39,34 +42,82 @@ const IN_CLUSTER_S3 = { namespace: "socle-storage", pods: { "app.kubernetes.io/n
  * The socle program: cloud, then platform services, then apps. Takes the typed configuration and
  * nothing else; returns the stack outputs, among them `socle`, the metadata `socle audit` reads.
  */
-export function deploy(config: SocleConfig): Record<string, unknown> {
+export function deploy(config: SocleConfig): Record<string, unknown> | Promise<Record<string, unknown>> {
+  if (config.kind === "tenant") return deployTenant(config);
+  return deploySuite(config);
+}
+
+/**
+ * A tenant of a platform stack: its apps only, on the platform's cluster, Gateway, issuer and object store,
+ * all read from the platform's `tenancy` output (src/program/tenancy.ts) through a StackReference. Each app
+ * attaches to a ListenerSet of its own, in its namespace, with its certificate there.
+ */
+async function deployTenant(config: SocleConfig): Promise<Record<string, unknown>> {
+  const platformStack = config.platformStack!;
+  const ref = new pulumi.StackReference(platformStack);
+  const details = await ref.getOutputDetails(TENANCY_OUTPUT);
+  const platform = parsePlatformContract(details.value ?? details.secretValue, platformStack, config);
+  // Every namespace of the tenant carries its Capsule tenant label, the one the platform's Gateway admits
+  // ListenerSets from and Capsule's namespace webhook holds to the owning tenant (charts/platform/capsule.ts).
+  pulumi.runtime.registerStackTransformation((args) => {
+    if (args.type !== "kubernetes:core/v1:Namespace") return undefined;
+    const props = args.props as { metadata?: { labels?: Record<string, string> } };
+    return { props: { ...props, metadata: { ...props.metadata, labels: { ...props.metadata?.labels, [TENANT_NAMESPACE_LABEL]: capsuleTenantName(config) } } }, opts: args.opts };
+  });
+  // The platform's cluster: its kubeconfig output when it has one (a cluster it provisioned or was given by
+  // file); otherwise, like the platform itself, the ambient kubeconfig of `pulumi up`.
+  const kubeconfig = await ref.getOutputDetails("kubeconfig");
+  if (kubeconfig.value !== undefined || kubeconfig.secretValue !== undefined) {
+    useKubernetesProvider(ref.requireOutput("kubeconfig") as pulumi.Output<string>);
+  }
+  const rendered: Record<string, unknown>[] = [];
+  const outputs = observeManifests(
+    (objs) => rendered.push(...objs),
+    () =>
+      deployApps(config, {
+        storageClass: platform.storageClass,
+        gateway: { name: platform.gateway.name, namespace: platform.gateway.namespace, listener: listenerName, pods: platform.gateway.pods, podNamespace: platform.gateway.podNamespace, listenerSets: true },
+        clusterIssuer: platform.tls.clusterIssuer,
+        backup: tenantObjectStore(config, platform),
+        platform,
+      }),
+  );
+  // The tenant's Capsule Tenant, sized from what its apps just rendered (charts/platform/capsule.ts).
+  manifestGroup(
+    "capsule-tenant",
+    [
+      renderCapsuleTenant({
+        name: capsuleTenantName(config),
+        namespaces: config.apps.map((app) => appNamespace(config, app)),
+        adminGroup: tenantAdminGroup(config),
+        storageClass: platform.storageClass,
+        gatewayClass: platform.gateway.className,
+        objects: rendered,
+      }),
+    ],
+    {},
+  );
+  return outputs;
+}
+
+function deploySuite(config: SocleConfig): Record<string, unknown> {
   const mirror = config.registryMirror;
-  // Digests the organisation's registry served (`socle images lock`); images it does not name render by tag.
-  const lock = readLock(programLockPath(process.env));
-  // Cloud first: a tenant uses its platform's cluster; every other kind provisions (or is given) one.
-  const cluster =
-    config.kind === "tenant"
-      ? undefined
-      : provisionCloud("cluster", {
-          cloud: config.cloud,
-          organization: config.organization,
-          adminCidrs: config.adminCidrs,
-          sizing: config.sizing,
-          domain: config.domain,
-          buckets: appBuckets(config),
-          // RKE2's system-default-registry and containerd's mirrors on the nodes (components/cloud/plan/cloud-init.ts).
-          ...(mirror ? { registryMirror: mirror } : {}),
-        });
+  // Cloud first: every kind but a tenant provisions (or is given) a cluster.
+  const cluster = provisionCloud("cluster", {
+    cloud: config.cloud,
+    organization: config.organization,
+    adminCidrs: config.adminCidrs,
+    sizing: config.sizing,
+    domain: config.domain,
+    buckets: appBuckets(config),
+    // RKE2's system-default-registry and containerd's mirrors on the nodes (components/cloud/plan/cloud-init.ts).
+    ...(mirror ? { registryMirror: mirror } : {}),
+  });
   const kubeconfig = cluster?.kubeconfig ?? clusterKubeconfig(config);
   if (kubeconfig) useKubernetesProvider(kubeconfig);
-  const backup = backupStore(config, cluster);
-
-  const ctx: SuiteContext = {
-    config,
-    image: (name) => catalogImage(name, mirror, lock),
-    namespace: (app) => appNamespace(config, app),
-    hostname: (app) => appHostname(config, app),
-    storageClass: cluster ? (cluster.storageClasses.encrypted ?? cluster.storageClasses.default) : config.cloud.target === "existing" ? config.cloud.settings.storageClass : "default",
+  const storageClass = cluster ? (cluster.storageClasses.encrypted ?? cluster.storageClasses.default) : config.cloud.target === "existing" ? config.cloud.settings.storageClass : "default";
+  const outputs = deployApps(config, {
+    storageClass,
     gateway: {
       name: GATEWAY_NAME,
       namespace: GATEWAY_NAMESPACE,
@@ -76,7 +127,41 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
       ...(cluster?.gatewayService ? { service: cluster.gatewayService } : {}),
     },
     clusterIssuer: CLUSTER_ISSUER,
-    backup: { ...backup, retentionDays: config.backups.retentionDays },
+    backup: backupStore(config, cluster),
+  });
+  return {
+    ...outputs,
+    // What docs/cloud.md tells operators to use: the gateway's public address (DNS), the API endpoint, and the
+    // kubeconfig, always a secret output (tenants of a platform stack read it through a StackReference).
+    ...(cluster ? { gatewayAddress: cluster.gatewayAddress, apiEndpoint: cluster.apiEndpoint } : {}),
+    ...(kubeconfig ? { kubeconfig: pulumi.secret(kubeconfig) } : {}),
+    // What every tenant reads from its platform (src/program/tenancy.ts).
+    ...(config.kind === "platform" ? { [TENANCY_OUTPUT]: platformContract(config, storageClass) } : {}),
+  };
+}
+
+interface Foundation {
+  readonly storageClass: string;
+  readonly gateway: SuiteContext["gateway"];
+  readonly clusterIssuer: string;
+  readonly backup: Omit<SuiteContext["backup"], "retentionDays">;
+  /** A tenant's platform, as its `tenancy` output says. */
+  readonly platform?: PlatformContract;
+}
+
+function deployApps(config: SocleConfig, base: Foundation): Record<string, unknown> {
+  const mirror = config.registryMirror;
+  // Digests the organisation's registry served (`socle images lock`); images it does not name render by tag.
+  const lock = readLock(programLockPath(process.env));
+  const ctx: SuiteContext = {
+    config,
+    image: (name) => catalogImage(name, mirror, lock),
+    namespace: (app) => appNamespace(config, app),
+    hostname: (app) => appHostname(config, app),
+    storageClass: base.storageClass,
+    gateway: base.gateway,
+    clusterIssuer: base.clusterIssuer,
+    backup: { ...base.backup, retentionDays: config.backups.retentionDays },
     apiServer: { peers: PRIVATE_RANGES.map((cidr) => ({ cidr })), ports: [443, 6443] },
     cnpgOperatorNamespace: CNPG_NAMESPACE,
     sso: buildSso(config, (app) => appHostname(config, app)),
@@ -87,14 +172,21 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
   const apps: Record<string, unknown> = {};
   for (const app of config.apps) apps[app] = APPS[app].deploy(ctx);
 
-  if (config.kind !== "tenant") deployPlatform(ctx, sites, appBuckets(config));
+  if (base.platform) {
+    // The tenant's listeners on its platform's Gateway: one ListenerSet per app, in the app's namespace.
+    const platform = base.platform;
+    manifestGroup(
+      "listeners",
+      sites.flatMap((s) => renderListenerSet({ site: s.name, hostname: s.hostname, namespace: s.routeNamespace, gateway: platform.gateway })),
+      {},
+    );
+  } else {
+    deployPlatform(ctx, sites, appBuckets(config));
+  }
 
   return {
     apps,
-    // What docs/cloud.md tells operators to use: the gateway's public address (DNS), the API endpoint, and the
-    // kubeconfig, always a secret output (tenants of a platform stack read it through a StackReference).
-    ...(cluster ? { gatewayAddress: cluster.gatewayAddress, apiEndpoint: cluster.apiEndpoint } : {}),
-    ...(kubeconfig && config.kind !== "tenant" ? { kubeconfig: pulumi.secret(kubeconfig) } : {}),
+    ...(base.platform ? { objectStorage: tenantObjectStorageOutput(config, ctx.backup) } : {}),
     socle: {
       kind: config.kind,
       organization: config.organization.id,
@@ -122,9 +214,6 @@ export function deploy(config: SocleConfig): Record<string, unknown> {
  * cluster from the file its stack names (absent: the ambient kubeconfig of `pulumi up`).
  */
 function clusterKubeconfig(config: SocleConfig): pulumi.Input<string> | undefined {
-  if (config.kind === "tenant" && config.platformStack) {
-    return new pulumi.StackReference(config.platformStack).requireOutput("kubeconfig") as pulumi.Output<string>;
-  }
   if (config.cloud.target === "existing" && config.cloud.settings.kubeconfigPath) {
     return pulumi.secret(readFileSync(config.cloud.settings.kubeconfigPath, "utf8"));
   }
@@ -165,4 +254,32 @@ function allowedRegions(config: SocleConfig): string[] {
   if (config.cloud.target === "openstack") config.cloud.settings.qualifiedRegions.forEach((r) => regions.add(r));
   if (config.cloud.target === "existing") regions.add(config.cloud.region);
   return [...regions].sort();
+}
+
+/**
+ * A tenant's object store: its own backup bucket (`<org>-backups`, from the same planning function as every
+ * stack's) and its own generated key, on the platform's in-cluster Garage whose address the platform's
+ * `tenancy` output gives. The platform creates the bucket and imports the key (docs/components/platform.md,
+ * "Tenants' buckets"): the key is exported, secret, as the tenant's `objectStorage` output for it.
+ */
+function tenantObjectStore(config: SocleConfig, platform: PlatformContract): Omit<SuiteContext["backup"], "retentionDays"> {
+  const key = new random.RandomBytes("backup-access-key", { length: 12 });
+  const secret = new random.RandomBytes("backup-secret-key", { length: 32 });
+  const store = platform.objectStorage;
+  return {
+    bucket: bucketNames(config.organization.id).backups,
+    endpointURL: store.endpointURL,
+    credentials: { accessKeyId: pulumi.interpolate`GK${key.hex}`, secretAccessKey: secret.hex },
+    peer: { namespace: store.namespace, pods: store.pods },
+    port: store.port,
+  };
+}
+
+/** What the platform needs to create a tenant's buckets and import its key into Garage: the `objectStorage` output, secret. */
+function tenantObjectStorageOutput(config: SocleConfig, backup: SuiteContext["backup"]) {
+  return pulumi.secret({
+    buckets: [...new Set([backup.bucket, ...appBuckets(config)])],
+    accessKeyId: backup.credentials.accessKeyId,
+    secretAccessKey: backup.credentials.secretAccessKey,
+  });
 }

@@ -29,13 +29,20 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
     backupStore: { peer: ctx.backup.peer, port: ctx.backup.port },
     acme: config.tls.issuer === "acme",
     scrapePorts: scrapeTargets.map((t) => t.port),
+    ...(config.kind === "platform" ? { tenants: true } : {}),
   });
   const after = { dependsOn: [namespaces] };
 
   const edge = new Edge(
     "edge",
     {
-      gateway: { gatewayClass: config.gatewayClass, sites, ...(ctx.gateway.service ? { service: ctx.gateway.service } : {}) },
+      gateway: {
+        gatewayClass: config.gatewayClass,
+        sites,
+        ...(ctx.gateway.service ? { service: ctx.gateway.service } : {}),
+        // A platform's Gateway serves its tenants' hostnames, through their ListenerSets.
+        ...(config.kind === "platform" ? { admitTenantListeners: true } : {}),
+      },
       issuer: { kind: config.tls.issuer, organization: config.organization.name, acmeServer: config.tls.acmeServer, acmeEmail: config.tls.acmeEmail },
       images,
       sizing: config.sizing,
@@ -55,6 +62,7 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
       // Velero, and every app whose module calls the object store (its databases' backups, its files).
       s3Clients: [{ namespace: VELERO_NAMESPACE }, ...config.apps.filter((app) => APPS[app].flows.objectStorage).map((app) => ({ namespace: ctx.namespace(app) }))],
       backupKey: ctx.backup.credentials,
+      ...(config.kind === "platform" ? { tenants: true } : {}),
     });
   }
 

@@ -43,7 +43,11 @@ export class RecordingMonitor extends MockMonitor {
   readonly stackOutputs = new Map<string, Record<string, unknown>>();
   readonly invokes: string[] = [];
 
-  constructor(private readonly stackName: string) {
+  /** `platformOutputs`: a tenant's platform's stack outputs (its rendered state), what its StackReference reads. */
+  constructor(
+    private readonly stackName: string,
+    private readonly platformOutputs?: Record<string, unknown>,
+  ) {
     super({
       newResource: (args) => this.newResource(args),
       call: (args) => {
@@ -59,6 +63,11 @@ export class RecordingMonitor extends MockMonitor {
       const meta = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
       const id = meta.namespace ? `${meta.namespace}/${meta.name}` : meta.name;
       return { id, state: inputs };
+    }
+    if (args.type === "pulumi:pulumi:StackReference" && this.platformOutputs) {
+      // The SDK's StackReference reads `outputs` and `secretOutputNames` from the state it is given.
+      const secretOutputNames = Object.keys(this.platformOutputs).filter((k) => isSecretValue(this.platformOutputs![k]));
+      return { id: String(inputs.name ?? args.name), state: { name: inputs.name, outputs: this.platformOutputs, secretOutputNames } };
     }
     const generated = GENERATED_SECRET_OUTPUTS[args.type];
     if (generated) {
@@ -140,4 +149,9 @@ function fakeSecret(stack: string, type: string, name: string, key: string): str
   // Deterministic, so renders are byte-identical; recognisable, so a leak test can find it.
   const digest = createHash("sha256").update(`${stack}\0${type}\0${name}\0${key}`).digest("hex").slice(0, 24);
   return `socle-render-secret-${digest}`;
+}
+
+/** A value `pulumi stack export` wrote as a secret (its signature key). */
+function isSecretValue(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "4dabf18193072939515e22adb298388d" in value;
 }

@@ -1,4 +1,6 @@
+import { readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { InputError } from "../model/input-error";
 import * as pulumi from "@pulumi/pulumi";
 import { projectName } from "../config/project";
 import { configChecks } from "../checks";
@@ -29,6 +31,11 @@ export interface RenderOptions {
   readonly force?: boolean;
   /** Render even when protected resources of the previous render would be deleted or replaced (after a migration). */
   readonly allowReplacement?: boolean;
+  /**
+   * A tenant's platform, as rendered: its `state.json`, whose stack outputs answer the tenant's StackReference.
+   * Defaults to `<root>/out/<platform stack>/state.json` (docs/render.md, "Tenant stacks").
+   */
+  readonly platformState?: string;
 }
 
 export interface RenderResult {
@@ -65,7 +72,8 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   const stackFile = readStackFile(file, opts.stack, project);
   const config = parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf, isSecret: stackFile.isSecret }, configChecks);
 
-  const monitor = new RecordingMonitor(opts.stack);
+  const platformOutputs = config.kind === "tenant" && config.platformStack ? readPlatformOutputs(opts, config.platformStack) : undefined;
+  const monitor = new RecordingMonitor(opts.stack, platformOutputs);
   pulumi.runtime.setMockOptions(monitor, project, opts.stack, true);
   enableMockFeatures();
   pulumi.runtime.setAllConfig(stackFile.allConfig, [...stackFile.secretKeys]);
@@ -75,7 +83,7 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   await withoutSourceMappedStacks(async () => {
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
-        return deploy(loadConfig(configChecks));
+        return await deploy(loadConfig(configChecks));
       } catch (err) {
         programError = err;
         return {};
@@ -194,4 +202,35 @@ export function countByComponent(state: StateExport): Map<string, number> {
     counts.set(top, (counts.get(top) ?? 0) + 1);
   }
   return new Map([...counts].sort(([a], [b]) => compareText(a, b)));
+}
+
+/** Largest platform state a tenant render reads. */
+const PLATFORM_STATE_MAX_BYTES = 256 * 2 ** 20;
+
+/**
+ * The stack outputs of a tenant's platform, from the platform's rendered state (`pulumi stack export` format):
+ * what a StackReference reads at deployment time. Missing or unreadable: exit 2, with the command that makes it.
+ */
+export function readPlatformOutputs(opts: Pick<RenderOptions, "root" | "platformState">, platformStack: string): Record<string, unknown> {
+  const platformName = platformStack.split("/").pop()!;
+  const file = opts.platformState ?? join(opts.root, "out", platformName, "state.json");
+  const fix = `render the platform first (socle render ${platformName}) or name its state.json with --platform-state`;
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new InputError(`a tenant renders against its platform's outputs, and ${file} does not exist: ${fix}`, file);
+  }
+  if (size > PLATFORM_STATE_MAX_BYTES) throw new InputError(`is ${size} bytes, more than the ${PLATFORM_STATE_MAX_BYTES} a platform state may have`, file);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new InputError(`is not JSON (${(err as Error).message.slice(0, 200)}): ${fix}`, file);
+  }
+  const resources = (parsed as { deployment?: { resources?: unknown } })?.deployment?.resources;
+  const root = Array.isArray(resources) ? resources.find((r) => (r as { type?: unknown })?.type === "pulumi:pulumi:Stack") : undefined;
+  const outputs = (root as { outputs?: unknown } | undefined)?.outputs;
+  if (!outputs || typeof outputs !== "object") throw new InputError(`has no root stack outputs: ${fix}`, file);
+  return outputs as Record<string, unknown>;
 }

@@ -17,13 +17,21 @@ beforeAll(async () => {
 stackCheckSuite("demo", () => rendered);
 
 describe("socle check covers every stack of stacks/", () => {
-  it("runs the suite on each: the demo here, the federation example in its test, each cloud example through exampleStack()", () => {
+  it("runs the suite on each: the demo here, the federation example and the example fleet in their tests, each cloud example through exampleStack()", () => {
     const covered = new Map<string, string>([["demo", "test/check/demo.test.ts"]]);
     // The federation example renders once in its own test file, which runs the same suite on it.
     const federation = readFileSync(join(ROOT, "test/identity/federation-stack.test.ts"), "utf8");
     expect(federation).toContain('const STACK = "demo-proconnect"');
     expect(federation).toContain("stackCheckSuite(STACK, () => result)");
     covered.set("demo-proconnect", "test/identity/federation-stack.test.ts");
+    // The example fleet (a platform and its tenants) renders once, platform first, in its own test file,
+    // which runs the same suite on each of its stacks.
+    const fleet = readFileSync(join(ROOT, "test/tenants/fleet.test.ts"), "utf8");
+    expect(fleet).toContain("for (const stack of [PLATFORM, ...TENANTS]) stackCheckSuite(stack, () => rendered.get(stack)!)");
+    for (const stack of ["hebergeur-plateforme", "tenant-exemple-a", "tenant-exemple-b"]) {
+      expect(fleet).toContain(`"${stack}"`);
+      covered.set(stack, "test/tenants/fleet.test.ts");
+    }
     for (const stack of stacksOf(ROOT)) {
       if (covered.has(stack)) continue;
       const file = `test/cloud/check/${stack.replace(/^ministere-exemple-/, "")}.test.ts`;

@@ -32,7 +32,7 @@ export async function runWithMirror(stack: string): Promise<{ records: Recorded[
   const config = parseConfig({ ...stackFile.socle, registryMirror: MIRROR, apps }, { project: projectName(ROOT), stack, file, lineOf: stackFile.lineOf }, configChecks);
   let outputs: Record<string, unknown> = {};
   await pulumi.runtime.runInPulumiStack(async () => {
-    outputs = deploy(config);
+    outputs = await deploy(config);
     return {};
   });
   await settle(outputs.apiEndpoint as pulumi.Output<string>);

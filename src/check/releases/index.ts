@@ -4,6 +4,7 @@
  */
 import type { KubernetesObject, ResourceView } from "../../../policies/types";
 import { isObject } from "../k8s";
+import { CAPSULE_V0_14_0 } from "./capsule";
 import { CERT_MANAGER_V1_21_1 } from "./cert-manager";
 import { CNPG_V0_29_0 } from "./cloudnative-pg";
 import { ENVOY_GATEWAY_V1_8_4, ENVOY_GATEWAY_V1_9_0, ENVOY_GATEWAY_V1_9_1 } from "./envoy-gateway";
@@ -24,6 +25,7 @@ export const RELEASE_CONTRACTS: readonly ReleaseContract[] = [
   PLUGIN_BARMAN_CLOUD_V0_7_0,
   VELERO_V12_1_0,
   KUBE_PROMETHEUS_STACK_V91_5_0,
+  CAPSULE_V0_14_0,
 ];
 
 export const contractKey = (chart: string, version: string): string => `${chart}@${version}`;

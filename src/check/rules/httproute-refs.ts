@@ -28,6 +28,48 @@ function referenceGrantAllows(model: KubernetesObject[], fromNs: string, toNs: s
   );
 }
 
+/** Does the Gateway admit a ListenerSet from this namespace (`spec.allowedListeners.namespaces`, default None)? */
+function admitsListenerSet(gw: KubernetesObject, lsNamespace: string, namespaceLabels: Readonly<Record<string, string>>): boolean {
+  const allowed = isObject(gw.spec) && isObject(gw.spec.allowedListeners) && isObject(gw.spec.allowedListeners.namespaces) ? gw.spec.allowedListeners.namespaces : {};
+  const from = asString(allowed.from) ?? "None";
+  if (from === "All") return true;
+  if (from === "Same") return nsOf(gw) === lsNamespace;
+  if (from === "Selector") return matchesSelector(allowed.selector, { ...namespaceLabels, "kubernetes.io/metadata.name": lsNamespace });
+  return false;
+}
+
+/**
+ * A route attached to a ListenerSet (Gateway API v1.6 standard): the ListenerSet exists, has the listener and
+ * admits the route's namespace; its own parent Gateway, the tenant's platform's, exists and admits it. A
+ * tenant whose platform's render is not beside its own: the Gateway side is reported as not checked.
+ */
+function listenerSetParent(model: Parameters<CheckRule["run"]>[0], inv: ReturnType<typeof inventory>, object: string, rns: string, ref: Record<string, unknown>, path: string): CheckFinding[] {
+  const name = asString(ref.name) ?? "";
+  const lns = asString(ref.namespace) ?? rns;
+  const ls = find(inv, "ListenerSet", lns, name);
+  if (!ls) return [{ rule: "httproute-refs", severity: "blocker", object, path: `${path}.name`, message: `ListenerSet ${lns}/${name} does not exist: the route is never attached and its hostnames answer 404`, fix: "name an existing ListenerSet (and its namespace) in parentRefs" }];
+  const section = asString(ref.sectionName);
+  const ls2 = listeners(ls).filter((l) => section === undefined || l.name === section);
+  if (ls2.length === 0) return [{ rule: "httproute-refs", severity: "blocker", object, path: `${path}.sectionName`, message: `ListenerSet ${lns}/${name} has no listener "${section}": the route is not accepted`, fix: "use one of the ListenerSet's listener names" }];
+  if (!ls2.some((l) => admits(l, lns, rns))) return [{ rule: "httproute-refs", severity: "blocker", object, path, message: `no listener of ListenerSet ${lns}/${name} admits routes from namespace ${rns}`, fix: `allow namespace ${rns} in the listener's allowedRoutes` }];
+  const parent = isObject(ls.spec) && isObject(ls.spec.parentRef) ? ls.spec.parentRef : {};
+  const gname = asString(parent.name) ?? "";
+  const gns = asString(parent.namespace) ?? lns;
+  const lsObject = objectId(ls);
+  const gateway = find(inv, "Gateway", gns, gname) ?? model.platform?.objects.find((o) => o.kind === "Gateway" && nsOf(o) === gns && nameOf(o) === gname);
+  if (!gateway) {
+    if (model.platform && !model.platform.found) {
+      return [{ rule: "httproute-refs", severity: "warning", object: lsObject, path: "spec.parentRef", message: `not checked: Gateway ${gns}/${gname} is the platform's (${model.platform.stack}), whose render is not beside this one`, fix: `render the platform (socle render ${model.platform.stack}) into the same output root, then check again` }];
+    }
+    return [{ rule: "httproute-refs", severity: "blocker", object: lsObject, path: "spec.parentRef.name", message: `Gateway ${gns}/${gname} does not exist${model.platform ? ` in the platform's render (${model.platform.stack})` : ""}: the ListenerSet and its routes are never attached`, fix: "name the platform's Gateway, as its `tenancy` output gives it" }];
+  }
+  const nsObject = model.objects.find((o) => o.kind === "Namespace" && nameOf(o) === lns);
+  if (!admitsListenerSet(gateway, lns, nsObject?.metadata.labels ?? {})) {
+    return [{ rule: "httproute-refs", severity: "blocker", object: lsObject, path: "spec.parentRef", message: `Gateway ${gns}/${gname} does not admit ListenerSets from namespace ${lns} (spec.allowedListeners, default None): its listeners are not attached`, fix: "let the Gateway's allowedListeners select the tenant's namespaces (a platform stack's Gateway selects Capsule tenants' namespaces)" }];
+  }
+  return [];
+}
+
 /** HTTPRoutes attach to existing Gateways and listeners that admit them, and send to existing Services and ports. */
 export const httpRouteRefs: CheckRule = {
   id: "httproute-refs",
@@ -42,6 +84,10 @@ export const httpRouteRefs: CheckRule = {
       asArray(route.spec.parentRefs).forEach((ref, i) => {
         if (!isObject(ref)) return;
         const kind = asString(ref.kind) ?? "Gateway";
+        if (kind === "ListenerSet") {
+          out.push(...listenerSetParent(model, inv, object, rns, ref, `spec.parentRefs[${i}]`));
+          return;
+        }
         if (kind !== "Gateway") return;
         const name = asString(ref.name) ?? "";
         const gns = asString(ref.namespace) ?? rns;

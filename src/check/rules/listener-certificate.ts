@@ -5,12 +5,13 @@ import type { CheckFinding, CheckRule } from "../types";
 /** HTTPS and TLS-terminating listeners reference certificate Secrets that exist (rendered or issued by a cert-manager Certificate). */
 export const listenerCertificate: CheckRule = {
   id: "listener-certificate",
-  description: "Every HTTPS/TLS listener of a Gateway references certificate Secrets that exist or that a cert-manager Certificate issues",
+  description: "Every HTTPS/TLS listener of a Gateway or ListenerSet references certificate Secrets that exist or that a cert-manager Certificate issues",
   run(model) {
     const inv = inventory(model);
     const out: CheckFinding[] = [];
     for (const gw of model.objects) {
-      if (gw.kind !== "Gateway" || !gw.apiVersion.startsWith("gateway.networking.k8s.io/") || !isObject(gw.spec)) continue;
+      // A Gateway's listeners, and a tenant's ListenerSet's (same listener fields, certificateRefs relative to its namespace).
+      if ((gw.kind !== "Gateway" && gw.kind !== "ListenerSet") || !gw.apiVersion.startsWith("gateway.networking.k8s.io/") || !isObject(gw.spec)) continue;
       asArray(gw.spec.listeners).forEach((l, i) => {
         if (!isObject(l)) return;
         const protocol = asString(l.protocol);

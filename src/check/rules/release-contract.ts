@@ -1,5 +1,6 @@
 import { contractFor, releasesOf, RELEASE_CONTRACTS } from "../releases";
 import type { CheckFinding, CheckRule } from "../types";
+import { CAPSULE_CHART } from "../../../charts/platform/releases";
 
 /** Each Helm release's pinned chart version has a contract (what it installs), read upstream at that version. */
 export const releaseContract: CheckRule = {
@@ -8,7 +9,8 @@ export const releaseContract: CheckRule = {
   run(model) {
     const out: CheckFinding[] = [];
     const releases = releasesOf(model.resources);
-    if (releases.length === 0 && model.objects.length > 0) {
+    // A tenant installs no release by design: the releases it relies on are its platform's, checked there.
+    if (releases.length === 0 && model.objects.length > 0 && !model.platform) {
       out.push({
         rule: "release-contract",
         severity: "warning",
@@ -17,6 +19,18 @@ export const releaseContract: CheckRule = {
         message:
           "not checked: the input holds no Helm release (a manifests folder never does), so what the releases install (their workloads, hook Jobs, webhooks and the API access they need) is not part of this check",
         fix: "check the state file (`socle check <stack>` or out/<stack>/state.json), which carries the releases",
+      });
+    }
+    // A tenant's Capsule Tenant is admitted only where its platform installed Capsule.
+    const tenants = model.objects.filter((o) => o.kind === "Tenant" && o.apiVersion.startsWith("capsule.clastix.io/"));
+    if (tenants.length > 0 && model.platform?.found && !(model.platform.charts ?? []).includes(CAPSULE_CHART.chart)) {
+      out.push({
+        rule: "release-contract",
+        severity: "warning",
+        object: `Tenant/${tenants[0]!.metadata.name ?? ""}`,
+        path: "apiVersion",
+        message: `platform ${model.platform.stack} installs no Capsule release: the API server refuses this Tenant (no capsule.clastix.io CRDs) until the hoster installs Capsule ${CAPSULE_CHART.version} (${CAPSULE_CHART.chart})`,
+        fix: `install ${CAPSULE_CHART.chart} ${CAPSULE_CHART.version} on the platform's cluster before the tenant's pulumi up (docs/components/platform.md, "Capsule")`,
       });
     }
     for (const r of releases) {
