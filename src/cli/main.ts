@@ -7,6 +7,7 @@ import type { Io } from "./io";
 import { registerAudit } from "./audit";
 import { registerImages } from "./images";
 import { registerCheck } from "./check";
+import { registerFleet } from "./fleet";
 import type { renderCommand as RenderCommand } from "./render";
 import { lazy } from "./lazy";
 
@@ -77,6 +78,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   registerAudit(program, root, io, (c) => (code = c));
   registerImages(program, root, io, (c) => (code = c));
   registerCheck(program, root, io, (c) => (code = c));
+  registerFleet(program, root, io, (c) => (code = c));
 
   // No command: the help, on stdout, as a successful answer (not a usage error).
   if (argv.length === 0) {

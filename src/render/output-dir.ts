@@ -44,8 +44,8 @@ export class OutputError extends InputError {
   }
 }
 
-/** Who writes into a folder: `socle render` and `socle audit` share `out/<stack>`. */
-export type Writer = "render" | "audit";
+/** Who writes into a folder: `socle render` and `socle audit` share `out/<stack>`; `socle fleet` writes `out/fleet/<platform>`. */
+export type Writer = "render" | "audit" | "fleet";
 
 interface Marker {
   readonly socle: number;
@@ -269,7 +269,7 @@ function readMarker(dir: string, shown: string, force: boolean): Marker {
     const m = JSON.parse(readFileSync(file, "utf8")) as Marker;
     if (m?.socle !== MARKER_VERSION || typeof m.files !== "object" || m.files === null) throw new Error("shape");
     const files: Partial<Record<Writer, string[]>> = {};
-    for (const w of ["render", "audit"] as const) {
+    for (const w of ["render", "audit", "fleet"] as const) {
       const list = (m.files as Record<string, unknown>)[w];
       if (list === undefined) continue;
       if (!Array.isArray(list) || !list.every((f) => typeof f === "string")) throw new Error("shape");
