@@ -8,7 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { control as isolationControl } from "../../policies/controls/network/tenant-isolation";
+import { control as isolationControl, isolationEvidence } from "../../policies/controls/network/tenant-isolation";
 import type { CheckResult as ControlResult, ResourceView } from "../../policies/types";
 import { InputError } from "../audit/errors";
 import { loadInput } from "../audit/inputs/load";
@@ -48,13 +48,6 @@ export interface FleetOutcome {
   readonly code: number;
   readonly report: FleetReport;
   readonly reportFiles: readonly string[];
-}
-
-/** The parts of a resource the isolation control reads: what a fleet keeps of each tenant's state (a fleet holds thousands). */
-function slim(view: ResourceView): ResourceView | undefined {
-  if (view.type === "pulumi:pulumi:Stack") return { ...(view.urn !== undefined ? { urn: view.urn } : {}), type: view.type, name: view.name, props: { socle: view.props.socle }, protect: false };
-  if (!view.k8s) return undefined;
-  return { ...(view.urn !== undefined ? { urn: view.urn } : {}), type: view.type, name: view.name, props: {}, protect: false, k8s: view.k8s };
 }
 
 const shown = (p: string): string => {
@@ -121,7 +114,7 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
       }
       const loaded = await loadInput(statePath, { today });
       for (const view of loaded.views) {
-        const s = slim(view);
+        const s = isolationEvidence(view);
         if (s) fleetViews.push(s);
       }
       if (opts.mode === "render") {

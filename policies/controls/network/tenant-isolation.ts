@@ -381,3 +381,63 @@ function rbacAcrossTenants(fleet: Fleet, add: Add): void {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Evidence kept per stack in a fleet run
+
+const WORKLOAD_KINDS = new Set(["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"]);
+
+/** A pod template reduced to what the flow analysis reads: its labels and its containers' ports, at the same path. */
+function reducedTemplate(obj: KubernetesObject): Json | undefined {
+  const pod = workloadsOf([{ type: "k8s", name: "", props: {}, protect: false, k8s: obj }])[0]?.pod;
+  if (!pod) return undefined;
+  const containers = (list: unknown) => records(list).map(({ item }) => ({ name: item.name, ...(item.ports !== undefined ? { ports: item.ports } : {}) }));
+  const spec = { containers: containers(pod.spec.containers), initContainers: containers(pod.spec.initContainers) };
+  const template = { metadata: { labels: asRecord(pod.metadata.labels) }, spec };
+  // Rebuild the object's path to its pod spec (`spec`, `spec.template.spec`, `spec.jobTemplate.spec.template.spec`).
+  if (pod.path === "spec") return spec;
+  if (pod.path === "spec.template.spec") return { template };
+  if (pod.path === "spec.jobTemplate.spec.template.spec") return { jobTemplate: { spec: { template } } };
+  return undefined;
+}
+
+/**
+ * The part of a resource this control reads, for a fleet run that keeps thousands of stacks in memory
+ * (src/fleet/run.ts): the root stack's kind and organization; each object's identity; and only the fields
+ * the checks read (policies, pod labels and ports, hostnames, grants, bindings, roles, and the spec of an
+ * object that references another namespace). The control gives the same results on the evidence as on
+ * the full resources (test/policies/controls/tenant-isolation.test.ts). Undefined: nothing to keep.
+ */
+export function isolationEvidence(view: ResourceView): ResourceView | undefined {
+  const base = { ...(view.urn !== undefined ? { urn: view.urn } : {}), type: view.type, name: view.name, protect: false };
+  if (view.type === ROOT_STACK_TYPE) {
+    const socle = asRecord(view.props.socle);
+    return { ...base, props: { socle: { kind: socle.kind, organization: socle.organization } } };
+  }
+  const obj = view.k8s;
+  if (!obj) return undefined;
+  const group = apiGroup(obj);
+  const metadata = {
+    ...(obj.metadata.name !== undefined ? { name: obj.metadata.name } : {}),
+    ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}),
+    ...(obj.kind === "Namespace" && obj.metadata.labels ? { labels: obj.metadata.labels } : {}),
+  };
+  const keep: Record<string, unknown> = { apiVersion: obj.apiVersion, kind: obj.kind, metadata };
+  const refs: { ns: string; name: string; path: string }[] = [];
+  references(obj.spec, "spec", 0, refs);
+  const fullSpec =
+    (group === "networking.k8s.io" && obj.kind === "NetworkPolicy") ||
+    group === "gateway.networking.k8s.io" ||
+    refs.some((r) => r.ns !== obj.metadata.namespace);
+  if (fullSpec) keep.spec = obj.spec;
+  else if (WORKLOAD_KINDS.has(obj.kind)) {
+    const spec = reducedTemplate(obj);
+    if (spec) keep.spec = spec;
+  }
+  if (group === "rbac.authorization.k8s.io") {
+    if (obj.roleRef !== undefined) keep.roleRef = obj.roleRef;
+    if (obj.subjects !== undefined) keep.subjects = obj.subjects;
+    if (obj.rules !== undefined) keep.rules = obj.rules;
+  }
+  return { ...base, props: {}, k8s: keep as unknown as KubernetesObject };
+}

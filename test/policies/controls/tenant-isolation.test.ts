@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { control } from "../../../policies/controls/network/tenant-isolation";
+import { control, isolationEvidence } from "../../../policies/controls/network/tenant-isolation";
 import type { KubernetesObject, ResourceView } from "../../../policies/types";
 import { platformStack, rootStack, route, tenantStack, viewOf } from "../../fleet/fixtures";
 import { run, violationsOf } from "../fixtures/views";
 
 const clean = (): ResourceView[] => [...platformStack(), ...tenantStack("tenant-a"), ...tenantStack("tenant-b")];
-const messages = (views: readonly ResourceView[]) => violationsOf(run(control, views)).map((v) => `${v.resource}: ${v.message}`);
+/** Every fleet a test builds, kept to check that the evidence a fleet run keeps gives the same results. */
+const seen: ResourceView[][] = [];
+const messages = (views: readonly ResourceView[]) => {
+  seen.push([...views]);
+  return violationsOf(run(control, views)).map((v) => `${v.resource}: ${v.message}`);
+};
 
 describe("snc-network-tenant-isolation", () => {
   it("passes a clean two-tenant fleet, one result per tenant on its root stack", () => {
@@ -135,5 +140,17 @@ describe("snc-network-tenant-isolation", () => {
   it("gives a namespace to the longest organization prefix (tenant a-b owns a-b-wiki, not tenant a)", () => {
     const views = [...tenantStack("a"), ...tenantStack("a-b"), rootStack("x", "platform", "x")];
     expect(run(control, views).map((r) => r.status)).toEqual(["pass", "pass"]);
+  });
+
+  it("gives the same results on the evidence a fleet run keeps (isolationEvidence) as on the full resources", () => {
+    expect(seen.length).toBeGreaterThan(4);
+    for (const views of seen) {
+      const evidence = views.map(isolationEvidence).filter((v): v is ResourceView => v !== undefined);
+      const strip = (rs: ReturnType<typeof run>) => rs.map((r) => [r.resource.name, r.status, r.violations, r.note]);
+      expect(strip(run(control, evidence))).toEqual(strip(run(control, views)));
+    }
+    // And it is smaller: a Deployment keeps its pod labels and ports, not its containers' images or env.
+    const d = tenantStack("tenant-a").find((v) => v.k8s?.kind === "Deployment")!;
+    expect(JSON.stringify(isolationEvidence(d)!.k8s)).not.toContain("image");
   });
 });
