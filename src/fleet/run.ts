@@ -96,7 +96,7 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
       const outDir = join(outRoot, stack);
       let statePath: string;
       try {
-        const result = await renderStack({ root: opts.root, stack, stackFile, outDir, force: opts.force });
+        const result = await renderQuickly({ root: opts.root, stack, stackFile, outDir, force: opts.force });
         statePath = join(result.outDir, "state.json");
         v.resources = result.state.deployment.resources.length;
         for (const r of result.state.deployment.resources) {
@@ -146,6 +146,27 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
   ], { force: opts.force });
   opts.out(summaryTable(report) + `Reports: ${reportFiles.map(shown).join(", ")}\n`);
   return { code, report, reportFiles };
+}
+
+/**
+ * A render with V8's stack capture off (`Error.stackTraceLimit = 0`): the Pulumi SDK's `debuggablePromise`
+ * (runtime/debuggable.js) reads `new Error().stack` for every promise it tracks, a string read only with
+ * PULUMI_DEBUG_PROMISE_LEAKS; capturing no frame saves about a quarter of a render's CPU (measured: 0.65 s
+ * to 0.47 s per tenant in one process). A configuration or output error needs no stack; any other error is
+ * a bug: the stack is rendered again with stack capture on, so that it is reported with its stack trace.
+ */
+async function renderQuickly(opts: Parameters<typeof renderStack>[0]): ReturnType<typeof renderStack> {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return renderStack(opts);
+  const previous = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return await renderStack(opts);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof OutputError) throw err;
+  } finally {
+    Error.stackTraceLimit = previous;
+  }
+  return renderStack(opts);
 }
 
 function lineOf(v: TenantVerdict): string {
