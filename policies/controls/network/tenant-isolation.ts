@@ -1,5 +1,5 @@
 import type { CheckResult, Control, KubernetesObject, ResourceView, Violation } from "../../types";
-import { canReach, selectingPolicies, selects, type NetworkPolicy, type Workload as FlowWorkload } from "../../../src/analysis/reachability";
+import { canReach, selectingPolicies, selects, type NetworkPolicy, type Workload as FlowWorkload } from "../lib/reachability";
 import { apiGroup, isKind, k8sResources, nameOf, namespaceOf, type K8sResource } from "../lib/k8s";
 import { ofKind } from "../lib/indexes";
 import { workloadsOf } from "../lib/pod";
