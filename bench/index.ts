@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditCold, auditWork, medianOf, writeState, type WorkSample } from "./audit";
 import { runConfigBench } from "./config-validation";
+import { runFleetBench } from "./fleet";
 import { floorOnce, renderOnce, ROOT, type ProcessSample } from "./render";
 
 /**
@@ -131,6 +132,7 @@ function main(): void {
     auditBench(work, demoState);
     console.log("");
     if (!runConfigBench()) missed++;
+    runFleetBench(line);
     console.log(`\n${missed === 0 ? "every budget met" : `${missed} budget(s) missed`} (load average now ${require("node:os").loadavg()[0].toFixed(1)})`);
     if (missed > 0) process.exitCode = 1;
   } finally {

@@ -38,7 +38,7 @@ main(argv).then(
  */
 function needsRender(args) {
   const command = args.find((a) => !a.startsWith("-"));
-  if (command === "render") return true;
+  if (command === "render" || command === "fleet") return true;
   if (command !== "audit") return false;
   const rest = args.slice(args.indexOf("audit") + 1);
   for (let i = 0; i < rest.length; i++) {

@@ -16,6 +16,7 @@ import { control as networkDeclaredLoadBalancers } from "./controls/network/decl
 import { control as networkDefaultDeny } from "./controls/network/default-deny";
 import { control as networkGatewayTls } from "./controls/network/gateway-tls";
 import { control as networkNoNodeport } from "./controls/network/no-nodeport";
+import { control as networkTenantIsolation } from "./controls/network/tenant-isolation";
 import { control as networkTlsVersion } from "./controls/network/tls-version";
 import { control as workloadImageDigest } from "./controls/workload/image-digest";
 import { control as workloadPlaintextSecrets } from "./controls/workload/plaintext-secrets";
@@ -44,6 +45,7 @@ export const CONTROLS: readonly Control[] = [
   networkDefaultDeny,
   networkGatewayTls,
   networkNoNodeport,
+  networkTenantIsolation,
   networkTlsVersion,
   workloadImageDigest,
   workloadPlaintextSecrets,

@@ -7,6 +7,7 @@ import type { Io } from "./io";
 import { registerAudit } from "./audit";
 import { registerImages } from "./images";
 import { registerCheck } from "./check";
+import { registerFleet } from "./fleet";
 import { registerTenant } from "./tenant";
 import { registerUsage } from "./usage";
 import { registerFleetDeploy } from "./fleet-deploy";
@@ -82,6 +83,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   registerAudit(program, root, io, (c) => (code = c));
   registerImages(program, root, io, (c) => (code = c));
   registerCheck(program, root, io, (c) => (code = c));
+  registerFleet(program, root, io, (c) => (code = c));
   registerTenant(program, root, io, (c) => (code = c));
   registerUsage(program, root, io, (c) => (code = c));
   registerFleetDeploy(program, root, io, (c) => (code = c));

@@ -44,8 +44,8 @@ export class OutputError extends InputError {
   }
 }
 
-/** Who writes into a folder: `socle render` and `socle audit` share `out/<stack>`; `socle tenant remove` writes `out/tenants/<tenant>` ("offboard"); `socle fleet preview|up|export` write as "deploy". */
-export type Writer = "render" | "audit" | "offboard" | "deploy";
+/** Who writes into a folder: `socle render` and `socle audit` share `out/<stack>`; `socle tenant remove` writes `out/tenants/<tenant>` ("offboard"); `socle fleet render|audit|check` writes its fleet report as "fleet" and `socle fleet preview|up|export` its journal, logs and objects as "deploy", both in `out/fleet/<platform>`. */
+export type Writer = "render" | "audit" | "offboard" | "deploy" | "fleet";
 
 interface Marker {
   readonly socle: number;
@@ -270,7 +270,7 @@ function readMarker(dir: string, shown: string, force: boolean): Marker {
     const m = JSON.parse(readFileSync(file, "utf8")) as Marker;
     if (m?.socle !== MARKER_VERSION || typeof m.files !== "object" || m.files === null) throw new Error("shape");
     const files: Partial<Record<Writer, string[]>> = {};
-    for (const w of ["render", "audit", "offboard", "deploy"] as const) {
+    for (const w of ["render", "audit", "offboard", "deploy", "fleet"] as const) {
       const list = (m.files as Record<string, unknown>)[w];
       if (list === undefined) continue;
       if (!Array.isArray(list) || !list.every((f) => typeof f === "string")) throw new Error("shape");
