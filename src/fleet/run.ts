@@ -96,7 +96,9 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
       const outDir = join(outRoot, stack);
       let statePath: string;
       try {
-        const result = await renderQuickly({ root: opts.root, stack, stackFile, outDir, force: opts.force });
+        // Tenants read their platform's outputs from the platform's render of this same run (docs/render.md, "Tenant stacks").
+        const platformState = !isPlatform && hasPlatform ? { platformState: join(outRoot, opts.platform, "state.json") } : {};
+        const result = await renderQuickly({ root: opts.root, stack, stackFile, outDir, force: opts.force, ...platformState });
         statePath = join(result.outDir, "state.json");
         v.resources = result.state.deployment.resources.length;
         for (const r of result.state.deployment.resources) {

@@ -45,7 +45,8 @@ describe("socle fleet (command line)", () => {
     expect(readFileSync(join(out, "fleet", "plateforme", "fleet-report.md"), "utf8")).toContain("| tenant-a | tenant | tenant-a |");
     // The same stack rendered alone, in its own process: the same bytes.
     const alone = join(work, "clean", "alone-b");
-    expect(socle("render", "tenant-b", "--stack-file", join(stacks, "Pulumi.tenant-b.yaml"), "--out", alone).code).toBe(0);
+    const platformState = join(out, "plateforme", "state.json");
+    expect(socle("render", "tenant-b", "--stack-file", join(stacks, "Pulumi.tenant-b.yaml"), "--platform-state", platformState, "--out", alone).code).toBe(0);
     expect(readFileSync(join(alone, "state.json"), "utf8")).toBe(readFileSync(join(out, "tenant-b", "state.json"), "utf8"));
   });
 
