@@ -25,6 +25,14 @@ export const READ_LIMITS = {
 /** Why a file cannot be read, as a phrase that follows the file name. */
 export class ReadProblem extends Error {}
 
+/** A system error as a phrase a person can act on, instead of a bare code. */
+export function cannotRead(e: unknown): ReadProblem {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === "EACCES" || code === "EPERM") return new ReadProblem("cannot be read: permission denied (check the file's owner and mode, and the folders above it)");
+  if (code === "ENOTDIR") return new ReadProblem("does not exist: a part of its path is a file, not a folder");
+  return new ReadProblem(`cannot be read (${code ?? "error"})`);
+}
+
 /**
  * Reads a regular file of at most `maxBytes`, following symbolic links safely: a dangling or
  * looping link, a folder, a FIFO or a device is refused before any read (a FIFO would block).
@@ -37,19 +45,24 @@ export function readRegularFile(path: string, maxBytes: number, what = "file"): 
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ELOOP") throw new ReadProblem("is a symbolic link that loops");
     if (code === "ENOENT") throw new ReadProblem("does not exist (or is a symbolic link to nothing)");
-    throw new ReadProblem(`cannot be read (${code ?? "error"})`);
+    throw cannotRead(e);
   }
   let st;
   try {
     st = statSync(real);
   } catch (e) {
-    throw new ReadProblem(`cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw cannotRead(e);
   }
   if (st.isDirectory()) throw new ReadProblem(`is a folder, not a ${what}`);
   if (!st.isFile()) throw new ReadProblem(`is not a regular file (a FIFO, socket or device): give a ${what}`);
   if (st.size > maxBytes) throw new ReadProblem(`is ${st.size} bytes, more than the limit of ${maxBytes} bytes for a ${what}`);
   // O_NONBLOCK: should the path be swapped for a FIFO after the check, the open does not hang.
-  const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+  let fd: number;
+  try {
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw cannotRead(e);
+  }
   try {
     const fst = fstatSync(fd);
     if (!fst.isFile()) throw new ReadProblem(`is not a regular file: give a ${what}`);

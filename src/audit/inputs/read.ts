@@ -1,4 +1,4 @@
-import { jsonDepthExceeded, readRegularFile, READ_LIMITS, ReadProblem } from "../../config/read-limits";
+import { cannotRead, jsonDepthExceeded, readRegularFile, READ_LIMITS, ReadProblem } from "../../config/read-limits";
 import { InputError } from "../errors";
 import { findJsonSyntaxError, lineColumnAt } from "./json-position";
 
@@ -8,7 +8,7 @@ export function readText(file: string, shown: string, maxBytes: number = READ_LI
     return readRegularFile(file, maxBytes, what);
   } catch (e) {
     if (e instanceof ReadProblem) throw new InputError(e.message, shown);
-    throw new InputError(`cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, shown);
+    throw new InputError(cannotRead(e).message, shown);
   }
 }
 
