@@ -1,5 +1,5 @@
-import type { CheckResult, Control } from "../../types";
-import { realmsOf } from "../lib/keycloak";
+import type { Control } from "../../types";
+import { checkRealms } from "../lib/keycloak";
 import { verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
 import { asArray, asRecord, asString, records, type Json } from "../lib/values";
@@ -30,24 +30,15 @@ export const control: Control = {
     "realm `users[]` holding admin roles: `requiredActions`, `credentials[].type`",
   ],
   check(resources) {
-    const results: CheckResult[] = [];
-    for (const source of realmsOf(resources)) {
-      if (!source.realm) {
-        results.push(verdict(source.view, [violation(`${source.where}: ${source.error}`, source.path)]));
-        continue;
-      }
-      const realm = source.realm;
-      const name = asString(realm.realm) ?? "(unnamed realm)";
+    return checkRealms(resources, (source) => {
+      const { realm, name } = source;
       const evidence = mfaEvidence(realm);
-      results.push(
-        verdict(
-          source.view,
-          evidence ? [] : [violation(`realm ${name} (${source.where}) does not require a second factor for administrators: no OTP/WebAuthn step required by the browser flow, no default enrolment action, and not every admin user must enrol`, source.path)],
-          `realm ${name}: ${evidence}`,
-        ),
+      return verdict(
+        source.view,
+        evidence ? [] : [violation(`realm ${name} (${source.where}) does not require a second factor for administrators: no OTP/WebAuthn step required by the browser flow, no default enrolment action, and not every admin user must enrol`, source.path)],
+        `realm ${name}: ${evidence}`,
       );
-    }
-    return results;
+    });
   },
 };
 

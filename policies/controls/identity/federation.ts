@@ -1,5 +1,5 @@
-import type { CheckResult, Control } from "../../types";
-import { realmsOf } from "../lib/keycloak";
+import type { Control } from "../../types";
+import { checkRealms } from "../lib/keycloak";
 import { notApplicable, verdict, violation } from "../lib/results";
 import { chapterOnly } from "../lib/snc";
 import { asRecord, asString, records, type Json } from "../lib/values";
@@ -34,18 +34,11 @@ export const control: Control = {
     "realm `users[]` with `federatedIdentities` and `credentials[].type`",
   ],
   check(resources) {
-    const results: CheckResult[] = [];
-    for (const source of realmsOf(resources)) {
-      if (!source.realm) {
-        results.push(verdict(source.view, [violation(`${source.where}: ${source.error}`, source.path)]));
-        continue;
-      }
-      const realm = source.realm;
-      const name = asString(realm.realm) ?? "(unnamed realm)";
+    return checkRealms(resources, (source) => {
+      const { realm, name } = source;
       const providers = records(realm.identityProviders).map(({ item }) => item).filter((p) => p.enabled !== false);
       if (providers.length === 0) {
-        results.push(notApplicable(source.view, `realm ${name} (${source.where}) has no upstream identity provider`));
-        continue;
+        return notApplicable(source.view, `realm ${name} (${source.where}) has no upstream identity provider`);
       }
       const flows: Flows = new Map(records(realm.authenticationFlows).map(({ item }) => [asString(item.alias) ?? "", item]));
       const configs = new Map(records(realm.authenticatorConfig).map(({ item }) => [asString(item.alias) ?? "", asRecord(item.config)]));
@@ -70,15 +63,12 @@ export const control: Control = {
         .map(({ item }) => item)
         .filter((u) => records(u.federatedIdentities).length > 0 && records(u.credentials).some(({ item }) => item.type === "password"));
       for (const u of withPassword) problems.push(`user ${asString(u.username) ?? "(unnamed)"} is federated and also holds a local password`);
-      results.push(
-        verdict(
-          source.view,
-          problems.map((m) => violation(`realm ${name} (${source.where}): ${m}`, source.path)),
-          `realm ${name}: ${notes.join("; ")}`,
-        ),
+      return verdict(
+        source.view,
+        problems.map((m) => violation(`realm ${name} (${source.where}): ${m}`, source.path)),
+        `realm ${name}: ${notes.join("; ")}`,
       );
-    }
-    return results;
+    });
   },
 };
 

@@ -1,5 +1,5 @@
-import type { CheckResult, Control, Violation } from "../../types";
-import { realmsOf } from "../lib/keycloak";
+import type { Control, Violation } from "../../types";
+import { checkRealms } from "../lib/keycloak";
 import { verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
 import { asString } from "../lib/values";
@@ -26,13 +26,8 @@ export const control: Control = {
     "realm `passwordPolicy` (length, notUsername, hashAlgorithm), `bruteForceProtected`",
   ],
   check(resources) {
-    const results: CheckResult[] = [];
-    for (const source of realmsOf(resources)) {
-      if (!source.realm) {
-        results.push(verdict(source.view, [violation(`${source.where}: ${source.error}`, source.path)]));
-        continue;
-      }
-      const name = asString(source.realm.realm) ?? "(unnamed realm)";
+    return checkRealms(resources, (source) => {
+      const { name } = source;
       const policy = parsePolicy(asString(source.realm.passwordPolicy) ?? "");
       const at = `${source.path}.passwordPolicy`;
       const violations: Violation[] = [];
@@ -43,9 +38,8 @@ export const control: Control = {
       const hash = policy.get("hashAlgorithm");
       if (hash !== undefined && !ACCEPTED_HASHES.has(hash)) violations.push(violation(`realm ${name} hashes passwords with ${hash} (accepted: ${[...ACCEPTED_HASHES].join(", ")})`, at));
       if (source.realm.bruteForceProtected !== true) violations.push(violation(`realm ${name} does not lock accounts after failed logins (bruteForceProtected)`, `${source.path}.bruteForceProtected`));
-      results.push(verdict(source.view, violations, `realm ${name}: length ≥ ${MIN_PASSWORD_LENGTH}, notUsername, brute-force protection`));
-    }
-    return results;
+      return verdict(source.view, violations, `realm ${name}: length ≥ ${MIN_PASSWORD_LENGTH}, notUsername, brute-force protection`);
+    });
   },
 };
 

@@ -1,6 +1,7 @@
-import type { ResourceView } from "../../types";
+import type { CheckResult, ResourceView } from "../../types";
 import { describe, isKind, k8sResources } from "./k8s";
-import { asRecord, isRecord, type Json } from "./values";
+import { verdict, violation } from "./results";
+import { asRecord, asString, isRecord, type Json } from "./values";
 
 /** Annotation marking a ConfigMap whose data holds a Keycloak realm representation (JSON). */
 export const REALM_ANNOTATION = "socle.io/keycloak-realm";
@@ -38,4 +39,22 @@ export function realmsOf(resources: readonly ResourceView[]): readonly RealmSour
     }
   }
   return out;
+}
+
+/** A realm that could be read, and the name reports give it. */
+export interface ReadableRealm extends RealmSource {
+  readonly realm: Json;
+  readonly name: string;
+}
+
+/**
+ * One result per realm of the input: `judge` decides on each realm that could be read; a realm that cannot
+ * be read fails the control at its source (a realm nobody can read proves nothing).
+ */
+export function checkRealms(resources: readonly ResourceView[], judge: (source: ReadableRealm) => CheckResult): CheckResult[] {
+  return realmsOf(resources).map((source) =>
+    source.realm
+      ? judge({ ...source, realm: source.realm, name: asString(source.realm.realm) ?? "(unnamed realm)" })
+      : verdict(source.view, [violation(`${source.where}: ${source.error}`, source.path)]),
+  );
 }
