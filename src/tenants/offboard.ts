@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { z } from "zod";
 import type { ResourceView } from "../../policies/types";
-import { readRegularFile, READ_LIMITS, ReadProblem } from "../config/read-limits";
+import { READ_LIMITS } from "../config/read-limits";
+import { parseJson, readText } from "../audit/inputs/read";
 import type { SocleConfig } from "../config/schema";
 import { InputError } from "../model/input-error";
 import { writeOwnedFiles } from "../render/output-dir";
@@ -89,6 +90,17 @@ export interface RemoveOptions {
   readonly log?: (line: string) => void;
 }
 
+/** A small JSON file socle reads back (bounded, depth-checked): an unreadable or malformed one is an InputError ending with `hint`. */
+function readJsonFile(file: string, what: string, hint: string): { readonly text: string; readonly value: unknown } {
+  try {
+    const text = readText(file, file, READ_LIMITS.configBytes, what);
+    return { text, value: parseJson(text, file) };
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${e.problem}: ${hint}`, file, e.position);
+    throw e;
+  }
+}
+
 export function journalDir(root: string, tenant: string): string {
   return join(root, "out", "tenants", tenant);
 }
@@ -96,19 +108,7 @@ export function journalDir(root: string, tenant: string): string {
 export function readJournal(root: string, tenant: string): Journal | undefined {
   const file = join(journalDir(root, tenant), "journal.json");
   if (!existsSync(file)) return undefined;
-  let text: string;
-  try {
-    text = readRegularFile(file, READ_LIMITS.configBytes, "journal");
-  } catch (e) {
-    if (e instanceof ReadProblem) throw new InputError(e.message, file);
-    throw e;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new InputError("is not JSON: socle writes it; restore it or remove the folder to start the offboarding again", file);
-  }
+  const { value } = readJsonFile(file, "journal", "socle writes it; restore it or remove the folder to start the offboarding again");
   const parsed = journalSchema.safeParse(value);
   if (!parsed.success) throw new InputError(`is not an offboarding journal (${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message})`, file);
   return parsed.data;
@@ -171,19 +171,7 @@ function save(j: Journal, opts: RemoveOptions): void {
 /** Checks the verification Job's manifest against the planned artifacts; records it in the journal. */
 function verifyExport(j: Journal, opts: RemoveOptions): Journal["verification"] {
   const file = opts.exportManifest!;
-  let text: string;
-  try {
-    text = readRegularFile(file, READ_LIMITS.configBytes, "export manifest");
-  } catch (e) {
-    if (e instanceof ReadProblem) throw new InputError(e.message, file);
-    throw e;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new InputError("is not JSON: give the manifest.json the verification Job uploaded", file);
-  }
+  const { text, value } = readJsonFile(file, "export manifest", "give the manifest.json the verification Job uploaded");
   const parsed = exportManifestSchema.safeParse(value);
   if (!parsed.success) throw new InputError(`is not an export manifest: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, file);
   const m = parsed.data;
