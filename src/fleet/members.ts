@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { readRegularFile, READ_LIMITS } from "../config/read-limits";
 
-/** A stack file larger than this is not a socle stack file: not read (a fleet folder may hold anything). */
-const MAX_STACK_FILE_BYTES = 1024 * 1024;
 /** At most this many stack files are considered: a bound, far above any fleet a machine renders. */
 export const MAX_FLEET_STACKS = 20_000;
 
@@ -16,27 +15,13 @@ const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/;
  * is reported when rendered by its own name, not here.
  */
 export function fleetOf(root: string, platformStack: string, stacksDir: string = join(root, "stacks")): string[] {
-  const members: string[] = [];
-  const names = readdirSync(stacksDir).filter((f) => STACK_FILE.test(f)).sort(byCode);
-  if (names.length > MAX_FLEET_STACKS) throw new RangeError(`${stacksDir} holds ${names.length} stack files, more than the ${MAX_FLEET_STACKS} a fleet run reads`);
-  for (const file of names) {
-    const path = join(stacksDir, file);
-    let doc: unknown;
-    try {
-      if (statSync(path).size > MAX_STACK_FILE_BYTES) continue;
-      doc = parse(readFileSync(path, "utf8"), { maxAliasCount: 100 });
-    } catch {
-      continue;
-    }
-    const config = (doc as { config?: Record<string, unknown> } | null)?.config;
-    const ref = config?.["socle:platformStack"];
-    if (typeof ref === "string" && ref.endsWith(`/${platformStack}`)) members.push(STACK_FILE.exec(file)![1]!);
+  const names = readdirSync(stacksDir);
+  if (names.filter((f) => STACK_FILE.test(f)).length > MAX_FLEET_STACKS) {
+    throw new RangeError(`${stacksDir} holds more than the ${MAX_FLEET_STACKS} stack files a fleet run reads`);
   }
-  return members;
-}
-
-function byCode(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return stackConfigs(stacksDir, names)
+    .filter(({ config }) => typeof config["socle:platformStack"] === "string" && (config["socle:platformStack"] as string).endsWith(`/${platformStack}`))
+    .map(({ stack }) => stack);
 }
 
 /** Stacks in `<root>/stacks/` whose `socle:kind` is `platform`, sorted by code unit. */
@@ -48,18 +33,28 @@ export function platformStacks(root: string): string[] {
   } catch {
     return [];
   }
-  const out: string[] = [];
-  for (const file of names.slice(0, MAX_FLEET_STACKS)) {
+  return stackConfigs(dir, names.slice(0, MAX_FLEET_STACKS))
+    .filter(({ config }) => config["socle:kind"] === "platform")
+    .map(({ stack }) => stack);
+}
+
+/**
+ * The `config` map of each readable stack file among `names`, sorted by stack name (code units). Read through
+ * the bounded reader every stack file goes through (size, regular file: a FIFO never blocks, YAML aliases);
+ * a file that cannot be read or parsed is skipped.
+ */
+function stackConfigs(dir: string, names: readonly string[]): { stack: string; config: Record<string, unknown> }[] {
+  const out: { stack: string; config: Record<string, unknown> }[] = [];
+  for (const file of names) {
     const m = STACK_FILE.exec(file);
     if (!m) continue;
     try {
-      const st = statSync(join(dir, file));
-      if (!st.isFile() || st.size > MAX_STACK_FILE_BYTES) continue;
-      const doc = parse(readFileSync(join(dir, file), "utf8"), { maxAliasCount: 100 }) as { config?: Record<string, unknown> } | null;
-      if (doc?.config?.["socle:kind"] === "platform") out.push(m[1]!);
+      const doc = parse(readRegularFile(join(dir, file), READ_LIMITS.configBytes, "stack file"), { maxAliasCount: READ_LIMITS.yamlAliases }) as { config?: unknown } | null;
+      const config = doc?.config;
+      if (config && typeof config === "object" && !Array.isArray(config)) out.push({ stack: m[1]!, config: config as Record<string, unknown> });
     } catch {
       continue;
     }
   }
-  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return out.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
 }

@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { fleetOf } from "../../src/fleet/members";
+import { fleetOf, platformStacks } from "../../src/fleet/members";
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,5 +37,17 @@ describe("fleetOf", () => {
     mkdirSync(join(r, "elsewhere"));
     writeFileSync(join(r, "elsewhere", "Pulumi.t.yaml"), "config:\n  socle:platformStack: o/p/plateforme\n");
     expect(fleetOf(r, "plateforme", join(r, "elsewhere"))).toEqual(["t"]);
+  });
+
+  it("skips a FIFO, a folder and an oversized file without blocking, and finds platform stacks the same way", () => {
+    const r = root({
+      "Pulumi.t.yaml": "config:\n  socle:platformStack: o/p/plateforme\n",
+      "Pulumi.plateforme.yaml": "config:\n  socle:kind: platform\n",
+      "Pulumi.huge.yaml": `config:\n  socle:platformStack: o/p/plateforme\n#${"x".repeat(2 * 1024 * 1024)}\n`,
+    });
+    execFileSync("mkfifo", [join(r, "stacks", "Pulumi.fifo.yaml")]);
+    mkdirSync(join(r, "stacks", "Pulumi.folder.yaml"));
+    expect(fleetOf(r, "plateforme")).toEqual(["t"]);
+    expect(platformStacks(r)).toEqual(["plateforme"]);
   });
 });
