@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION } from "../render/context-file";
+import { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION, type ContextObject } from "../render/context-file";
 import { InputError } from "./errors";
 import { buildContext, parseStackMetadata, type ContextOverrides } from "./inputs/context";
 import { displayPath } from "./inputs/manifests";
@@ -24,15 +24,6 @@ export function findContextFile(input: string): string | undefined {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
   return undefined;
-}
-
-interface ContextObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-  readonly urn: string;
-  readonly protect: boolean;
 }
 
 const MAX_CONTEXT_OBJECTS = 100_000;

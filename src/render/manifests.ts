@@ -1,6 +1,6 @@
 import { Document, isScalar, visit } from "yaml";
 import { isSecretEnvelope, SECRET } from "./markers";
-import { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION } from "./context-file";
+import { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION, type ContextObject } from "./context-file";
 import type { StateExport } from "./state";
 import { compareText } from "../compare";
 
@@ -120,17 +120,8 @@ export function topComponent(urn: string, byUrn: ReadonlyMap<string, { urn: stri
   return cur.custom ? "stack" : cur.urn.slice(cur.urn.lastIndexOf("::") + 2);
 }
 
-export { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION };
+export { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION, type ContextObject };
 
-/** A Kubernetes object of the manifests as the context file records it: its identity, URN and `protect` option. */
-export interface ContextObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-  readonly urn: string;
-  readonly protect: boolean;
-}
 
 /**
  * The stack's audit context: the root stack's URN and `socle` output (declared load balancers, allowed regions and
