@@ -37,7 +37,7 @@ export function registerUsage(program: Command, root: string, io: Io, setCode: (
     .description("Meter each tenant's requested CPU, memory and storage from its rendered state, priced by a price sheet: cost per month and per user per year")
     .argument("[tenant]", "tenant stack name (stacks/Pulumi.<tenant>.yaml)")
     .option("--fleet", "every tenant of --platform")
-    .option("--platform <stack>", "the platform stack whose fleet --fleet meters")
+    .option("--platform <stack>", "the platform stack whose fleet --fleet meters, and whose socle:opencost.priceSheet prices when --prices is not given")
     .option("--prices <sheet>", "price sheet (YAML, EUR per vCPU-month, GiB-RAM-month, GiB-block-month, GiB-object-month): see examples/prices.yaml; default: the platform stack's socle:opencost.priceSheet")
     .option("--format <format>", "table, csv or json", "table")
     .option("--target-per-user <eur>", "target cost per user per year, in euros (default 50: unsourced, set your own)")
