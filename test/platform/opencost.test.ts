@@ -21,7 +21,8 @@ import { IMAGES } from "../../src/images/catalog";
 import { renderStack, type RenderResult } from "../../src/render/render";
 import type { StateResource } from "../../src/render/state";
 import { readPriceSheet } from "../../src/usage/prices";
-import { ROOT } from "../helpers/render";
+import { ManifestValidator } from "../../src/validate/manifests";
+import { ROOT, SHARED } from "../helpers/render";
 import { cli } from "../tenants-cli/fleet-fixture";
 import { openCostReads } from "../usage/opencost-reader";
 
@@ -130,6 +131,15 @@ describe("OpenCost on the platform (socle:opencost)", () => {
     // Prometheus scrapes it: a PodMonitor on its metrics port, and 9003 among the monitoring namespace's scrape ports.
     const monitor = objs.find((o) => o.kind === "PodMonitor" && o.metadata.name === "opencost")!;
     expect(monitor.spec).toMatchObject({ namespaceSelector: { matchNames: [OPENCOST_NAMESPACE] }, selector: { matchLabels: OPENCOST_POD_LABELS }, podMetricsEndpoints: [{ portNumber: OPENCOST_API_PORT, path: "/metrics" }] });
+  });
+
+  it("renders objects valid against the Kubernetes and CRD schemas", () => {
+    const validator = new ManifestValidator([join(SHARED, "crds")]);
+    const mine = manifests(withIt).filter((o) => o.metadata?.namespace === OPENCOST_NAMESPACE || /opencost/.test(o.metadata?.name ?? ""));
+    expect(mine.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
+      ["ConfigMap/socle-custom-pricing", "Namespace/socle-opencost", "NetworkPolicy/allow-dns", "NetworkPolicy/allow-opencost-to-api-server", "NetworkPolicy/allow-opencost-to-prometheus", "NetworkPolicy/allow-prometheus-from-opencost", "NetworkPolicy/allow-scrape-opencost", "NetworkPolicy/default-deny", "PodMonitor/opencost"].sort(),
+    );
+    expect(mine.flatMap((o) => validator.validate(o as never))).toEqual([]);
   });
 
   it("models what the chart installs at 2.5.17 from its templates, with the release's values: one pod, port 9003, no UI or MCP port", () => {
