@@ -206,6 +206,7 @@ describe("without socle:opencost", () => {
     expect(resources(without).some((r) => /opencost/i.test(r.urn))).toBe(false);
     const text = readdirSync(join(without.outDir, "manifests")).map((f) => readFileSync(join(without.outDir, "manifests", f), "utf8")).join("\n");
     expect(text).not.toMatch(/opencost/i);
+    expect(readFileSync(join(without.outDir, "state.json"), "utf8")).not.toMatch(/opencost/i);
     const scrape = manifests(without).find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "allow-prometheus-scrapes")!;
     expect(JSON.stringify(scrape.spec.egress)).not.toContain(String(OPENCOST_API_PORT));
     // …and the render with it differs by OpenCost's objects only.
