@@ -112,14 +112,13 @@ const UID = 1001;
  * binaries with curl, `plugins.enabled`), and the cloud provider detection: `USE_CUSTOM_PROVIDER=true` selects the
  * custom provider without probing the GCE metadata server or a cloud's pricing API (opencost:pkg/cloud/provider/provider.go
  * `getClusterProperties`, pkg/env/costmodelenv.go `IsUseCustomProvider`); `PRODUCT_ANALYTICS_ENABLED`,
- * `ERROR_REPORTING_ENABLED` and `VALUES_REPORTING_ENABLED` (pkg/env/costmodelenv.go, on by default) are turned off.
+ * `ERROR_REPORTING_ENABLED` and `VALUES_REPORTING_ENABLED` (pkg/env/costmodelenv.go, each `env.GetBool(…, true)`)
+ * are turned off.
  * The chart's NetworkPolicy is off: socle writes the namespace's (below). No Ingress, HTTPRoute or Route.
  */
 export function openCostValues(image: string, sizing: SizingProfile): Record<string, unknown> {
   const i = splitImage(image);
   return {
-    // chart:templates/deployment.yaml builds `<registry>/<repository>:<tag>`; the chart's own default tag carries
-    // the digest after the tag the same way (`tag: "1.120.1@sha256:…"`).
     networkPolicies: { enabled: false },
     serviceAccount: { create: true, automountServiceAccountToken: true },
     rbac: { enabled: true },
@@ -127,6 +126,8 @@ export function openCostValues(image: string, sizing: SizingProfile): Record<str
     podSecurityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, seccompProfile: { type: "RuntimeDefault" } },
     opencost: {
       exporter: {
+        // chart:templates/_helpers.tpl `opencost.fullImageName` builds `<registry>/<repository>:<tag>`; the chart's own
+        // default tag carries the digest after the tag the same way (`tag: "1.120.1@sha256:…"`, chart:values.yaml).
         image: { registry: i.registry, repository: i.repository, tag: i.digest ? `${i.tag}@${i.digest}` : i.tag },
         resources: plainResources(controllerSize(sizing).resources),
         // The root filesystem stays read-only: OpenCost writes its pricing file in CONFIG_PATH, the emptyDir the
