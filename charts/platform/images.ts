@@ -23,6 +23,7 @@ export const PLATFORM_IMAGE_KEYS = [
   "curl",
   "victoria-logs",
   "fluent-bit",
+  "opencost",
 ] as const;
 
 export type PlatformImageKey = (typeof PLATFORM_IMAGE_KEYS)[number];

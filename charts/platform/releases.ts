@@ -133,6 +133,22 @@ export const CAPSULE_CHART: PinnedChart = {
     "global.jobs.kubectl.image.{registry,repository} (docker.io/clastix/kubectl) in charts/capsule/values.yaml at that tag.",
 };
 
+/**
+ * OpenCost, the measured-cost engine of a hoster's platform, installed only with `socle:opencost`
+ * (charts/platform/opencost.ts, components/platform/opencost.ts).
+ */
+export const OPENCOST_CHART: PinnedChart = {
+  chart: "opencost",
+  repo: "https://opencost.github.io/opencost-helm-chart",
+  version: "2.5.17",
+  namespace: "socle-opencost",
+  source:
+    "Repository: opencost/opencost-helm-chart README.md (`helm repo add opencost https://opencost.github.io/opencost-helm-chart`; " +
+    ".github/workflows/publish.yml releases charts/ with chart-releaser). Version: tag opencost-2.5.17 (725bb939d6a631a7b679cef38fe42a3d872efe64, " +
+    "2026-04-28, newest release in the stored snapshot): charts/opencost/Chart.yaml version 2.5.17, appVersion 1.120.1. " +
+    "Image keys: opencost.exporter.image.{registry,repository,tag} (opencost.ui.image unused: the UI is off), same tag charts/opencost/values.yaml.",
+};
+
 export const PINNED_CHARTS = {
   envoyGateway: ENVOY_GATEWAY_CHART,
   certManager: CERT_MANAGER_CHART,
@@ -142,8 +158,8 @@ export const PINNED_CHARTS = {
   barmanCloudPlugin: BARMAN_PLUGIN_CHART,
 } as const;
 
-/** Every chart the platform can install (trust-manager only with the internal CA issuer), by lock name. */
-export const ALL_CHARTS = { ...PINNED_CHARTS, trustManager: TRUST_MANAGER_CHART, capsule: CAPSULE_CHART } as const;
+/** Every chart the platform can install (trust-manager only with the internal CA issuer, OpenCost only with `socle:opencost`), by lock name. */
+export const ALL_CHARTS = { ...PINNED_CHARTS, trustManager: TRUST_MANAGER_CHART, capsule: CAPSULE_CHART, opencost: OPENCOST_CHART } as const;
 export type ChartName = keyof typeof ALL_CHARTS;
 
 /**

@@ -129,6 +129,14 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
       issues.push({ path: `${NAMESPACE}:existing.kubeconfigPath`, value: path, problem, fix: "give the absolute path of the cluster's kubeconfig file, or remove the key to use the ambient kubeconfig" });
     }
   }
+  if (raw.opencost && raw.kind !== "platform") {
+    issues.push({
+      path: `${NAMESPACE}:opencost`,
+      value: "(a settings block)",
+      problem: `deploys OpenCost on a hoster's platform, but socle:kind is ${raw.kind}`,
+      fix: "remove socle:opencost, or set it on the platform stack (socle:kind platform)",
+    });
+  }
   const apps = raw.kind === "platform" ? [] : [...new Set(raw.apps)].sort();
   if (raw.kind === "platform" && raw.apps.length > 0 && appsGiven) {
     issues.push({
@@ -183,6 +191,7 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
     provider: raw.provider,
     ...(federation ? { identityFederation: federation } : {}),
     chat: { federationAllowlist: raw.chat?.federation ? [...new Set(raw.chat.federation)].sort() : [] },
+    ...(raw.opencost ? { opencost: { priceSheet: raw.opencost.priceSheet } } : {}),
   };
 }
 

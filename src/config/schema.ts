@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isValidCidr } from "../model/cidr";
 import { OUTSCALE_SECNUMCLOUD_REGION } from "../model/cloud";
 import { SIZING_PROFILES, TLS_ISSUERS, type SizingProfile, type TlsIssuerKind } from "../model/names";
+import { priceSheetSchema, type PriceSheet } from "../model/prices";
 
 // Defined in the bottom layer (src/model), which charts and components read instead of the configuration.
 export { OUTSCALE_SECNUMCLOUD_REGION, SIZING_PROFILES, TLS_ISSUERS, type SizingProfile, type TlsIssuerKind };
@@ -222,6 +223,19 @@ export const chatSettingsSchema = z
   })
   .strict();
 
+/**
+ * OpenCost on a platform stack, opt-in. The price sheet is written inline, in the stack file, with the schema of
+ * `socle usage --prices` (src/model/prices.ts): the stack file is the one input of a render and of `pulumi up`
+ * (a path would be read on whichever machine runs the program, e.g. inside a Pulumi Kubernetes Operator
+ * Workspace where it does not exist), `pulumi config set --path 'socle:opencost.priceSheet.prices.vcpuMonth' 12`
+ * edits it, and `socle usage` reads the same sheet from the platform stack when `--prices` is not given.
+ */
+export const openCostSettingsSchema = z
+  .object({
+    priceSheet: priceSheetSchema,
+  })
+  .strict();
+
 /** The raw `socle:*` keys of a stack file, before normalisation. Key names without the `socle:` prefix. */
 export const rawConfigSchema = z
   .object({
@@ -252,6 +266,7 @@ export const rawConfigSchema = z
     provider: providerAttestationSchema.optional(),
     identityFederation: identityFederationSchema.optional(),
     chat: chatSettingsSchema.optional(),
+    opencost: openCostSettingsSchema.optional(),
   })
   .strict();
 
@@ -295,4 +310,6 @@ export interface SocleConfig {
   readonly identityFederation?: IdentityFederation;
   /** Chat federation: the allowed Matrix server names, empty when federation is off (the default). */
   readonly chat?: { readonly federationAllowlist: readonly string[] };
+  /** OpenCost on a platform stack, priced by this sheet (`socle:opencost`); absent: not deployed. */
+  readonly opencost?: { readonly priceSheet: PriceSheet };
 }

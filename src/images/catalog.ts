@@ -281,6 +281,17 @@ export const IMAGES = {
     unresolved: NO_DIGEST,
   },
 
+  /**
+   * OpenCost's cost model, installed on a platform with `socle:opencost` (chart opencost 2.5.17, charts/platform/releases.ts).
+   * Tag and digest are the chart's own default at that tag (`opencost.exporter.image.tag: "1.120.1@sha256:…"`).
+   */
+  opencost: {
+    repository: "ghcr.io/opencost/opencost",
+    tag: "1.120.1",
+    digest: "sha256:b0701f9b54e43c9abee98f5784792a5b469ca8951e87da32b161c1fa539ab0e1",
+    source: "opencost/opencost-helm-chart@725bb939d6a631a7b679cef38fe42a3d872efe64 (tag opencost-2.5.17):charts/opencost/values.yaml (opencost.exporter.image: registry ghcr.io, repository opencost/opencost, tag 1.120.1@sha256:b0701f9b…)",
+  },
+
   /** Small HTTP client used by socle's own jobs (e.g. Garage bootstrap). */
   curl: {
     repository: "docker.io/curlimages/curl",

@@ -9,6 +9,8 @@ import { Edge } from "../../components/platform/edge";
 import { PlatformNamespaces } from "../../components/platform/namespaces";
 import { ObjectStorage } from "../../components/platform/object-storage";
 import { Observability } from "../../components/platform/observability";
+import { OpenCost } from "../../components/platform/opencost";
+import { OPENCOST_SCRAPE_TARGET } from "../../charts/platform/opencost";
 import { APPS } from "./apps";
 import type { SuiteContext } from "./context";
 
@@ -21,7 +23,8 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
   const images = resolvePlatformImages(ctx.image, config.registryMirror);
   const appNamespaces = config.apps.map((app) => ctx.namespace(app));
   const inCluster = config.cloud.target === "existing";
-  const scrapeTargets = platformScrapeTargets({ garage: inCluster });
+  // With socle:opencost, Prometheus scrapes OpenCost too (charts/platform/opencost.ts).
+  const scrapeTargets = [...platformScrapeTargets({ garage: inCluster }), ...(config.opencost ? [OPENCOST_SCRAPE_TARGET] : [])];
 
   const namespaces = new PlatformNamespaces("platform-namespaces", {
     routeNamespaces: [...new Set(sites.map((s) => s.routeNamespace))].sort(),
@@ -83,6 +86,8 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
     },
     after,
   );
+
+  if (config.opencost) new OpenCost("opencost", { images, sizing: config.sizing, priceSheet: config.opencost.priceSheet, apiServer: ctx.apiServer }, after);
 
   new Observability(
     "observability",

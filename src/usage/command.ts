@@ -9,19 +9,20 @@ import { loadStackConfig } from "../tenants/catalog";
 import { PLAN_USER_CEILING } from "../tenants/plans";
 import { DEFAULT_TARGET_PER_USER_YEAR, price, type TenantCost } from "./cost";
 import { meter } from "./meter";
-import { openCostPricingConfigMap } from "./opencost";
-import { readPriceSheet } from "./prices";
-
-/** Name of OpenCost's pricing ConfigMap: give it to the chart as `opencost.customPricing.configmapName`. */
-export const OPENCOST_CONFIGMAP = "socle-custom-pricing";
+import { OPENCOST_CONFIGMAP, openCostPricingConfigMap } from "./opencost";
+import { readPriceSheet, type PriceSheet } from "./prices";
 import { renderUsage, type UsageFormat } from "./report";
+
+/** Name of OpenCost's pricing ConfigMap: the chart's `opencost.customPricing.configmapName` (charts/platform/opencost.ts). */
+export { OPENCOST_CONFIGMAP };
 
 export interface UsageOptions {
   readonly root: string;
   readonly tenant?: string;
   readonly fleet?: boolean;
   readonly platform?: string;
-  readonly prices: string;
+  /** A price sheet file; absent: the platform stack's `socle:opencost.priceSheet`, the sheet its OpenCost prices with. */
+  readonly prices?: string;
   readonly format?: string;
   readonly targetPerUser?: string;
   readonly users?: string;
@@ -41,36 +42,69 @@ function positive(flag: string, v: string | undefined, integer: boolean): number
   return n;
 }
 
+function existingStack(root: string, stack: string, what: string, flag: string): void {
+  const problem = stackNameProblem(stack);
+  if (problem) throw new InputError(`${flag}${problem}`);
+  if (!existsSync(stackFilePath(root, stack))) throw new InputError(`${what} ${stack} does not exist (no stacks/Pulumi.${stack}.yaml)`);
+}
+
+/**
+ * The price sheet: `--prices <file>`, or the one the platform stack carries (`socle:opencost.priceSheet`), so
+ * that the report and the platform's OpenCost price with the same numbers. `platform` is the stack to read it from.
+ */
+function priceSheet(opts: UsageOptions, platform: string | undefined): PriceSheet {
+  if (opts.prices !== undefined) return readPriceSheet(opts.prices);
+  if (platform === undefined) throw new InputError("give --prices <sheet>, or --platform <stack> whose socle:opencost.priceSheet to use");
+  const config = loadStackConfig(opts.root, platform);
+  if (!config.opencost) {
+    throw new InputError(`no --prices given, and platform ${platform} has no socle:opencost.priceSheet: give --prices <sheet> (see examples/prices.yaml), or set the sheet on the platform stack (docs/hosters.md, "OpenCost")`);
+  }
+  return config.opencost.priceSheet;
+}
+
+/** The platform a tenant runs on: the last segment of its `socle:platformStack` (org/project/stack). */
+function platformOf(root: string, tenant: string): string | undefined {
+  const ref = loadStackConfig(root, tenant).platformStack;
+  return ref?.split("/").pop();
+}
+
 /** `socle usage`: meter each tenant's rendered state, price it, print the report. Bad input throws InputError (exit 2). */
 export async function runUsage(opts: UsageOptions): Promise<TenantCost[]> {
   if (opts.opencostNamespace !== undefined) {
     if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(opts.opencostNamespace)) throw new InputError(`--opencost-configmap: ${JSON.stringify(opts.opencostNamespace.slice(0, 70))} is not a namespace name (a DNS label)`);
+    if (opts.platform !== undefined) existingStack(opts.root, opts.platform, "platform stack", "--platform: ");
+    const sheet = priceSheet(opts, opts.platform);
     const { stringify } = await import("yaml");
-    opts.out(stringify(openCostPricingConfigMap(readPriceSheet(opts.prices), { name: OPENCOST_CONFIGMAP, namespace: opts.opencostNamespace }), { lineWidth: 0 }));
+    opts.out(stringify(openCostPricingConfigMap(sheet, { name: OPENCOST_CONFIGMAP, namespace: opts.opencostNamespace }), { lineWidth: 0 }));
     return [];
   }
   const format = (opts.format ?? "table") as UsageFormat;
   if (!["table", "csv", "json"].includes(format)) throw new InputError(`--format must be table, csv or json, got ${JSON.stringify(String(opts.format).slice(0, 40))}`);
-  const target = positive("--target-per-user", opts.targetPerUser, false) ?? DEFAULT_TARGET_PER_USER_YEAR;
+  const given = positive("--target-per-user", opts.targetPerUser, false);
+  const target = given ?? DEFAULT_TARGET_PER_USER_YEAR;
   const users = positive("--users", opts.users, true);
   let tenants: string[];
   if (opts.fleet) {
     if (opts.tenant !== undefined) throw new InputError("give a tenant or --fleet --platform <stack>, not both");
     if (opts.platform === undefined) throw new InputError("--fleet needs --platform <stack>: the platform whose tenants to meter");
-    const problem = stackNameProblem(opts.platform);
-    if (problem) throw new InputError(`--platform: ${problem}`);
-    if (!existsSync(stackFilePath(opts.root, opts.platform))) throw new InputError(`platform stack ${opts.platform} does not exist (no stacks/Pulumi.${opts.platform}.yaml)`);
+    existingStack(opts.root, opts.platform, "platform stack", "--platform: ");
     if (users !== undefined) throw new InputError("--users applies to one tenant: meter each tenant on its own to give its number of users");
     tenants = fleetOf(opts.root, opts.platform);
     if (tenants.length === 0) throw new InputError(`platform ${opts.platform} has no tenant in stacks/ (no stack with socle:platformStack ending in /${opts.platform})`);
   } else {
     if (opts.tenant === undefined) throw new InputError("name a tenant, or give --fleet --platform <stack>");
-    const problem = stackNameProblem(opts.tenant);
-    if (problem) throw new InputError(problem);
-    if (!existsSync(stackFilePath(opts.root, opts.tenant))) throw new InputError(`tenant ${opts.tenant} does not exist (no stacks/Pulumi.${opts.tenant}.yaml)`);
+    existingStack(opts.root, opts.tenant, "tenant", "");
+    if (opts.platform !== undefined) existingStack(opts.root, opts.platform, "platform stack", "--platform: ");
     tenants = [opts.tenant];
   }
-  const sheet = readPriceSheet(opts.prices);
+  let platform = opts.platform;
+  if (opts.prices === undefined && platform === undefined) {
+    platform = platformOf(opts.root, tenants[0]!);
+    if (platform !== undefined && !existsSync(stackFilePath(opts.root, platform))) {
+      throw new InputError(`no --prices given, and the platform of ${tenants[0]} (${platform}) has no stack file here to read socle:opencost.priceSheet from: give --prices <sheet>`);
+    }
+  }
+  const sheet = priceSheet(opts, platform);
   const costs: TenantCost[] = [];
   for (const t of tenants) {
     const config = loadStackConfig(opts.root, t);
@@ -80,6 +114,6 @@ export async function runUsage(opts: UsageOptions): Promise<TenantCost[]> {
     const usage = meter(input.views);
     costs.push(price(t, config.sizing, usage, sheet, users ?? PLAN_USER_CEILING[config.sizing], users !== undefined ? "--users" : "plan ceiling", target));
   }
-  opts.out(renderUsage(costs, sheet, format));
+  opts.out(renderUsage(costs, sheet, format, given === undefined ? "default" : "--target-per-user"));
   return costs;
 }

@@ -4,8 +4,16 @@ import type { PriceSheet } from "./prices";
 
 const GIB = 2 ** 30;
 
-/** The default target: euros per user per year (docs/hosters.md, "Plans and prices", says where it comes from). */
+/**
+ * The default target, euros per user per year: UNSOURCED. The issue quotes "about 50 € per user per year" as the
+ * French state's ceiling for its sovereign suite; no public source saying so was found (searched: DINUM and La
+ * Suite numérique pages, circulars, Sénat and Cour des comptes reports; docs/hosters.md, "The 50 € target", lists
+ * what was found instead). The reports say the default is unsourced: set your own with `--target-per-user`.
+ */
 export const DEFAULT_TARGET_PER_USER_YEAR = 50;
+
+/** What the reports say of the default target. */
+export const DEFAULT_TARGET_NOTE = `${DEFAULT_TARGET_PER_USER_YEAR} € per user per year is socle's default target, unsourced: set your own with --target-per-user`;
 
 export interface TenantCost {
   readonly tenant: string;

@@ -1,33 +1,10 @@
 import { parseDocument } from "yaml";
-import { z } from "zod";
 import { duplicateKey, readRegularFile, READ_LIMITS, ReadProblem, treeProblem } from "../config/read-limits";
 import { InputError } from "../model/input-error";
+import { priceSheetSchema, type PriceSheet } from "../model/prices";
 
-const price = z.number().finite().min(0).max(1_000_000);
-
-/**
- * A hoster's price sheet: unit prices per month, in euros (docs/hosters.md, "Plans and prices"). Read like the
- * other inputs: a regular file of bounded size, YAML with an alias limit, no duplicated key, bounded depth,
- * then validated with this schema.
- */
-export const priceSheetSchema = z
-  .object({
-    currency: z.literal("EUR"),
-    /** Free text: where the prices come from (a contract, a tariff), or that they are illustrative. */
-    source: z.string().min(1).max(500).optional(),
-    illustrative: z.boolean().default(false),
-    prices: z
-      .object({
-        vcpuMonth: price,
-        ramGiBMonth: price,
-        blockGiBMonth: price,
-        objectGiBMonth: price,
-      })
-      .strict(),
-  })
-  .strict();
-
-export type PriceSheet = z.infer<typeof priceSheetSchema>;
+/** The schema lives in the bottom layer: the stack file's `socle:opencost.priceSheet` is validated by the same one. */
+export { priceSheetSchema, type PriceSheet };
 
 export function readPriceSheet(file: string): PriceSheet {
   let text: string;

@@ -1,7 +1,9 @@
-import { cents, type TenantCost } from "./cost";
+import { cents, DEFAULT_TARGET_NOTE, type TenantCost } from "./cost";
 import type { PriceSheet } from "./prices";
 
 export type UsageFormat = "table" | "csv" | "json";
+/** Where the target came from: socle's default (unsourced) or the operator's `--target-per-user`. */
+export type TargetFrom = "default" | "--target-per-user";
 
 const fixed = (x: number, d = 2): string => cents(x).toFixed(d);
 const gib = (x: number): string => (Math.round(x * 1000) / 1000).toFixed(3);
@@ -27,7 +29,7 @@ function cells(c: TenantCost): string[] {
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
 const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-export function renderUsage(costs: readonly TenantCost[], sheet: PriceSheet, format: UsageFormat): string {
+export function renderUsage(costs: readonly TenantCost[], sheet: PriceSheet, format: UsageFormat, targetFrom: TargetFrom = "--target-per-user"): string {
   if (format === "csv") return [HEADER.join(","), ...costs.map((c) => cells(c).map(csvField).join(","))].join("\r\n") + "\r\n";
   if (format === "json") {
     return (
@@ -37,6 +39,7 @@ export function renderUsage(costs: readonly TenantCost[], sheet: PriceSheet, for
           illustrativePrices: sheet.illustrative,
           ...(sheet.source !== undefined ? { priceSource: sheet.source } : {}),
           prices: sheet.prices,
+          targetSource: targetFrom === "default" ? `default: ${DEFAULT_TARGET_NOTE}` : "--target-per-user",
           tenants: costs.map((c) => ({
             tenant: c.tenant,
             plan: c.plan,
@@ -68,6 +71,7 @@ export function renderUsage(costs: readonly TenantCost[], sheet: PriceSheet, for
   const line = (r: readonly string[]): string => r.map((x, i) => (i < 2 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  ").trimEnd();
   const out = [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
   if (sheet.illustrative) out.push("", "Prices: ILLUSTRATIVE (the sheet says so), not a real tariff.");
+  if (targetFrom === "default") out.push(`Target: ${DEFAULT_TARGET_NOTE}.`);
   if (costs.some((c) => c.objectGiB === null)) out.push("Object storage: not metered where no bucket declares a quota (docs/hosters.md, \"Plans and prices\").");
   const unmeasured = costs.reduce((n, c) => n + c.usage.unmeasured.length, 0);
   if (unmeasured) out.push(`${unmeasured} request(s) absent or unreadable, counted as 0: see --format json ("unmeasured").`);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { parseQuantity } from "../../src/usage/quantity";
 import { ROOT } from "../helpers/render";
 import { cli, fleetRoot } from "../tenants-cli/fleet-fixture";
 import { tenantAState, tenantBState } from "./fixture";
+import { openCostReads } from "./opencost-reader";
 
 const PRICES = join(ROOT, "examples", "prices.yaml");
 
@@ -105,20 +106,49 @@ describe("socle usage", () => {
     expect((await cli(root, ["usage", "--fleet", "--platform", "hebergeur-plateforme", "--users", "3", "--prices", PRICES])).code).toBe(2);
   });
 
-  it("prints OpenCost's custom pricing from the same sheet: hourly prices, monthly ÷ 730", async () => {
+  it("prints OpenCost's custom pricing from the same sheet: one data key per pricing field, monthly prices (OpenCost divides by 730)", async () => {
     const r = await cli(withStates(), ["usage", "--prices", PRICES, "--opencost-configmap", "opencost"]);
     expect(r.code, r.err).toBe(0);
     const cm = parse(r.out) as { kind: string; metadata: { name: string; namespace: string }; data: Record<string, string> };
     expect(cm.kind).toBe("ConfigMap");
     expect(cm.metadata).toMatchObject({ name: "socle-custom-pricing", namespace: "opencost" });
-    const model = JSON.parse(cm.data["default.json"]!) as Record<string, string>;
-    expect(model["provider"]).toBe("custom");
-    // 12 € per vCPU-month ÷ 730 hours; 3 € per GiB-month ÷ 730; 0.10 € per GiB-month of block ÷ 730.
-    expect(Number(model["CPU"]) * 730).toBeCloseTo(12, 8);
-    expect(Number(model["RAM"]) * 730).toBeCloseTo(3, 8);
-    expect(Number(model["storage"]) * 730).toBeCloseTo(0.1, 8);
-    for (const k of ["spotCPU", "spotRAM", "GPU", "zoneNetworkEgress", "regionNetworkEgress", "internetNetworkEgress"]) expect(typeof model[k], k).toBe("string");
+    expect(cm.data["provider"]).toBe("custom");
+    // 12 € per vCPU-month, 3 € per GiB-month of memory, 0.10 € per GiB-month of block storage, as the sheet says.
+    expect(cm.data).toMatchObject({ CPU: "12", spotCPU: "12", RAM: "3", spotRAM: "3", storage: "0.1", GPU: "0" });
+    // What OpenCost makes of them (test/usage/opencost-reader.ts replays its reading): 12 / 730 per vCPU-hour.
+    expect(openCostReads(cm.data).CPU).toBe("0.016438");
     expect((await cli(withStates(), ["usage", "--prices", PRICES, "--opencost-configmap", "Not_A_Namespace"])).code).toBe(2);
+  });
+
+  it("without --prices, prices with the platform stack's socle:opencost.priceSheet: the same figures as the same sheet from a file", async () => {
+    const root = withStates();
+    const platform = join(root, "stacks", "Pulumi.hebergeur-plateforme.yaml");
+    // No sheet on the platform: refused with the way out, nothing printed.
+    const none = await cli(root, ["usage", "tenant-exemple-a", "--format", "csv"]);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no --prices given, and platform hebergeur-plateforme has no socle:opencost\.priceSheet: give --prices/);
+    expect(none.out).toBe("");
+    writeFileSync(platform, readFileSync(platform, "utf8") + ["  socle:opencost:", "    priceSheet:", "      currency: EUR", "      illustrative: true", "      prices: {vcpuMonth: 12, ramGiBMonth: 3, blockGiBMonth: 0.1, objectGiBMonth: 0.02}", ""].join("\n"));
+    const fromStack = await cli(root, ["usage", "tenant-exemple-a", "--format", "csv"]);
+    expect(fromStack.code, fromStack.err).toBe(0);
+    expect(fromStack.out).toBe((await cli(root, ["usage", "tenant-exemple-a", "--prices", PRICES, "--format", "csv"])).out);
+    expect(fromStack.out).toContain("tenant-exemple-a,small,500,2.700,5.500,45.000,not metered,53.40,1.28,50.00,yes");
+    const fleet = await cli(root, ["usage", "--fleet", "--platform", "hebergeur-plateforme", "--format", "csv"]);
+    expect(fleet.code, fleet.err).toBe(0);
+    expect(fleet.out.split("\r\n")).toHaveLength(4);
+    // A platform that does not exist, given for a tenant's sheet: exit 2.
+    expect((await cli(root, ["usage", "tenant-exemple-a", "--platform", "nowhere"])).err).toMatch(/platform stack nowhere does not exist/);
+  });
+
+  it("says the default 50 € target is unsourced, and names the operator's own target as such", async () => {
+    const root = withStates();
+    const table = await cli(root, ["usage", "tenant-exemple-a", "--prices", PRICES]);
+    expect(table.out).toMatch(/Target: 50 € per user per year is socle's default target, unsourced: set your own with --target-per-user/);
+    const json = JSON.parse((await cli(root, ["usage", "tenant-exemple-a", "--prices", PRICES, "--format", "json"])).out) as { targetSource: string };
+    expect(json.targetSource).toMatch(/^default: .*unsourced/);
+    const own = await cli(root, ["usage", "tenant-exemple-a", "--prices", PRICES, "--target-per-user", "40"]);
+    expect(own.out).not.toMatch(/unsourced/);
+    expect(JSON.parse((await cli(root, ["usage", "tenant-exemple-a", "--prices", PRICES, "--target-per-user", "40", "--format", "json"])).out).targetSource).toBe("--target-per-user");
   });
 
   it("reads Kubernetes quantities as the API server does", () => {

@@ -9,6 +9,7 @@ import { CERT_MANAGER_V1_21_1 } from "./cert-manager";
 import { CNPG_V0_29_0 } from "./cloudnative-pg";
 import { ENVOY_GATEWAY_V1_8_4, ENVOY_GATEWAY_V1_9_0, ENVOY_GATEWAY_V1_9_1 } from "./envoy-gateway";
 import { KUBE_PROMETHEUS_STACK_V91_5_0 } from "./kube-prometheus-stack";
+import { OPENCOST_V2_5_17 } from "./opencost";
 import { PLUGIN_BARMAN_CLOUD_V0_7_0 } from "./plugin-barman-cloud";
 import { TRUST_MANAGER_V0_19_0 } from "./trust-manager";
 import type { ReleaseContract, ReleaseInstance } from "./types";
@@ -26,6 +27,7 @@ export const RELEASE_CONTRACTS: readonly ReleaseContract[] = [
   VELERO_V12_1_0,
   KUBE_PROMETHEUS_STACK_V91_5_0,
   CAPSULE_V0_14_0,
+  OPENCOST_V2_5_17,
 ];
 
 export const contractKey = (chart: string, version: string): string => `${chart}@${version}`;

@@ -9,6 +9,7 @@ import { httpRouteRefs } from "./httproute-refs";
 import { imageSource } from "./image-source";
 import { identityFederationRule } from "./identity-federation";
 import { listenerCertificate } from "./listener-certificate";
+import { openCostData } from "./opencost";
 import { probePort } from "./probe-port";
 import { refConfigMap } from "./ref-configmap";
 import { refSecret } from "./ref-secret";
@@ -39,6 +40,7 @@ export const KUBERNETES_RULES: readonly CheckRule[] = [
   cnpgBackupTools,
   identityFederationRule,
   imageSource,
+  openCostData,
 ];
 
 export const ALL_RULES: readonly CheckRule[] = [...KUBERNETES_RULES, ...CLOUD_RULES];
