@@ -23,6 +23,8 @@ export const PLATFORM_IMAGE_KEYS = [
   "curl",
   "victoria-logs",
   "fluent-bit",
+  "capsule",
+  "capsule-kubectl",
 ] as const;
 
 export type PlatformImageKey = (typeof PLATFORM_IMAGE_KEYS)[number];
