@@ -275,7 +275,11 @@ export function protectedNamespaceRegex(platformNamespaces: readonly string[]): 
   return `^(kube-.*|socle-.*|${names.join("|")})$`;
 }
 
-/** Controller replicas: two, so the fail-closed namespace webhook survives a node drain (with the PDB below). */
+/**
+ * Controller replicas: two, so the fail-closed namespace webhook survives a node drain (with the PDB below). Leader
+ * election picks one reconciler; controller-runtime's webhook server runs on every replica (pkg/webhook/server.go,
+ * `NeedLeaderElection` returns false).
+ */
 export const CAPSULE_REPLICAS = 2;
 
 /** Restricted Pod Security contexts (the chart's defaults in values.yaml, set explicitly so a default change cannot weaken them). */
