@@ -234,6 +234,15 @@ describe("Capsule, installed by the platform", () => {
 });
 
 describe("Capsule, per tenant", () => {
+  it("each tenant creates its namespaces after its Capsule Tenant, which Capsule requires of a labelled namespace", () => {
+    for (const tenant of TENANTS) {
+      const tenantUrn = resources(tenant).find((r) => r.type === "kubernetes:capsule.clastix.io/v1beta2:Tenant")!.urn;
+      const namespaces = resources(tenant).filter((r) => r.type === "kubernetes:core/v1:Namespace");
+      expect(namespaces.length).toBe(5);
+      for (const ns of namespaces) expect(ns.dependencies ?? [], ns.urn).toContain(tenantUrn);
+    }
+  });
+
   it("each tenant renders one Capsule Tenant named after its organization, covering all its namespaces, with a quota above what it renders", () => {
     for (const tenant of TENANTS) {
       const [t, ...more] = ofKind(tenant, "Tenant") as { metadata: { name: string }; spec: Record<string, any> }[];
