@@ -322,6 +322,9 @@ export function capsuleValues(props: CapsuleValuesProps): Record<string, unknown
     certManager: { generateCertificates: true },
     tls: { enableController: false, create: false },
     replicaCount: CAPSULE_REPLICAS,
+    // Spread over nodes when possible (values.yaml `topologySpreadConstraints`, passed to the pod by templates/_pod.tpl):
+    // one node lost does not take both webhook replicas.
+    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { ...CAPSULE_POD_LABELS } } }],
     podSecurityContext: RESTRICTED_POD,
     securityContext: RESTRICTED_CONTAINER,
     manager: {

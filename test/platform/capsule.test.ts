@@ -75,7 +75,9 @@ describe("capsule-system: namespace and flows", () => {
     const pdb = renderCapsuleDisruptionBudget();
     expect(pdb.metadata.namespace).toBe(CAPSULE_NAMESPACE);
     expect(pdb.spec).toEqual({ minAvailable: 1, selector: { matchLabels: CAPSULE_POD_LABELS } });
-    expect((capsuleValues({ images: { capsule: fakeImages.capsule, kubectl: fakeImages["capsule-kubectl"] }, sizing: "small", platformNamespaces: [] }) as { replicaCount: number }).replicaCount).toBe(2);
+    const values = capsuleValues({ images: { capsule: fakeImages.capsule, kubectl: fakeImages["capsule-kubectl"] }, sizing: "small", platformNamespaces: [] }) as Obj;
+    expect(values.replicaCount).toBe(2);
+    expect(values.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: CAPSULE_POD_LABELS } }]);
   });
 });
 
