@@ -271,7 +271,9 @@ export const CAPSULE_ADMINISTRATORS = [{ kind: "Group", name: "system:masters" }
  * reach `socle-storage` or `cert-manager`.
  */
 export function protectedNamespaceRegex(platformNamespaces: readonly string[]): string {
-  const names = sortedNamespaces(["default", CAPSULE_NAMESPACE, ...platformNamespaces]).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const names = sortedNamespaces(["default", CAPSULE_NAMESPACE, ...platformNamespaces])
+    .filter((n) => !n.startsWith("kube-") && !n.startsWith("socle-"))
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return `^(kube-.*|socle-.*|${names.join("|")})$`;
 }
 

@@ -14,7 +14,7 @@ import { useKubernetesProvider } from "./kubernetes";
 import { deployPlatform } from "./platform";
 import { manifestGroup, observeManifests } from "../../components/lib/manifests";
 import { renderCapsuleTenant } from "../../charts/platform/capsule";
-import { capsuleTenantName, tenantAdminGroup, parsePlatformContract, platformContract, TENANCY_OUTPUT, type PlatformContract } from "./tenancy";
+import { capsuleTenantName, tenantAdminGroup, parsePlatformContract, platformContract, refuseProtectedNamespaces, TENANCY_OUTPUT, type PlatformContract } from "./tenancy";
 import { buildSso } from "./sso";
 
 /** Namespace of each app: `<org>-<app>`, so tenants of one platform never share one. */
@@ -57,6 +57,7 @@ async function deployTenant(config: SocleConfig): Promise<Record<string, unknown
   const ref = new pulumi.StackReference(platformStack);
   const details = await ref.getOutputDetails(TENANCY_OUTPUT);
   const platform = parsePlatformContract(details.value ?? details.secretValue, platformStack, config);
+  refuseProtectedNamespaces(platform, config.apps.map((app) => appNamespace(config, app)), platformStack);
   // Every namespace of the tenant carries its Capsule tenant label, the one the platform's Gateway admits
   // ListenerSets from and Capsule's namespace webhook holds to the owning tenant (charts/platform/capsule.ts),
   // and is created after the tenant's Capsule Tenant: Capsule refuses a labelled namespace whose Tenant does not

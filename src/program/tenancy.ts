@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { ENVOY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS } from "../../charts/gateway";
 import { CLUSTER_ISSUER } from "../../charts/issuer";
-import { CAPSULE_API_VERSION, CAPSULE_USERS_GROUP } from "../../charts/platform/capsule";
+import { CAPSULE_API_VERSION, CAPSULE_USERS_GROUP, protectedNamespaceRegex } from "../../charts/platform/capsule";
 import { GARAGE_LABELS, GARAGE_NAMESPACE, GARAGE_PORTS } from "../../charts/platform/garage";
 import { CAPSULE_CHART } from "../../charts/platform/releases";
+import { PLATFORM_OWNED_NAMESPACES } from "../../components/platform/capsule";
 import { TRUST_BUNDLE } from "../../charts/trust";
 import { InputError } from "../model/input-error";
 import type { SocleConfig } from "../config/schema";
@@ -35,9 +36,10 @@ export const platformContractSchema = z
     capacity: z.object({ sizing: z.enum(["small", "medium", "large"]) }).strict(),
     /**
      * The Capsule release the platform installed: its chart version, the `Tenant` API it serves (the tenant
-     * renders exactly that one) and the group every tenant admin must also be in to be a Capsule user.
+     * renders exactly that one), the group every tenant admin must also be in to be a Capsule user, and the
+     * namespaces Capsule refuses to any tenant (its `protectedNamespaceRegex`).
      */
-    capsule: z.object({ chartVersion: label, apiVersion: z.literal(CAPSULE_API_VERSION), usersGroup: label }).strict(),
+    capsule: z.object({ chartVersion: label, apiVersion: z.literal(CAPSULE_API_VERSION), usersGroup: label, protectedNamespaces: z.string().min(1).max(4096) }).strict(),
   })
   .strict();
 
@@ -59,7 +61,7 @@ export function platformContract(config: SocleConfig, storageClass: string): Pla
     },
     storageClass,
     capacity: { sizing: config.sizing },
-    capsule: { chartVersion: CAPSULE_CHART.version, apiVersion: CAPSULE_API_VERSION, usersGroup: CAPSULE_USERS_GROUP },
+    capsule: { chartVersion: CAPSULE_CHART.version, apiVersion: CAPSULE_API_VERSION, usersGroup: CAPSULE_USERS_GROUP, protectedNamespaces: protectedNamespaceRegex(PLATFORM_OWNED_NAMESPACES) },
   };
 }
 
@@ -106,4 +108,25 @@ export function capsuleTenantName(config: Pick<SocleConfig, "organization">): st
  */
 export function tenantAdminGroup(config: Pick<SocleConfig, "organization">): string {
   return `socle:tenant:${config.organization.id}:admins`;
+}
+
+/**
+ * Refuses a tenant whose namespaces its platform's Capsule would refuse (`protectedNamespaceRegex`: Kubernetes'
+ * and the platform's namespaces, e.g. a tenant `socle` whose `socle-wiki` falls under `socle-.*`), at render
+ * rather than at the first namespace `pulumi up` creates.
+ */
+export function refuseProtectedNamespaces(platform: PlatformContract, namespaces: readonly string[], platformStack: string): void {
+  let re: RegExp;
+  try {
+    re = new RegExp(platform.capsule.protectedNamespaces);
+  } catch {
+    throw new InputError(`platform stack ${platformStack}: output \`${TENANCY_OUTPUT}\` at capsule.protectedNamespaces is not a regular expression; update the platform stack with this version of socle`, "socle:platformStack");
+  }
+  const taken = namespaces.filter((ns) => re.test(ns));
+  if (taken.length) {
+    throw new InputError(
+      `namespaces ${taken.join(", ")} of this tenant are reserved to the platform ${platformStack} (Capsule refuses every namespace matching ${platform.capsule.protectedNamespaces}); choose another socle:organization for the tenant`,
+      "socle:organization",
+    );
+  }
 }

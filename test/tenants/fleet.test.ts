@@ -6,7 +6,7 @@ import { InputError } from "../../src/model/input-error";
 import { readPlatformOutputs, renderStack, type RenderResult } from "../../src/render/render";
 import type { StateResource } from "../../src/render/state";
 import { runCheckCommand } from "../../src/check/command";
-import { platformContractSchema, parsePlatformContract } from "../../src/program/tenancy";
+import { platformContractSchema, parsePlatformContract, refuseProtectedNamespaces } from "../../src/program/tenancy";
 import { CAPSULE_CHART, chartMirrorPath } from "../../charts/platform/releases";
 import { ROOT } from "../helpers/render";
 import { stackCheckSuite } from "../check/stack-check";
@@ -166,7 +166,10 @@ describe("Capsule, installed by the platform", () => {
     const root = resources(PLATFORM).find((r) => r.type === "pulumi:pulumi:Stack")!;
     const good = (root.outputs as Record<string, unknown>).tenancy as Record<string, unknown>;
     expect(good.version).toBe(2);
-    expect(good.capsule).toEqual({ chartVersion: "0.14.0", apiVersion: "capsule.clastix.io/v1beta2", usersGroup: "socle:tenants" });
+    expect(good.capsule).toMatchObject({ chartVersion: "0.14.0", apiVersion: "capsule.clastix.io/v1beta2", usersGroup: "socle:tenants" });
+    // The same protected namespaces as the CapsuleConfiguration the platform installs.
+    const release = capsuleRelease();
+    expect((good.capsule as { protectedNamespaces: string }).protectedNamespaces).toBe((release.inputs!.values as any).manager.options.protectedNamespaceRegex);
     const tenant = { tls: { issuer: "internal-ca" } } as never;
     const { capsule: _capsule, ...v1 } = good;
     expect(() => parsePlatformContract({ ...v1, version: 1 }, "h/socle/p", tenant)).toThrow(/version 1, from a socle that does not install Capsule/);
@@ -174,6 +177,16 @@ describe("Capsule, installed by the platform", () => {
     expect(() => parsePlatformContract(v1, "h/socle/p", tenant)).toThrow(/tenancy` at capsule/);
     // Each tenant renders the Tenant API its platform serves.
     for (const t of TENANTS) for (const o of ofKind(t, "Tenant") as { apiVersion?: string }[]) expect(o.apiVersion).toBe((good.capsule as { apiVersion: string }).apiVersion);
+  });
+
+  it("a tenant whose namespaces the platform's Capsule protects is refused at render, naming them and the fix", () => {
+    const root = resources(PLATFORM).find((r) => r.type === "pulumi:pulumi:Stack")!;
+    const contract = platformContractSchema.parse((root.outputs as Record<string, unknown>).tenancy);
+    expect(() => refuseProtectedNamespaces(contract, ["socle-wiki", "socle-chat"], "h/socle/p")).toThrow(InputError);
+    expect(() => refuseProtectedNamespaces(contract, ["socle-wiki", "socle-chat"], "h/socle/p")).toThrow(/socle-wiki, socle-chat .*reserved to the platform h\/socle\/p.*choose another socle:organization/);
+    expect(() => refuseProtectedNamespaces(contract, ["kube-wiki"], "h/socle/p")).toThrow(/kube-wiki/);
+    expect(() => refuseProtectedNamespaces(contract, ["tenant-a-wiki", "tenant-a-chat"], "h/socle/p")).not.toThrow();
+    expect(() => refuseProtectedNamespaces({ ...contract, capsule: { ...contract.capsule, protectedNamespaces: "(" } }, ["x-wiki"], "h/socle/p")).toThrow(/not a regular expression/);
   });
 
   it("socle check on a tenant no longer warns that Capsule is missing", async () => {
