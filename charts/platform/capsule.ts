@@ -260,7 +260,8 @@ export const CAPSULE_USERS_GROUP = "socle:tenants";
  * ("only tenant owners can create tenant-owned namespaces": internal/webhook/namespace/validation/handler.go), and
  * only an administrator's labelled namespace is assigned to the named tenant (internal/webhook/namespace/mutation/
  * assignment.go). Tenant stacks run with the platform's administrator credentials, whose certificate is in
- * `system:masters` on clusters socle provisions (components/cloud/pki.ts).
+ * `system:masters` on the clusters socle builds on virtual machines (components/cloud/pki.ts); other clusters'
+ * administrator groups are not known here (docs/components/platform.md says what to add by hand).
  */
 export const CAPSULE_ADMINISTRATORS = [{ kind: "Group", name: "system:masters" }] as const;
 
