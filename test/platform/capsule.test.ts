@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   CAPSULE_ADMINISTRATORS,
@@ -148,5 +150,36 @@ describe("Capsule's release contract follows the values socle sets", () => {
     expect(validating.find((h) => h.name === "namespaces.validating.projectcapsule.dev")!.failurePolicy).toBe("Ignore");
     expect(validating.map((h) => h.name)).toContain("nodes.validating.projectcapsule.dev");
     expect(validating[0]!.clientConfig.service.port).toBe(9444);
+  });
+});
+
+describe("every value socle sets is a key of the chart at v0.14.0", () => {
+  // Recorded from upstream (the fixture names its source): Helm ignores an unknown key silently, so a typo
+  // (`webhookPorts`) would leave the chart's default in force with nothing to show for it.
+  const upstream = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "capsule-0.14.0-values-keys.json"), "utf8")) as { paths: string[]; passThrough: string[] };
+  const known = new Set(upstream.paths);
+  const passThrough = upstream.passThrough;
+  const unknownKeys = (values: Obj): string[] => {
+    const out: string[] = [];
+    const walk = (o: Obj, prefix: string) => {
+      for (const [k, v] of Object.entries(o)) {
+        const path = prefix ? `${prefix}.${k}` : k;
+        if (passThrough.some((p) => path.startsWith(`${p}.`))) continue;
+        if (!known.has(path)) out.push(path);
+        else if (v && typeof v === "object" && !Array.isArray(v)) walk(v as Obj, path);
+      }
+    };
+    walk(values, "");
+    return out;
+  };
+
+  it("holds for the values of every sizing", () => {
+    for (const sizing of ["small", "medium", "large"] as const) {
+      expect(unknownKeys(capsuleValues({ images: { capsule: fakeImages.capsule, kubectl: fakeImages["capsule-kubectl"] }, sizing, platformNamespaces: PLATFORM_OWNED_NAMESPACES }) as Obj)).toEqual([]);
+    }
+  });
+
+  it("catches a misspelt key", () => {
+    expect(unknownKeys({ manager: { webhookPorts: 9443, options: { forceTenantPrefix: true } }, replicaCount: 2 })).toEqual(["manager.webhookPorts"]);
   });
 });
