@@ -17,6 +17,7 @@ import { CAPSULE_CHART } from "../../charts/platform/releases";
 import { PLATFORM_OWNED_NAMESPACES } from "../../components/platform/capsule";
 import { flowTable, selects, type NetworkPolicy, type Workload } from "../../src/analysis/reachability";
 import { contractFor } from "../../src/check/releases";
+import { CAPSULE_WEBHOOKS } from "../../src/check/releases/capsule";
 import { apiServer, fakeImages, type Obj } from "./fixtures";
 
 const objs = renderCapsuleNamespace({ apiServer }) as Obj[];
@@ -181,5 +182,19 @@ describe("every value socle sets is a key of the chart at v0.14.0", () => {
 
   it("catches a misspelt key", () => {
     expect(unknownKeys({ manager: { webhookPorts: 9443, options: { forceTenantPrefix: true } }, replicaCount: 2 })).toEqual(["manager.webhookPorts"]);
+  });
+});
+
+describe("the release contract's webhooks are the chart's", () => {
+  const upstream = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "capsule-0.14.0-values-keys.json"), "utf8")) as {
+    webhooks: { configuration: "validating" | "mutating"; name: string; key: string }[];
+    webhookHooks: Record<string, { enabled: boolean; failurePolicy: "Fail" | "Ignore" }>;
+  };
+
+  it("names every webhook configuration.yaml renders, from the same values key, with that key's default enabled and failurePolicy", () => {
+    const ours = CAPSULE_WEBHOOKS.map((w) => ({ configuration: w.kind === "ValidatingWebhookConfiguration" ? "validating" : "mutating", name: w.name, key: w.key, enabled: w.enabled, failurePolicy: w.failurePolicy }));
+    const theirs = upstream.webhooks.map((w) => ({ ...w, ...upstream.webhookHooks[w.key]! }));
+    const byName = (a: { configuration: string; name: string }, b: { configuration: string; name: string }) => (`${a.configuration}/${a.name}` < `${b.configuration}/${b.name}` ? -1 : 1);
+    expect([...ours].sort(byName)).toEqual([...theirs].sort(byName));
   });
 });

@@ -21,7 +21,7 @@ function fullname(release: string): string {
  * writes as a ValidatingWebhookConfiguration and a MutatingWebhookConfiguration), each from its values key
  * under `webhooks.hooks` with that key's default `enabled` and `failurePolicy` (values.yaml).
  */
-const WEBHOOKS: readonly { kind: "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration"; name: string; key: string; enabled: boolean; failurePolicy: "Fail" | "Ignore" }[] = [
+export const CAPSULE_WEBHOOKS: readonly { kind: "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration"; name: string; key: string; enabled: boolean; failurePolicy: "Fail" | "Ignore" }[] = [
   ...(
     [
       ["generic.rules", "generic", true, "Fail"],
@@ -129,7 +129,7 @@ export const CAPSULE_V0_14_0: ReleaseContract = {
     if ((values.manager?.options?.createConfiguration ?? true) && !values.webhooks?.service?.url) {
       const target = { service: values.webhooks?.service?.name || webhookService, namespace: values.webhooks?.service?.namespace || r.namespace, port };
       for (const kind of ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"] as const) {
-        const hooks = WEBHOOKS.filter((w) => w.kind === kind)
+        const hooks = CAPSULE_WEBHOOKS.filter((w) => w.kind === kind)
           .map((w) => ({ w, v: hookValues(values, w.key) }))
           .filter(({ w, v }) => v?.enabled ?? w.enabled)
           .map(({ w, v }) => ({ name: w.name, service: target.service, port: target.port, failurePolicy: (v?.failurePolicy === "Ignore" ? "Ignore" : v?.failurePolicy === "Fail" ? "Fail" : w.failurePolicy) as "Fail" | "Ignore" }));
