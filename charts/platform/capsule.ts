@@ -6,7 +6,13 @@
  * gateway classes, Pod Security `restricted` on every namespace, and its admins' RBAC bound in its
  * namespaces only. Pure.
  */
+import { ApiObject, App, Chart } from "cdk8s";
 import { compareText } from "../../src/compare";
+import type { SizingProfile } from "../../src/model/names";
+import { plainResources } from "../lib/sizing";
+import { apiServerFlow, namespacePolicies, namespaceSecurityLabels, webhookFlow, type ApiServer } from "./flows";
+import { CAPSULE_CHART, splitImage } from "./releases";
+import { controllerSize } from "./sizing";
 
 export const CAPSULE_API_VERSION = "capsule.clastix.io/v1beta2";
 
@@ -191,5 +197,185 @@ export function tenantsFlowPolicy(props: { name: string; namespace: string; pods
     kind: "NetworkPolicy",
     metadata: { name: props.name, namespace: props.namespace },
     spec: { podSelector: { matchLabels: { ...props.pods } }, policyTypes: [props.direction === "ingress" ? "Ingress" : "Egress"], [props.direction]: [rule] },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Capsule on the platform: its namespace, NetworkPolicies, Helm values and disruption budget.
+//
+// Every fact below was read in projectcapsule/capsule@65a4e19e028fbbb2703b888d81f02035cf36cefa (tag v0.14.0, the
+// chart version pinned as CAPSULE_CHART), charts/capsule/, unless another file is named.
+
+/** Namespace the release installs into: socle creates it (Pod Security labels, NetworkPolicies) before the release. */
+export const CAPSULE_NAMESPACE = CAPSULE_CHART.namespace;
+
+/** Release name. `capsule.fullname` (templates/_helpers.tpl) is the release name when it contains "capsule": every name below starts `capsule-`. */
+export const CAPSULE_RELEASE = "capsule";
+
+/**
+ * Pod labels of the controller (Deployment `capsule-controller-manager`): `capsule.selectorLabels`
+ * (templates/_helpers.tpl, `app.kubernetes.io/name: <chart name>`, `app.kubernetes.io/instance: <release>`),
+ * which templates/_pod.tpl puts on the pod and templates/webhook-service.yaml selects.
+ */
+export const CAPSULE_POD_LABELS = { "app.kubernetes.io/name": "capsule", "app.kubernetes.io/instance": CAPSULE_RELEASE } as const;
+
+/**
+ * Pods of the chart's hook Jobs, which run kubectl against the API server: the CRD lifecycle Job
+ * (templates/hooks/crd-lifecycle/job.yaml, `pre-install,pre-upgrade`, when `crds.install` and not `crds.inline`)
+ * and the pre-delete Job (templates/hooks/pre-delete/job.yaml, when `global.jobs.preDelete.enabled`). Their pod
+ * label `app.kubernetes.io/name` is the component of hooks/crd-lifecycle/_helpers.tpl and hooks/pre-delete/_helpers.tpl.
+ * Without API-server egress the CRD Job fails and the atomic release rolls back.
+ */
+export const CAPSULE_HOOK_LABELS = {
+  crds: { "app.kubernetes.io/name": "crd-install-hook" },
+  preDelete: { "app.kubernetes.io/name": "pre-delete-hook" },
+} as const;
+
+/**
+ * The admission port: `manager.webhookPort` (values.yaml, 9443) is the container port `admission`
+ * (templates/_pod.tpl), the port and targetPort of Service `capsule-webhook-service` (templates/webhook-service.yaml)
+ * and the port every webhook Capsule registers calls (templates/_helpers.tpl `capsule.webhooks.serviceConfig`), as
+ * does the Tenant CRD's conversion webhook (crds/capsule.clastix.io_tenants.patch, path /convert). The controller
+ * writes its webhook configurations itself, from the CapsuleConfiguration's `spec.admission`
+ * (templates/configuration.yaml): `namespaces.validating` and `namespaces.mutating` match every namespace of the
+ * cluster (`namespaceSelector: {}`) and fail closed (`failurePolicy: Fail`, values.yaml `webhooks.hooks.namespaces`):
+ * if the API server cannot reach this port, no namespace can be created, changed or deleted anywhere.
+ */
+export const CAPSULE_WEBHOOK_PORT = 9443;
+/** Metrics (container port `metrics`, templates/_pod.tpl). Not scraped: socle opens no flow to it. */
+export const CAPSULE_METRICS_PORT = 8080;
+
+/**
+ * The group whose members Capsule treats as its users (CapsuleConfiguration `spec.users`, values.yaml
+ * `manager.options.users`). Capsule matches group names exactly (pkg/api/rbac/users_list.go `IsPresent`,
+ * pkg/users/is_capsule_user.go), and the platform cannot list its tenants' own groups (`socle:tenant:<org>:admins`,
+ * src/program/tenancy.ts `tenantAdminGroup`, the owner of each `Tenant`): the hoster's authentication puts every
+ * tenant admin in this group too. A tenant admin in it owns only the tenant whose owner group it is also in.
+ */
+export const CAPSULE_USERS_GROUP = "socle:tenants";
+
+/**
+ * Capsule administrators (CapsuleConfiguration `spec.administrators`): the identity that runs the tenant stacks.
+ * A namespace carrying `capsule.clastix.io/tenant` created by anyone else who is not the tenant's owner is refused
+ * ("only tenant owners can create tenant-owned namespaces": internal/webhook/namespace/validation/handler.go), and
+ * only an administrator's labelled namespace is assigned to the named tenant (internal/webhook/namespace/mutation/
+ * assignment.go). Tenant stacks run with the platform's administrator credentials, whose certificate is in
+ * `system:masters` on the clusters socle builds on virtual machines (components/cloud/pki.ts); other clusters'
+ * administrator groups are not known here (docs/components/platform.md says what to add by hand).
+ */
+export const CAPSULE_ADMINISTRATORS = [{ kind: "Group", name: "system:masters" }] as const;
+
+/**
+ * Namespaces no tenant may create (CapsuleConfiguration `protectedNamespaceRegex`, values.yaml
+ * `manager.options.protectedNamespaceRegex`): Kubernetes' own and every namespace of the platform. A tenant's
+ * namespaces are `<org>-…` (`forceTenantPrefix`), so a tenant whose id is `socle` or `cert` would otherwise
+ * reach `socle-storage` or `cert-manager`.
+ */
+export function protectedNamespaceRegex(platformNamespaces: readonly string[]): string {
+  const names = sortedNamespaces(["default", CAPSULE_NAMESPACE, ...platformNamespaces])
+    .filter((n) => !n.startsWith("kube-") && !n.startsWith("socle-"))
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return `^(kube-.*|socle-.*|${names.join("|")})$`;
+}
+
+/**
+ * Controller replicas: two, so the fail-closed namespace webhook survives a node drain (with the PDB below). Leader
+ * election picks one reconciler; controller-runtime's webhook server runs on every replica (pkg/webhook/server.go,
+ * `NeedLeaderElection` returns false).
+ */
+export const CAPSULE_REPLICAS = 2;
+
+/** Restricted Pod Security contexts (the chart's defaults in values.yaml, set explicitly so a default change cannot weaken them). */
+const RESTRICTED_POD = { enabled: true, seccompProfile: { type: "RuntimeDefault" }, runAsNonRoot: true, runAsUser: 1002, runAsGroup: 1002 };
+const RESTRICTED_CONTAINER = { enabled: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
+/** The hook Jobs run one kubectl apply or delete. */
+const HOOK_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } };
+
+/** `{registry, repository, tag}` of a catalog reference; a digest rides on the tag (the chart prints `<registry>/<repository>:<tag>`). */
+function chartImage(ref: string): { registry: string; repository: string; tag: string } {
+  const i = splitImage(ref);
+  return { registry: i.registry, repository: i.repository, tag: i.digest ? `${i.tag}@${i.digest}` : i.tag };
+}
+
+export interface CapsuleValuesProps {
+  /** Catalog references (mirror and lock applied) of the controller and of the hook Jobs' kubectl. */
+  readonly images: { readonly capsule: string; readonly kubectl: string };
+  readonly sizing: SizingProfile;
+  /** Namespaces of the platform, protected from tenants. */
+  readonly platformNamespaces: readonly string[];
+}
+
+/**
+ * Helm values of the Capsule release, each key as charts/capsule/values.yaml names it at v0.14.0. The CRDs are
+ * applied by the chart's own pre-install/pre-upgrade Job (`crds.install`, not `inline`: the chart's default,
+ * which also upgrades them; Helm alone never upgrades a chart's CRDs). Webhook certificates come from
+ * cert-manager (`certManager.generateCertificates`, the default: templates/certificate.yaml, CA injected by
+ * cainjector through `cert-manager.io/inject-ca-from`), so the release waits for the platform's cert-manager.
+ */
+export function capsuleValues(props: CapsuleValuesProps): Record<string, unknown> {
+  return {
+    global: {
+      jobs: {
+        kubectl: { image: chartImage(props.images.kubectl), podSecurityContext: RESTRICTED_POD, securityContext: RESTRICTED_CONTAINER, resources: HOOK_RESOURCES },
+        postInstall: { enabled: true },
+        preDelete: { enabled: true },
+      },
+    },
+    crds: { install: true, inline: false },
+    certManager: { generateCertificates: true },
+    tls: { enableController: false, create: false },
+    replicaCount: CAPSULE_REPLICAS,
+    // Spread over nodes when possible (values.yaml `topologySpreadConstraints`, passed to the pod by templates/_pod.tpl):
+    // one node lost does not take both webhook replicas.
+    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { ...CAPSULE_POD_LABELS } } }],
+    podSecurityContext: RESTRICTED_POD,
+    securityContext: RESTRICTED_CONTAINER,
+    manager: {
+      image: chartImage(props.images.capsule),
+      webhookPort: CAPSULE_WEBHOOK_PORT,
+      resources: plainResources(controllerSize(props.sizing).resources),
+      options: {
+        users: [{ kind: "Group", name: CAPSULE_USERS_GROUP }],
+        administrators: CAPSULE_ADMINISTRATORS.map((a) => ({ ...a })),
+        forceTenantPrefix: true,
+        allowServiceAccountPromotion: false,
+        protectedNamespaceRegex: protectedNamespaceRegex(props.platformNamespaces),
+      },
+    },
+    monitoring: { serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } },
+  };
+}
+
+export interface CapsuleNamespaceProps {
+  readonly apiServer: ApiServer;
+}
+
+/**
+ * `capsule-system` with Pod Security `restricted` (every pod of the chart runs with the restricted contexts
+ * above), default-deny, DNS, and exactly: the API server to the webhook port, the controller and both hook Jobs
+ * to the API server. Plus the controller's PodDisruptionBudget (the chart has none). Pure.
+ */
+export function renderCapsuleNamespace(props: CapsuleNamespaceProps): Obj[] {
+  const app = new App();
+  const chart = new Chart(app, "capsule-namespace", { disableResourceNameHashes: true });
+  const { labels } = namespaceSecurityLabels("restricted");
+  new ApiObject(chart, "namespace", { apiVersion: "v1", kind: "Namespace", metadata: { name: CAPSULE_NAMESPACE, labels: { ...labels, "socle.io/platform": "true" } } });
+  const policies = new Chart(app, "capsule-policies", { disableResourceNameHashes: true });
+  namespacePolicies(policies, CAPSULE_NAMESPACE, [
+    webhookFlow("webhook-from-api-server", CAPSULE_POD_LABELS, props.apiServer, CAPSULE_WEBHOOK_PORT),
+    apiServerFlow("controller-to-api-server", CAPSULE_POD_LABELS, props.apiServer),
+    apiServerFlow("crds-hook-to-api-server", CAPSULE_HOOK_LABELS.crds, props.apiServer),
+    apiServerFlow("pre-delete-hook-to-api-server", CAPSULE_HOOK_LABELS.preDelete, props.apiServer),
+  ]);
+  return app.charts.flatMap((c) => c.toJson() as Obj[]);
+}
+
+/** The controller's disruption budget: one replica always serves the fail-closed webhooks. Pure. */
+export function renderCapsuleDisruptionBudget(): Obj {
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { name: "capsule-controller-manager", namespace: CAPSULE_NAMESPACE },
+    spec: { minAvailable: 1, selector: { matchLabels: { ...CAPSULE_POD_LABELS } } },
   };
 }

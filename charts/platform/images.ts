@@ -24,6 +24,8 @@ export const PLATFORM_IMAGE_KEYS = [
   "victoria-logs",
   "fluent-bit",
   "opencost",
+  "capsule",
+  "capsule-kubectl",
 ] as const;
 
 export type PlatformImageKey = (typeof PLATFORM_IMAGE_KEYS)[number];

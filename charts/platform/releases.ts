@@ -118,8 +118,9 @@ export const BARMAN_PLUGIN_CHART: PinnedChart = {
 
 /**
  * Capsule, the multi-tenancy engine of a hoster's platform (one `Tenant` per socle tenant,
- * charts/platform/capsule.ts). Not installed by the platform yet (docs/components/platform.md, "Capsule"):
- * pinned so its contract is checked and the mirror copies it.
+ * charts/platform/capsule.ts), installed by `platform` stacks only (components/platform/capsule.ts;
+ * docs/components/platform.md, "Capsule: installed by the platform"): not in PINNED_CHARTS, which every
+ * dedicated and platform stack installs.
  */
 export const CAPSULE_CHART: PinnedChart = {
   chart: "oci://ghcr.io/projectcapsule/charts/capsule",
@@ -158,7 +159,7 @@ export const PINNED_CHARTS = {
   barmanCloudPlugin: BARMAN_PLUGIN_CHART,
 } as const;
 
-/** Every chart the platform can install (trust-manager only with the internal CA issuer, OpenCost only with `socle:opencost`), by lock name. */
+/** Every chart the platform can install (trust-manager only with the internal CA issuer, Capsule only on a `platform` stack, OpenCost only with `socle:opencost`), by lock name. */
 export const ALL_CHARTS = { ...PINNED_CHARTS, trustManager: TRUST_MANAGER_CHART, capsule: CAPSULE_CHART, opencost: OPENCOST_CHART } as const;
 export type ChartName = keyof typeof ALL_CHARTS;
 

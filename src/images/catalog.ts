@@ -211,6 +211,33 @@ export const IMAGES = {
   },
 
   /** CloudNativePG operator. */
+  /**
+   * Capsule's controller and webhook (charts/platform/capsule.ts), at the chart's appVersion: the chart pinned in
+   * charts/platform/releases.ts (0.14.0) runs `manager.image.tag | default (printf "v%s" .Chart.AppVersion)`.
+   */
+  capsule: {
+    repository: "ghcr.io/projectcapsule/capsule",
+    tag: "v0.14.0",
+    source:
+      "projectcapsule/capsule@65a4e19e028fbbb2703b888d81f02035cf36cefa (tag v0.14.0): charts/capsule/templates/_helpers.tpl " +
+      "(capsule.managerFullyQualifiedDockerImage: tag defaults to v<appVersion>), .github/workflows/helm-publish.yml (app_version = the tag without its v, 0.14.0), " +
+      "charts/capsule/values.yaml (manager.image.registry ghcr.io, repository projectcapsule/capsule)",
+    unresolved: NO_DIGEST,
+  },
+
+  /**
+   * kubectl for Capsule's Helm hook Jobs (CRD lifecycle, pre-delete). The chart's default tag is the cluster's
+   * `v<major>.<minor>` (capsule.jobsTagKubeVersion), unknown before install: socle pins one instead.
+   */
+  "capsule-kubectl": {
+    repository: "docker.io/clastix/kubectl",
+    tag: "v1.35",
+    source:
+      "projectcapsule/capsule@65a4e19e028fbbb2703b888d81f02035cf36cefa charts/capsule/values.yaml (global.jobs.kubectl.image: docker.io, clastix/kubectl); " +
+      "tag: search index file 56565845499 (a mirror catalog listing docker.io/clastix/kubectl:v1.35 beside Capsule's image)",
+    unresolved: UNATTRIBUTED_DIGEST,
+  },
+
   "cloudnative-pg": {
     repository: "ghcr.io/cloudnative-pg/cloudnative-pg",
     tag: "1.30.0",

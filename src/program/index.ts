@@ -14,7 +14,7 @@ import { useKubernetesProvider } from "./kubernetes";
 import { deployPlatform } from "./platform";
 import { manifestGroup, observeManifests } from "../../components/lib/manifests";
 import { renderCapsuleTenant } from "../../charts/platform/capsule";
-import { capsuleTenantName, tenantAdminGroup, parsePlatformContract, platformContract, TENANCY_OUTPUT, type PlatformContract } from "./tenancy";
+import { capsuleTenantName, tenantAdminGroup, parsePlatformContract, platformContract, refuseProtectedNamespaces, TENANCY_OUTPUT, type PlatformContract } from "./tenancy";
 import { buildSso } from "./sso";
 
 /** Namespace of each app: `<org>-<app>`, so tenants of one platform never share one. */
@@ -57,12 +57,17 @@ async function deployTenant(config: SocleConfig): Promise<Record<string, unknown
   const ref = new pulumi.StackReference(platformStack);
   const details = await ref.getOutputDetails(TENANCY_OUTPUT);
   const platform = parsePlatformContract(details.value ?? details.secretValue, platformStack, config);
+  refuseProtectedNamespaces(platform, config.apps.map((app) => appNamespace(config, app)), platformStack);
   // Every namespace of the tenant carries its Capsule tenant label, the one the platform's Gateway admits
-  // ListenerSets from and Capsule's namespace webhook holds to the owning tenant (charts/platform/capsule.ts).
+  // ListenerSets from and Capsule's namespace webhook holds to the owning tenant (charts/platform/capsule.ts),
+  // and is created after the tenant's Capsule Tenant: Capsule refuses a labelled namespace whose Tenant does not
+  // exist (projectcapsule/capsule v0.14.0 internal/webhook/namespace/mutation/handler.go, GetTenantByLabels).
+  let tenantCreated: (r: pulumi.Resource[]) => void = () => undefined;
+  const capsuleTenant = new Promise<pulumi.Resource[]>((resolve) => (tenantCreated = resolve));
   pulumi.runtime.registerStackTransformation((args) => {
     if (args.type !== "kubernetes:core/v1:Namespace") return undefined;
     const props = args.props as { metadata?: { labels?: Record<string, string> } };
-    return { props: { ...props, metadata: { ...props.metadata, labels: { ...props.metadata?.labels, [TENANT_NAMESPACE_LABEL]: capsuleTenantName(config) } } }, opts: args.opts };
+    return { props: { ...props, metadata: { ...props.metadata, labels: { ...props.metadata?.labels, [TENANT_NAMESPACE_LABEL]: capsuleTenantName(config) } } }, opts: pulumi.mergeOptions(args.opts, { dependsOn: capsuleTenant }) };
   });
   // The platform's cluster: its kubeconfig output when it has one (a cluster it provisioned or was given by
   // file); otherwise, like the platform itself, the ambient kubeconfig of `pulumi up`.
@@ -71,19 +76,25 @@ async function deployTenant(config: SocleConfig): Promise<Record<string, unknown
     useKubernetesProvider(ref.requireOutput("kubeconfig") as pulumi.Output<string>);
   }
   const rendered: Record<string, unknown>[] = [];
-  const outputs = observeManifests(
-    (objs) => rendered.push(...objs),
-    () =>
-      deployApps(config, {
-        storageClass: platform.storageClass,
-        gateway: { name: platform.gateway.name, namespace: platform.gateway.namespace, listener: listenerName, pods: platform.gateway.pods, podNamespace: platform.gateway.podNamespace, listenerSets: true },
-        clusterIssuer: platform.tls.clusterIssuer,
-        backup: tenantObjectStore(config, platform),
-        platform,
-      }),
-  );
+  let outputs: Record<string, unknown>;
+  try {
+    outputs = observeManifests(
+      (objs) => rendered.push(...objs),
+      () =>
+        deployApps(config, {
+          storageClass: platform.storageClass,
+          gateway: { name: platform.gateway.name, namespace: platform.gateway.namespace, listener: listenerName, pods: platform.gateway.pods, podNamespace: platform.gateway.podNamespace, listenerSets: true },
+          clusterIssuer: platform.tls.clusterIssuer,
+          backup: tenantObjectStore(config, platform),
+          platform,
+        }),
+    );
+  } catch (e) {
+    tenantCreated([]); // no namespace waits for a Tenant that will not come
+    throw e;
+  }
   // The tenant's Capsule Tenant, sized from what its apps just rendered (charts/platform/capsule.ts).
-  manifestGroup(
+  const tenant = manifestGroup(
     "capsule-tenant",
     [
       renderCapsuleTenant({
@@ -97,6 +108,7 @@ async function deployTenant(config: SocleConfig): Promise<Record<string, unknown
     ],
     {},
   );
+  tenantCreated([tenant]);
   return outputs;
 }
 

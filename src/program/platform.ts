@@ -4,6 +4,7 @@ import { platformScrapeTargets } from "../../charts/platform/monitors";
 import { LOG_STORE_NAMESPACE } from "../../charts/platform/log-store";
 import { VELERO_NAMESPACE } from "../../charts/platform/velero";
 import { Backups } from "../../components/platform/backups";
+import { Capsule } from "../../components/platform/capsule";
 import { DatabaseOperator } from "../../components/platform/databases";
 import { Edge } from "../../components/platform/edge";
 import { PlatformNamespaces } from "../../components/platform/namespaces";
@@ -54,6 +55,8 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
   );
   // The Barman Cloud plugin's chart issues its certificates through cert-manager (installed by the edge).
   new DatabaseOperator("databases", { images, sizing: config.sizing, certManager: edge }, after);
+  // A hoster's platform: Capsule admits and confines its tenants' namespaces (charts/platform/capsule.ts).
+  if (config.kind === "platform") new Capsule("capsule", { images, sizing: config.sizing, apiServer: ctx.apiServer, certManager: edge }, after);
 
   if (inCluster) {
     new ObjectStorage("object-storage", {

@@ -1,14 +1,18 @@
 import { z } from "zod";
 import { ENVOY_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS } from "../../charts/gateway";
 import { CLUSTER_ISSUER } from "../../charts/issuer";
+import { CAPSULE_API_VERSION, CAPSULE_USERS_GROUP, protectedNamespaceRegex } from "../../charts/platform/capsule";
 import { GARAGE_LABELS, GARAGE_NAMESPACE, GARAGE_PORTS } from "../../charts/platform/garage";
+import { CAPSULE_CHART } from "../../charts/platform/releases";
+import { PLATFORM_OWNED_NAMESPACES } from "../../components/platform/capsule";
 import { TRUST_BUNDLE } from "../../charts/trust";
 import { InputError } from "../model/input-error";
 import type { SocleConfig } from "../config/schema";
 
 /**
  * What a platform stack hands its tenants, as its stack output `tenancy`: everything a tenant needs from the
- * shared platform (its Gateway, issuer, in-cluster S3 store, CA bundle, classes, capacity). A tenant reads it
+ * shared platform (its Gateway, issuer, in-cluster S3 store, CA bundle, classes, capacity, and the Capsule it installed
+ * to admit the tenant's `Tenant`). A tenant reads it
  * through a StackReference and never recomputes it, so a platform that renames its gateway or moves its
  * store changes every tenant by its next update, not by a code change in each.
  */
@@ -19,14 +23,23 @@ const labels = z.record(z.string().max(253), z.string().max(63)).refine((r) => O
 
 export const platformContractSchema = z
   .object({
-    /** Version of this contract, raised on any incompatible change. */
-    version: z.literal(1),
+    /**
+     * Version of this contract, raised on any incompatible change. 2: `capsule` (a platform of version 1 did not
+     * install Capsule, so its tenants' `Tenant` objects were refused).
+     */
+    version: z.literal(2),
     organization: label,
     gateway: z.object({ name: label, namespace: label, className: label, podNamespace: label, pods: labels }).strict(),
     tls: z.object({ issuer: z.enum(["internal-ca", "acme"]), clusterIssuer: label, caBundle: z.object({ configMap: label, key: label }).strict() }).strict(),
     objectStorage: z.object({ endpointURL: z.string().max(2048).regex(/^https?:\/\//), namespace: label, pods: labels, port: z.number().int().min(1).max(65535), region: label }).strict(),
     storageClass: label,
     capacity: z.object({ sizing: z.enum(["small", "medium", "large"]) }).strict(),
+    /**
+     * The Capsule release the platform installed: its chart version, the `Tenant` API it serves (the tenant
+     * renders exactly that one), the group every tenant admin must also be in to be a Capsule user, and the
+     * namespaces Capsule refuses to any tenant (its `protectedNamespaceRegex`).
+     */
+    capsule: z.object({ chartVersion: label, apiVersion: z.literal(CAPSULE_API_VERSION), usersGroup: label, protectedNamespaces: z.string().min(1).max(4096) }).strict(),
   })
   .strict();
 
@@ -35,7 +48,7 @@ export type PlatformContract = z.infer<typeof platformContractSchema>;
 /** The platform's `tenancy` output, from the same constants the platform's own charts use. Pure. */
 export function platformContract(config: SocleConfig, storageClass: string): PlatformContract {
   return {
-    version: 1,
+    version: 2,
     organization: config.organization.id,
     gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, className: config.gatewayClass, podNamespace: ENVOY_NAMESPACE, pods: { ...GATEWAY_POD_LABELS } },
     tls: { issuer: config.tls.issuer, clusterIssuer: CLUSTER_ISSUER, caBundle: { ...TRUST_BUNDLE } },
@@ -48,6 +61,7 @@ export function platformContract(config: SocleConfig, storageClass: string): Pla
     },
     storageClass,
     capacity: { sizing: config.sizing },
+    capsule: { chartVersion: CAPSULE_CHART.version, apiVersion: CAPSULE_API_VERSION, usersGroup: CAPSULE_USERS_GROUP, protectedNamespaces: protectedNamespaceRegex(PLATFORM_OWNED_NAMESPACES) },
   };
 }
 
@@ -59,6 +73,13 @@ export function parsePlatformContract(value: unknown, platformStack: string, ten
   if (value === undefined || value === null) {
     throw new InputError(
       `platform stack ${platformStack} has no \`${TENANCY_OUTPUT}\` output: deploy (or render) the platform with this version of socle first, then its tenants`,
+      "socle:platformStack",
+    );
+  }
+  const version = typeof value === "object" && !Array.isArray(value) ? (value as { version?: unknown }).version : undefined;
+  if (version === 1) {
+    throw new InputError(
+      `platform stack ${platformStack}: its \`${TENANCY_OUTPUT}\` output is version 1, from a socle that does not install Capsule, so the API server would refuse this tenant's Capsule Tenant; update the platform stack with this version of socle (it installs Capsule ${CAPSULE_CHART.version}), then its tenants`,
       "socle:platformStack",
     );
   }
@@ -87,4 +108,25 @@ export function capsuleTenantName(config: Pick<SocleConfig, "organization">): st
  */
 export function tenantAdminGroup(config: Pick<SocleConfig, "organization">): string {
   return `socle:tenant:${config.organization.id}:admins`;
+}
+
+/**
+ * Refuses a tenant whose namespaces its platform's Capsule would refuse (`protectedNamespaceRegex`: Kubernetes'
+ * and the platform's namespaces, e.g. a tenant `socle` whose `socle-wiki` falls under `socle-.*`), at render
+ * rather than at the first namespace `pulumi up` creates.
+ */
+export function refuseProtectedNamespaces(platform: PlatformContract, namespaces: readonly string[], platformStack: string): void {
+  let re: RegExp;
+  try {
+    re = new RegExp(platform.capsule.protectedNamespaces);
+  } catch {
+    throw new InputError(`platform stack ${platformStack}: output \`${TENANCY_OUTPUT}\` at capsule.protectedNamespaces is not a regular expression; update the platform stack with this version of socle`, "socle:platformStack");
+  }
+  const taken = namespaces.filter((ns) => re.test(ns));
+  if (taken.length) {
+    throw new InputError(
+      `namespaces ${taken.join(", ")} of this tenant are reserved to the platform ${platformStack} (Capsule refuses every namespace matching ${platform.capsule.protectedNamespaces}); choose another socle:organization for the tenant`,
+      "socle:organization",
+    );
+  }
 }

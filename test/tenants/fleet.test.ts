@@ -6,7 +6,8 @@ import { InputError } from "../../src/model/input-error";
 import { readPlatformOutputs, renderStack, type RenderResult } from "../../src/render/render";
 import type { StateResource } from "../../src/render/state";
 import { runCheckCommand } from "../../src/check/command";
-import { platformContractSchema, parsePlatformContract } from "../../src/program/tenancy";
+import { platformContractSchema, parsePlatformContract, refuseProtectedNamespaces } from "../../src/program/tenancy";
+import { CAPSULE_CHART, chartMirrorPath } from "../../charts/platform/releases";
 import { ROOT } from "../helpers/render";
 import { stackCheckSuite } from "../check/stack-check";
 
@@ -98,18 +99,22 @@ describe("a platform and its tenants", () => {
   });
 });
 
+/** Copies the platform's and a tenant's renders side by side, applies `plant` to one state, checks the tenant: every finding. */
+async function checkPlantedAll(which: "platform" | "tenant", plant: (r: { type: string; inputs?: any; outputs?: any }) => void) {
+  const root = mkdtempSync(join(tmpdir(), "socle-planted-"));
+  for (const [stack, kind] of [[PLATFORM, "platform"], [TENANTS[0], "tenant"]] as const) {
+    const state = JSON.parse(readFileSync(join(rendered.get(stack)!.outDir, "state.json"), "utf8"));
+    if (kind === which) for (const r of state.deployment.resources) plant(r);
+    mkdirSync(join(root, stack));
+    writeFileSync(join(root, stack, "state.json"), JSON.stringify(state));
+  }
+  const { result } = await runCheckCommand({ input: join(root, TENANTS[0], "state.json"), format: "json", out: () => undefined });
+  return result.findings;
+}
+
 describe("socle check sees a broken tenant wiring (planted)", () => {
-  /** Copies the platform's and a tenant's renders side by side, applies `plant` to one state, checks the tenant. */
   async function checkPlanted(which: "platform" | "tenant", plant: (r: { type: string; inputs?: any; outputs?: any }) => void) {
-    const root = mkdtempSync(join(tmpdir(), "socle-planted-"));
-    for (const [stack, kind] of [[PLATFORM, "platform"], [TENANTS[0], "tenant"]] as const) {
-      const state = JSON.parse(readFileSync(join(rendered.get(stack)!.outDir, "state.json"), "utf8"));
-      if (kind === which) for (const r of state.deployment.resources) plant(r);
-      mkdirSync(join(root, stack));
-      writeFileSync(join(root, stack, "state.json"), JSON.stringify(state));
-    }
-    const { result } = await runCheckCommand({ input: join(root, TENANTS[0], "state.json"), format: "json", out: () => undefined });
-    return result.findings.filter((f) => f.severity === "blocker");
+    return (await checkPlantedAll(which, plant)).filter((f) => f.severity === "blocker");
   }
 
   it("a platform Gateway that admits no ListenerSet blocks every tenant route", async () => {
@@ -127,13 +132,128 @@ describe("socle check sees a broken tenant wiring (planted)", () => {
   });
 });
 
-describe("Capsule, per tenant", () => {
-  it("socle check warns that the platform installs no Capsule yet, so the Tenant would be refused", async () => {
+describe("Capsule, installed by the platform", () => {
+  const capsuleRelease = () => resources(PLATFORM).find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs?.name === "capsule")!;
+
+  it("the platform installs the pinned Capsule chart from its mirror into capsule-system, after cert-manager, with socle's values", () => {
+    const r = capsuleRelease();
+    expect(r).toBeDefined();
+    expect(r.inputs!.chart).toBe(`oci://registry.hebergeur.socle.test/mirror/${chartMirrorPath(CAPSULE_CHART)}`);
+    expect(r.inputs!.version).toBe("0.14.0");
+    expect(r.inputs!.namespace).toBe("capsule-system");
+    expect(r.inputs!.createNamespace).toBe(false);
+    expect(r.inputs!.atomic).toBe(true);
+    const values = r.inputs!.values as any;
+    // The catalog's images, through the mirror.
+    expect(`${values.manager.image.registry}/${values.manager.image.repository}:${values.manager.image.tag}`).toBe("registry.hebergeur.socle.test/mirror/ghcr.io/projectcapsule/capsule:v0.14.0");
+    expect(`${values.global.jobs.kubectl.image.registry}/${values.global.jobs.kubectl.image.repository}`).toBe("registry.hebergeur.socle.test/mirror/docker.io/clastix/kubectl");
+    expect(values.manager.options.users).toEqual([{ kind: "Group", name: "socle:tenants" }]);
+    expect(values.manager.options.forceTenantPrefix).toBe(true);
+    expect(values.replicaCount).toBe(2);
+    // The webhook certificate is a cert-manager Certificate: the release waits for the edge (cert-manager), and
+    // for its namespace, NetworkPolicies included.
+    const deps = r.dependencies ?? [];
+    expect(deps.some((d) => d.endsWith("socle:platform:Edge$kubernetes:helm.sh/v3:Release::cert-manager")), JSON.stringify(deps)).toBe(true);
+    expect(deps.some((d) => d.endsWith("NetworkPolicy::capsule-capsule-system/allow-webhook-from-api-server")), JSON.stringify(deps)).toBe(true);
+    const ns = ofKind(PLATFORM, "Namespace").find((n) => n.metadata!.name === "capsule-system") as { metadata: { labels: Record<string, string> } } | undefined;
+    expect(ns!.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    const policies = ofKind(PLATFORM, "NetworkPolicy").filter((p) => p.metadata!.namespace === "capsule-system").map((p) => p.metadata!.name);
+    expect(policies.sort()).toEqual(["allow-controller-to-api-server", "allow-crds-hook-to-api-server", "allow-dns", "allow-pre-delete-hook-to-api-server", "allow-webhook-from-api-server", "default-deny"]);
+    expect(ofKind(PLATFORM, "PodDisruptionBudget").filter((p) => p.metadata!.namespace === "capsule-system")).toHaveLength(1);
+  });
+
+  it("its tenancy output names the Capsule it installed; a version-1 output (no Capsule) or another Tenant API is refused", () => {
+    const root = resources(PLATFORM).find((r) => r.type === "pulumi:pulumi:Stack")!;
+    const good = (root.outputs as Record<string, unknown>).tenancy as Record<string, unknown>;
+    expect(good.version).toBe(2);
+    expect(good.capsule).toMatchObject({ chartVersion: "0.14.0", apiVersion: "capsule.clastix.io/v1beta2", usersGroup: "socle:tenants" });
+    // The same protected namespaces as the CapsuleConfiguration the platform installs.
+    const release = capsuleRelease();
+    expect((good.capsule as { protectedNamespaces: string }).protectedNamespaces).toBe((release.inputs!.values as any).manager.options.protectedNamespaceRegex);
+    const tenant = { tls: { issuer: "internal-ca" } } as never;
+    const { capsule: _capsule, ...v1 } = good;
+    expect(() => parsePlatformContract({ ...v1, version: 1 }, "h/socle/p", tenant)).toThrow(/version 1, from a socle that does not install Capsule/);
+    expect(() => parsePlatformContract({ ...good, capsule: { ...(good.capsule as object), apiVersion: "capsule.clastix.io/v1beta3" } }, "h/socle/p", tenant)).toThrow(/tenancy` at capsule.apiVersion/);
+    expect(() => parsePlatformContract(v1, "h/socle/p", tenant)).toThrow(/tenancy` at capsule/);
+    // Each tenant renders the Tenant API its platform serves.
+    for (const t of TENANTS) for (const o of ofKind(t, "Tenant") as { apiVersion?: string }[]) expect(o.apiVersion).toBe((good.capsule as { apiVersion: string }).apiVersion);
+  });
+
+  it("a tenant whose namespaces the platform's Capsule protects is refused at render, naming them and the fix", () => {
+    const root = resources(PLATFORM).find((r) => r.type === "pulumi:pulumi:Stack")!;
+    const contract = platformContractSchema.parse((root.outputs as Record<string, unknown>).tenancy);
+    expect(() => refuseProtectedNamespaces(contract, ["socle-wiki", "socle-chat"], "h/socle/p")).toThrow(InputError);
+    expect(() => refuseProtectedNamespaces(contract, ["socle-wiki", "socle-chat"], "h/socle/p")).toThrow(/socle-wiki, socle-chat .*reserved to the platform h\/socle\/p.*choose another socle:organization/);
+    expect(() => refuseProtectedNamespaces(contract, ["kube-wiki"], "h/socle/p")).toThrow(/kube-wiki/);
+    expect(() => refuseProtectedNamespaces(contract, ["tenant-a-wiki", "tenant-a-chat"], "h/socle/p")).not.toThrow();
+    expect(() => refuseProtectedNamespaces({ ...contract, capsule: { ...contract.capsule, protectedNamespaces: "(" } }, ["x-wiki"], "h/socle/p")).toThrow(/not a regular expression/);
+  });
+
+  it("socle check on a tenant no longer warns that Capsule is missing", async () => {
     const { result } = await runCheckCommand({ input: join(rendered.get(TENANTS[0])!.outDir, "state.json"), format: "json", out: () => undefined });
-    const w = result.findings.filter((f) => f.rule === "release-contract" && f.object === "Tenant/tenant-a");
+    expect(result.findings.filter((f) => f.rule === "release-contract" && f.object === "Tenant/tenant-a")).toEqual([]);
+  });
+
+  it("socle check warns when the platform's render has no Capsule release (a platform rendered by an older socle), so the Tenant would be refused", async () => {
+    const findings = await checkPlantedAll("platform", (r) => {
+      if (r.type === "kubernetes:helm.sh/v3:Release" && r.inputs?.name === "capsule") r.type = "removed:Release";
+    });
+    const w = findings.filter((f) => f.rule === "release-contract" && f.object === "Tenant/tenant-a");
     expect(w).toHaveLength(1);
     expect(w[0]!.severity).toBe("warning");
     expect(w[0]!.message).toContain("installs no Capsule release");
+  });
+
+  /** The platform's state with `plant` applied, checked alone: its blockers. */
+  async function checkPlatformPlanted(plant: (r: { type: string; inputs?: any; outputs?: any }) => void) {
+    const root = mkdtempSync(join(tmpdir(), "socle-planted-platform-"));
+    const state = JSON.parse(readFileSync(join(rendered.get(PLATFORM)!.outDir, "state.json"), "utf8"));
+    for (const r of state.deployment.resources) plant(r);
+    mkdirSync(join(root, PLATFORM));
+    writeFileSync(join(root, PLATFORM, "state.json"), JSON.stringify(state));
+    const { result } = await runCheckCommand({ input: join(root, PLATFORM, "state.json"), format: "json", out: () => undefined });
+    return result.findings.filter((f) => f.severity === "blocker");
+  }
+  const isPolicy = (r: { type: string; inputs?: any }, name: string) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.inputs?.metadata?.namespace === "capsule-system" && r.inputs?.metadata?.name === name;
+  const drop = (name: string) => (r: { type: string; inputs?: any; outputs?: any }) => {
+    if (isPolicy(r, name)) r.type = "removed:NetworkPolicy";
+  };
+
+  it("the platform checks clean with Capsule (no blocker on its webhooks, API-server flows, hook Jobs)", async () => {
+    expect(await checkPlatformPlanted(() => undefined)).toEqual([]);
+  });
+
+  it("a webhook the API server cannot reach is a blocker on both webhook configurations (planted: policy removed)", async () => {
+    const blockers = await checkPlatformPlanted(drop("allow-webhook-from-api-server"));
+    const objects = new Set(blockers.filter((b) => b.rule === "flow-webhook").map((b) => b.object));
+    expect([...objects].sort()).toEqual(["MutatingWebhookConfiguration/capsule-dynamic-webhook", "ValidatingWebhookConfiguration/capsule-dynamic-webhook"]);
+    expect(blockers.find((b) => b.rule === "flow-webhook")!.message).toContain("failurePolicy Fail");
+  });
+
+  it("a webhook port the policy does not allow is a blocker (planted: manager.webhookPort 9444)", async () => {
+    const blockers = await checkPlatformPlanted((r) => {
+      if (r.type === "kubernetes:helm.sh/v3:Release" && r.inputs?.name === "capsule") for (const side of [r.inputs, r.outputs]) side.values.manager.webhookPort = 9444;
+    });
+    expect(blockers.filter((b) => b.rule === "flow-webhook").map((b) => b.message).join("\n")).toContain("on port 9444");
+  });
+
+  it("the controller or the CRD hook Job without API-server egress is a blocker (planted)", async () => {
+    const controller = await checkPlatformPlanted(drop("allow-controller-to-api-server"));
+    expect(controller.map((b) => `${b.rule} ${b.object}`)).toContain("flow-api-server Deployment/capsule-system/capsule-controller-manager");
+    const hook = await checkPlatformPlanted(drop("allow-crds-hook-to-api-server"));
+    const b = hook.find((x) => x.rule === "flow-api-server" && x.object === "Job/capsule-system/capsule-crds");
+    expect(b!.message).toContain("rolls back");
+  });
+});
+
+describe("Capsule, per tenant", () => {
+  it("each tenant creates its namespaces after its Capsule Tenant, which Capsule requires of a labelled namespace", () => {
+    for (const tenant of TENANTS) {
+      const tenantUrn = resources(tenant).find((r) => r.type === "kubernetes:capsule.clastix.io/v1beta2:Tenant")!.urn;
+      const namespaces = resources(tenant).filter((r) => r.type === "kubernetes:core/v1:Namespace");
+      expect(namespaces.length).toBe(5);
+      for (const ns of namespaces) expect(ns.dependencies ?? [], ns.urn).toContain(tenantUrn);
+    }
   });
 
   it("each tenant renders one Capsule Tenant named after its organization, covering all its namespaces, with a quota above what it renders", () => {

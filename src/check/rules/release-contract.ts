@@ -21,7 +21,8 @@ export const releaseContract: CheckRule = {
         fix: "check the state file (`socle check <stack>` or out/<stack>/state.json), which carries the releases",
       });
     }
-    // A tenant's Capsule Tenant is admitted only where its platform installed Capsule.
+    // A tenant's Capsule Tenant is admitted only where its platform installed Capsule. A platform stack renders
+    // it (components/platform/capsule.ts): its absence means a platform rendered by an older socle.
     const tenants = model.objects.filter((o) => o.kind === "Tenant" && o.apiVersion.startsWith("capsule.clastix.io/"));
     if (tenants.length > 0 && model.platform?.found && !(model.platform.charts ?? []).includes(CAPSULE_CHART.chart)) {
       out.push({
@@ -29,8 +30,8 @@ export const releaseContract: CheckRule = {
         severity: "warning",
         object: `Tenant/${tenants[0]!.metadata.name ?? ""}`,
         path: "apiVersion",
-        message: `platform ${model.platform.stack} installs no Capsule release: the API server refuses this Tenant (no capsule.clastix.io CRDs) until the hoster installs Capsule ${CAPSULE_CHART.version} (${CAPSULE_CHART.chart})`,
-        fix: `install ${CAPSULE_CHART.chart} ${CAPSULE_CHART.version} on the platform's cluster before the tenant's pulumi up (docs/components/platform.md, "Capsule")`,
+        message: `platform ${model.platform.stack} installs no Capsule release (its render predates the platform installing Capsule): the API server refuses this Tenant (no capsule.clastix.io CRDs) until Capsule ${CAPSULE_CHART.version} (${CAPSULE_CHART.chart}) is installed`,
+        fix: `render and update the platform stack ${model.platform.stack} with this version of socle, which installs Capsule ${CAPSULE_CHART.version}, before the tenant's pulumi up (docs/components/platform.md, "Capsule: installed by the platform")`,
       });
     }
     for (const r of releases) {
