@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -110,6 +110,31 @@ describe("runFleet over worker threads", () => {
     expect(errors.join("")).toContain("socle fleet render: internal error on tenant-d-bug: TypeError: planted bug on tenant-d-bug\n    at fake-stack.js");
     expect(outcome.report.notes.join("\n")).toContain("does not cover 2 stack(s) that did not render: tenant-b-crash, tenant-d-bug");
     expect(outcome.workers).toBeLessThanOrEqual(3);
+  });
+
+  it("writes the same fleet report whatever order the stacks finish in (a slow first tenant finishes last)", async () => {
+    const stacks = join(work, "order", "stacks");
+    mkdirSync(stacks, { recursive: true });
+    fleetStackFiles(stacks, "plateforme", [
+      { name: "tenant-a-slow", org: "a", apps: ["wiki"] },
+      { name: "tenant-b", org: "b", apps: ["wiki"] },
+      { name: "tenant-c", org: "c", apps: ["wiki"] },
+    ]);
+    const reports = await Promise.all(
+      [1, 3].map(async (concurrency) => {
+        const progress = silent();
+        const outRoot = join(work, "order", `out-${concurrency}`);
+        const outcome = await runFleet({ root: ROOT, platform: "plateforme", mode: "render", concurrency, stacksDir: stacks, outRoot, progress, out: () => undefined, workerScript: FAKE });
+        expect(outcome.code).toBe(0);
+        return { ticks: progress.lines.map((l) => l.slice(0, l.indexOf(":"))), json: readFileSync(join(outRoot, "fleet", "plateforme", "fleet-report.json"), "utf8") };
+      }),
+    );
+    expect(reports[0]!.ticks).toEqual(["plateforme", "tenant-a-slow", "tenant-b", "tenant-c"]);
+    expect(reports[1]!.ticks).toEqual(["plateforme", "tenant-b", "tenant-c", "tenant-a-slow"]);
+    // The fake worker's timing fields aside, the same bytes.
+    const timeless = (json: string) => json.replace(/\n\s*"(threadId|start|end)": \d+,?/g, "").replace(/,(\n\s*})/g, "$1");
+    expect(timeless(reports[1]!.json)).toBe(timeless(reports[0]!.json));
+    expect(JSON.parse(reports[1]!.json).tenants.map((t: { stack: string }) => t.stack)).toEqual(["plateforme", "tenant-a-slow", "tenant-b", "tenant-c"]);
   });
 
   it("starts no more threads than --concurrency nor than stacks", async () => {

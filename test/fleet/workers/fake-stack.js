@@ -1,7 +1,8 @@
 "use strict";
 // A stand-in for src/fleet/worker.js in test/fleet/pool.test.ts: answers a stack job without rendering, and fails
 // on purpose for some stacks: `*-crash` stops the thread (uncaught error), `*-exit` calls process.exit, `*-bug`
-// answers with an error. Each answer records the thread and the time it ran, for the concurrency checks.
+// answers with an error; `*-slow` takes longer than the others. Each answer records the thread and the time it
+// ran, for the concurrency checks.
 const { parentPort, threadId } = require("node:worker_threads");
 
 parentPort.on("message", ({ id, job }) => {
@@ -25,6 +26,6 @@ parentPort.on("message", ({ id, job }) => {
           evidence: [{ urn: `urn:pulumi:${stack}::socle::pulumi:pulumi:Stack::socle-${stack}`, type: "pulumi:pulumi:Stack", name: `socle-${stack}`, protect: false, props: { socle: { kind: job.platformState ? "tenant" : "platform", organization: org } } }],
         },
       });
-    }, job.delayMs ?? 20);
+    }, job.delayMs ?? (stack.endsWith("-slow") ? 1500 : 20));
   }
 });
