@@ -59,8 +59,10 @@ describe("fleet worker pool", () => {
       expect(bug.reason).toBeInstanceOf(WorkerJobError);
       expect((bug.reason as WorkerJobError).detail).toContain("at fake-stack.js");
       expect(settled.filter((s) => s.status === "fulfilled")).toHaveLength(4);
-      // Two workers to start with, one more for each that stopped.
-      expect(pool.started).toBe(4);
+      // Two workers to start with, and a new one for a stopped one while jobs are still queued (the first crash
+      // comes with five jobs queued; the second may come when none is left to run).
+      expect(pool.started).toBeGreaterThanOrEqual(3);
+      expect(pool.started).toBeLessThanOrEqual(4);
     } finally {
       await pool.close();
     }
@@ -130,7 +132,8 @@ describe("runFleet over worker threads", () => {
       }),
     );
     expect(reports[0]!.ticks).toEqual(["plateforme", "tenant-a-slow", "tenant-b", "tenant-c"]);
-    expect(reports[1]!.ticks).toEqual(["plateforme", "tenant-b", "tenant-c", "tenant-a-slow"]);
+    const ticks = reports[1]!.ticks;
+    expect([ticks[0], [ticks[1], ticks[2]].sort(), ticks[3]]).toEqual(["plateforme", ["tenant-b", "tenant-c"], "tenant-a-slow"]);
     // The fake worker's timing fields aside, the same bytes.
     const timeless = (json: string) => json.replace(/\n\s*"(threadId|start|end)": \d+,?/g, "").replace(/,(\n\s*})/g, "$1");
     expect(timeless(reports[1]!.json)).toBe(timeless(reports[0]!.json));
