@@ -1,23 +1,25 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeFleetStackFiles } from "../src/fleet/generate";
 import { ROOT, runNode, type ProcessSample } from "./render";
 
 /**
  * `socle fleet audit` over N generated tenants (stack files written from the demo stack into a temporary
- * folder), in one fresh process each, as a hoster runs it: t(100), t(1000), their ratio, the 1,000-tenant
- * wall time and peak RSS, each beside its budget.
+ * folder), in one fresh process each, as a hoster runs it: for each size its wall time, its CPU time (user +
+ * system of the whole process: the main thread and every worker thread) and its peak RSS (the process's
+ * maxRSS, all threads), then t(largest)/t(smallest), each beside its budget. The load average is printed
+ * before and after each size: on a shared machine the wall time depends on it, the CPU time much less.
  *
  * SOCLE_BENCH_FLEET: comma-separated fleet sizes (default "100,1000"); the ratio is the largest size's time
  * over the smallest's, scaled to the ratio of sizes (budget: 1.1 × linear, i.e. ≤ 11 for 1000/100).
- * SOCLE_BENCH_FLEET_CONCURRENCY: audits at a time (default 2, the machine's cores).
+ * SOCLE_BENCH_FLEET_CONCURRENCY: worker threads (default: socle's, one per available core).
  */
 export const FLEET_BUDGET = { wallMs1000: 120_000, rssMiB: 2048, linearity: 1.1 };
 
 const APPS = ["identity", "wiki", "docs", "chat", "mail"];
 
-function fleetRun(work: string, n: number, concurrency: number): ProcessSample {
+function fleetRun(work: string, n: number, concurrency: number | undefined): ProcessSample {
   const dir = join(work, `fleet-${n}`);
   const stacks = join(dir, "stacks");
   mkdirSync(stacks, { recursive: true });
@@ -29,7 +31,7 @@ function fleetRun(work: string, n: number, concurrency: number): ProcessSample {
   writeFleetStackFiles(ROOT, stacks, "bench-plateforme", tenants);
   try {
     return runNode(
-      [join(ROOT, "bin/socle.js"), "fleet", "audit", "--platform", "bench-plateforme", "--stacks-dir", stacks, "--out", join(dir, "out"), "--today", "2026-11-30", "--concurrency", String(concurrency)],
+      [join(ROOT, "bin/socle.js"), "fleet", "audit", "--platform", "bench-plateforme", "--stacks-dir", stacks, "--out", join(dir, "out"), "--today", "2026-11-30", ...(concurrency ? ["--concurrency", String(concurrency)] : [])],
       `audit (fleet of ${n})`,
     );
   } finally {
@@ -44,18 +46,29 @@ export function runFleetBench(line: (what: string, figure: string, budget: strin
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isInteger(n) && n > 0)
     .sort((a, b) => a - b);
-  const concurrency = Math.max(1, Number(process.env.SOCLE_BENCH_FLEET_CONCURRENCY ?? 2));
+  const concurrency = process.env.SOCLE_BENCH_FLEET_CONCURRENCY ? Math.max(1, Number(process.env.SOCLE_BENCH_FLEET_CONCURRENCY)) : undefined;
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
   const work = mkdtempSync(join(tmpdir(), "socle-bench-fleet-"));
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   try {
-    console.log(`\nfleet: \`socle fleet audit --concurrency ${concurrency}\` over N generated tenants (demo apps each) and their platform, one fresh process per size`);
+    console.log(
+      `\nfleet: \`socle fleet audit${concurrency ? ` --concurrency ${concurrency}` : ""}\` (${concurrency ?? availableParallelism()} worker threads) over N generated tenants (demo apps each) and their platform, one fresh process per size`,
+    );
     const samples = new Map<number, ProcessSample>();
     for (const n of sizes) {
+      const before = load();
       const x = fleetRun(work, n, concurrency);
       samples.set(n, x);
       const at1000 = n === 1000;
-      line(`  fleet of ${n.toLocaleString("en")} (wall)`, s(x.wallMs), at1000 ? `≤ ${s(FLEET_BUDGET.wallMs1000)}` : "(no budget)", at1000 ? x.wallMs <= FLEET_BUDGET.wallMs1000 : undefined, `CPU ${s(x.cpuMs)}; ${(x.wallMs / n).toFixed(0)} ms per tenant`);
-      line(`  fleet of ${n.toLocaleString("en")} (peak RSS)`, `${x.maxRssMiB.toFixed(0)} MiB`, `≤ ${FLEET_BUDGET.rssMiB} MiB`, x.maxRssMiB <= FLEET_BUDGET.rssMiB);
+      line(
+        `  fleet of ${n.toLocaleString("en")} (wall)`,
+        s(x.wallMs),
+        at1000 ? `≤ ${s(FLEET_BUDGET.wallMs1000)}` : "(no budget)",
+        at1000 ? x.wallMs <= FLEET_BUDGET.wallMs1000 : undefined,
+        `${(x.wallMs / n).toFixed(0)} ms per tenant; load average ${before} before, ${load()} after`,
+      );
+      line(`  fleet of ${n.toLocaleString("en")} (CPU, all threads)`, s(x.cpuMs), "(no budget)", undefined, `${(x.cpuMs / n).toFixed(0)} ms per tenant`);
+      line(`  fleet of ${n.toLocaleString("en")} (peak RSS, all threads)`, `${x.maxRssMiB.toFixed(0)} MiB`, `≤ ${FLEET_BUDGET.rssMiB} MiB`, x.maxRssMiB <= FLEET_BUDGET.rssMiB);
     }
     if (sizes.length >= 2) {
       const small = sizes[0]!;

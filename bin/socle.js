@@ -11,7 +11,7 @@ const { join } = require("node:path");
 const preload = require("../src/render/preload.js");
 const argv = process.argv.slice(2);
 if (needsRender(argv)) preload.prepareRender();
-else if (argv.includes("audit")) preload.prepareAudit();
+else if (argv.includes("audit") || argv.includes("fleet")) preload.prepareAudit();
 
 require("tsx/cjs/api").register();
 const { main } = require("../src/cli/main.ts");
@@ -38,7 +38,9 @@ main(argv).then(
  */
 function needsRender(args) {
   const command = args.find((a) => !a.startsWith("-"));
-  if (command === "render" || command === "fleet") return true;
+  if (command === "render") return true;
+  // `socle fleet render|audit|check` renders in its worker threads (src/fleet/worker.js prepares each); the others drive the CLI.
+  if (command === "fleet") return !["render", "audit", "check"].includes(args[args.indexOf("fleet") + 1]);
   if (command !== "audit") return false;
   const rest = args.slice(args.indexOf("audit") + 1);
   for (let i = 0; i < rest.length; i++) {

@@ -1,7 +1,8 @@
-/** One stack's audit or check in a fleet run: in the main thread or in a worker thread (src/fleet/worker.js). Loads no render engine. */
+/** One stack's audit or check in a fleet run, after its render (src/fleet/stack-run.ts), in a worker thread (src/fleet/worker.js). Loads no render engine. */
 import { relative } from "node:path";
 import { CONTROLS } from "../../policies/catalog";
 import { loadInput } from "../audit/inputs/load";
+import type { LoadedInput } from "../audit/inputs/types";
 import { runAudit } from "../audit/run";
 import { gatingFailures, DEFAULT_GATE } from "../audit/gate";
 import type { AuditReport } from "../audit/model";
@@ -30,12 +31,13 @@ export interface StackJob {
 
 export type StackJobResult = Pick<TenantVerdict, "audit" | "check">;
 
-export async function stackJob(job: StackJob): Promise<StackJobResult> {
+/** `loaded`: the stack's state already loaded from `job.statePath` (a fleet run loads it once for the isolation evidence and the audit). */
+export async function stackJob(job: StackJob, loaded?: LoadedInput): Promise<StackJobResult> {
   if (job.mode === "check") {
     const { result } = await runCheckCommand({ input: job.statePath, format: "json", projectDir: job.root, out: () => undefined });
     return { check: { blockers: result.blockers, warnings: result.warnings } };
   }
-  const input = await loadInput(job.statePath, { today: job.today });
+  const input = loaded ?? (await loadInput(job.statePath, { today: job.today }));
   const waivers = job.waiversFile ? loadWaivers(job.waiversFile) : [];
   if (job.waiversFile) checkWaiverControls(waivers, new Set(CONTROLS.map((c) => c.id)), job.waiversFile);
   const result = runAudit(CONTROLS, input.views, input.context, waivers);

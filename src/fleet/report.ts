@@ -4,7 +4,8 @@ export interface TenantVerdict {
   readonly role: "platform" | "tenant";
   organization?: string;
   resources?: number;
-  render: "ok" | "invalid";
+  /** `invalid`: the stack file or an input is wrong (exit 2); `error`: the stack's run stopped on an internal error or its worker thread stopped (exit 3). */
+  render: "ok" | "invalid" | "error";
   error?: string;
   audit?: { verdict: "PASS" | "FAIL"; pass: number; fail: number; mandatoryFailures: number; waived: number; notAssessed: number };
   check?: { blockers: number; warnings: number };
@@ -33,7 +34,7 @@ function columns(t: TenantVerdict): string[] {
     t.stack,
     t.role,
     t.organization ?? "",
-    t.render === "ok" ? String(t.resources ?? 0) : "invalid",
+    t.render === "ok" ? String(t.resources ?? 0) : t.render === "invalid" ? "invalid" : "internal error",
     t.audit ? `${t.audit.verdict} (${t.audit.fail} fail, ${t.audit.mandatoryFailures} mandatory, ${t.audit.waived} waived)` : "-",
     t.check ? `${t.check.blockers} blocker(s), ${t.check.warnings} warning(s)` : "-",
     t.role === "platform" ? "(shared services)" : t.isolation ?? "-",
@@ -80,7 +81,7 @@ export function fleetMarkdown(report: FleetReport): string {
   if (report.isolation.violations.length) {
     out.push("| tenant | violation |", "|---|---|", ...report.isolation.violations.map((v) => `| ${cell(v.tenant)} | ${cell(v.message)} |`), "");
   }
-  const invalid = report.tenants.filter((t) => t.render === "invalid");
+  const invalid = report.tenants.filter((t) => t.render !== "ok");
   if (invalid.length) out.push("## Stacks that did not render", "", ...invalid.map((t) => `- ${t.stack}: ${cell(t.error ?? "")}`), "");
   if (report.notes.length) out.push("## Notes", "", ...report.notes.map((n) => `- ${cell(n)}`), "");
   return out.join("\n");

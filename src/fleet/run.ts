@@ -1,37 +1,47 @@
 /**
  * `socle fleet render|audit|check`: every tenant of a platform in one process (docs/hosters-isolation.md).
- * Modules are loaded once; renders run one after the other (the Pulumi SDK's mock state is global to the
- * process: `renderStack` resets it with `setMockOptions` for each stack, and a render of a stack in a
- * fleet run is byte-identical to its render alone, see test/fleet/run.test.ts); audits and checks of
- * rendered tenants run `--concurrency` at a time in worker threads when asked, else in this thread.
- * Then the isolation control runs once over the whole fleet, and the fleet report is written.
+ * The stacks are rendered, and audited or checked, in `--concurrency` worker threads (src/fleet/pool.ts,
+ * worker.js, stack-run.ts; default: the machine's available cores). Each thread loads the program once and
+ * has its own Pulumi SDK mock state (`renderStack` resets it for each stack), so a stack rendered in a fleet
+ * run is byte-identical to its render alone (test/fleet/run.test.ts). The platform is rendered first (its
+ * tenants read its outputs, once per thread); then its tenants, as threads free up. Each thread writes its
+ * stack's own folder `<out>/<stack>` through the owned-output writer. This thread only schedules, shows
+ * progress, keeps each stack's verdict and isolation evidence (reduced: `isolationEvidence`), runs the
+ * isolation control once over the whole fleet and writes the fleet report, whose bytes do not depend on the
+ * order in which stacks finish.
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
-import { control as isolationControl, isolationEvidence } from "../../policies/controls/network/tenant-isolation";
+import { control as isolationControl } from "../../policies/controls/network/tenant-isolation";
 import type { CheckResult as ControlResult, ResourceView } from "../../policies/types";
 import { InputError } from "../audit/errors";
-import { loadInput } from "../audit/inputs/load";
-import { ConfigError } from "../config/issues";
 import { stackNameProblem } from "../config/stack-name";
-import { renderStack } from "../render/render";
-import { OutputError, writeOwnedFiles } from "../render/output-dir";
+import { writeOwnedFiles } from "../render/output-dir";
 import { fleetOf } from "./members";
-import { stackJob, type StackJob, type StackJobResult } from "./job";
-import { WorkerPool } from "./pool";
+import { WorkerPool, WorkerJobError } from "./pool";
 import type { Progress } from "./progress";
 import { fleetMarkdown, summaryTable, type FleetReport, type TenantVerdict } from "./report";
+import type { StackRun, StackRunResult } from "./stack-run";
 
 export type FleetMode = "render" | "audit" | "check";
 export const FLEET_MODES: readonly FleetMode[] = ["render", "audit", "check"];
 export const MAX_CONCURRENCY = 64;
+
+/**
+ * Young generation of each worker thread's V8 heap. A render keeps many short-lived SDK promises and outputs
+ * alive across a scavenge: with Node's default (16 MiB semi-spaces) garbage collection is about a third of a
+ * worker's CPU. Measured on 20 tenants, one worker: 11.8 to 13.3 s CPU by default, 11.1 to 11.3 s with 128 or
+ * 256 MiB, for about 100 MiB more peak memory per thread (docs/hosters-isolation.md, "Speed").
+ */
+const WORKER_YOUNG_GENERATION_MB = 128;
 
 export interface FleetOptions {
   /** Repository root (Pulumi.yaml, waivers/). */
   readonly root: string;
   readonly platform: string;
   readonly mode: FleetMode;
-  /** Audits and checks at a time (worker threads when above 1). */
+  /** Stacks rendered (and audited or checked) at a time, each in its worker thread; default: the available cores. */
   readonly concurrency?: number;
   /** Where the stack files are; default `<root>/stacks`. */
   readonly stacksDir?: string;
@@ -42,12 +52,18 @@ export interface FleetOptions {
   readonly force?: boolean;
   readonly progress: Progress;
   readonly out: (s: string) => void;
+  /** Where the stack trace of a stack's internal error goes (default: standard error). */
+  readonly err?: (s: string) => void;
+  /** The worker threads' script (tests: a worker that fails); default src/fleet/worker.js. */
+  readonly workerScript?: string;
 }
 
 export interface FleetOutcome {
   readonly code: number;
   readonly report: FleetReport;
   readonly reportFiles: readonly string[];
+  /** Worker threads started (replacements of stopped ones included). */
+  readonly workers: number;
 }
 
 const shown = (p: string): string => {
@@ -55,11 +71,16 @@ const shown = (p: string): string => {
   return rel && !rel.startsWith("..") ? rel : p;
 };
 
+/** `--concurrency` when not given: one thread per available core, within the bounds. */
+export function defaultConcurrency(): number {
+  return Math.max(1, Math.min(MAX_CONCURRENCY, availableParallelism()));
+}
+
 export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
   const problem = stackNameProblem(opts.platform);
   if (problem) throw new InputError(`--platform: ${problem}`);
   if (!FLEET_MODES.includes(opts.mode)) throw new InputError(`unknown fleet command "${opts.mode}": use one of ${FLEET_MODES.join(", ")}`);
-  const concurrency = opts.concurrency ?? 1;
+  const concurrency = opts.concurrency ?? defaultConcurrency();
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new InputError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(opts.concurrency)}`);
   }
@@ -77,68 +98,63 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
   const reportDir = join(outRoot, "fleet", opts.platform);
   const platformFile = join(stacksDir, `Pulumi.${opts.platform}.yaml`);
   const hasPlatform = existsSync(platformFile);
+  // Tenants read their platform's outputs from the platform's render of this same run (docs/render.md, "Tenant stacks");
+  // without a platform stack file, from its last render in out/<platform>/ (as `socle render <tenant>` does).
+  const platformState = hasPlatform ? join(outRoot, opts.platform, "state.json") : join(opts.root, "out", opts.platform, "state.json");
 
-  const fleetViews: ResourceView[] = [];
-  const verdicts: TenantVerdict[] = [];
   const notes: string[] = [];
-  const pool = opts.mode !== "render" && concurrency > 1 ? new WorkerPool(concurrency) : undefined;
-  const pending: Promise<void>[] = [];
-
   const order = [...(hasPlatform ? [opts.platform] : []), ...members];
   if (!hasPlatform) notes.push(`platform stack file ${shown(platformFile)} not found: the isolation analysis covers the tenants' own resources only`);
+  const verdicts: TenantVerdict[] = order.map((stack) => ({ stack, role: hasPlatform && stack === opts.platform ? "platform" : "tenant", render: "ok" }));
+  /** Each stack's isolation evidence, by its place in `order`: the control sees the fleet in the same order whatever finishes first. */
+  const evidence: (readonly ResourceView[])[] = order.map(() => []);
+  const pool = new WorkerPool<StackRun, StackRunResult>(Math.min(concurrency, order.length), {
+    ...(opts.workerScript ? { script: opts.workerScript } : {}),
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
+  const err = opts.err ?? ((s: string) => process.stderr.write(s));
+
+  const runOne = async (i: number): Promise<void> => {
+    const stack = order[i]!;
+    const v = verdicts[i]!;
+    const waiversFile = join(opts.root, "waivers", `${stack}.yaml`);
+    const job: StackRun = {
+      mode: opts.mode,
+      stack,
+      stackFile: join(stacksDir, `Pulumi.${stack}.yaml`),
+      outDir: join(outRoot, stack),
+      ...(v.role === "tenant" ? { platformState } : {}),
+      ...(opts.mode === "audit" && existsSync(waiversFile) ? { waiversFile } : {}),
+      today,
+      root: opts.root,
+      ...(opts.force ? { force: true } : {}),
+    };
+    try {
+      const { evidence: e, ...result } = await pool.run(job, stack);
+      Object.assign(v, result);
+      evidence[i] = e;
+    } catch (e) {
+      // A bug, or a worker thread that stopped: this stack fails, the others go on.
+      v.render = "error";
+      v.error = e instanceof Error ? e.message.split("\n")[0]!.slice(0, 500) : String(e).slice(0, 500);
+      err(`socle fleet ${opts.mode}: internal error on ${stack}: ${e instanceof WorkerJobError && e.detail ? e.detail : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    }
+    opts.progress.tick(stack, lineOf(v));
+  };
+
   opts.progress.start(order.length, opts.mode);
   try {
-    for (const stack of order) {
-      const isPlatform = hasPlatform && stack === opts.platform;
-      const v: TenantVerdict = { stack, role: isPlatform ? "platform" : "tenant", render: "ok" };
-      verdicts.push(v);
-      const stackFile = join(stacksDir, `Pulumi.${stack}.yaml`);
-      const outDir = join(outRoot, stack);
-      let statePath: string;
-      try {
-        // Tenants read their platform's outputs from the platform's render of this same run (docs/render.md, "Tenant stacks").
-        const platformState = !isPlatform && hasPlatform ? { platformState: join(outRoot, opts.platform, "state.json") } : {};
-        const result = await renderQuickly({ root: opts.root, stack, stackFile, outDir, force: opts.force, ...platformState });
-        statePath = join(result.outDir, "state.json");
-        v.resources = result.state.deployment.resources.length;
-        for (const r of result.state.deployment.resources) {
-          if (r.type === "pulumi:pulumi:Stack") {
-            const socle = (r.outputs as { socle?: { organization?: unknown } } | undefined)?.socle;
-            if (typeof socle?.organization === "string") v.organization = socle.organization;
-          }
-        }
-      } catch (err) {
-        if (!(err instanceof ConfigError) && !(err instanceof OutputError)) throw err;
-        v.render = "invalid";
-        v.error = err instanceof ConfigError ? `${shown(err.file)}: ${err.issues.map((i) => `${i.path}: ${i.problem}`).slice(0, 3).join("; ")}` : err.message;
-        opts.progress.tick(stack, `render: invalid (${v.error})`);
-        continue;
-      }
-      const loaded = await loadInput(statePath, { today });
-      for (const view of loaded.views) {
-        const s = isolationEvidence(view);
-        if (s) fleetViews.push(s);
-      }
-      if (opts.mode === "render") {
-        opts.progress.tick(stack, `rendered ${v.resources} resources`);
-        continue;
-      }
-      const waiversFile = join(opts.root, "waivers", `${stack}.yaml`);
-      const job: StackJob = { mode: opts.mode, stack, statePath, outDir, waiversFile: existsSync(waiversFile) ? waiversFile : undefined, today, root: opts.root, force: opts.force };
-      const finish = (r: StackJobResult) => {
-        Object.assign(v, r);
-        opts.progress.tick(stack, lineOf(v));
-      };
-      if (pool) pending.push(pool.run(job).then(finish));
-      else finish(await stackJob(job));
-    }
-    await Promise.all(pending);
+    if (hasPlatform) await runOne(0);
+    const first = hasPlatform ? 1 : 0;
+    await Promise.all(order.slice(first).map((_, k) => runOne(first + k)));
   } finally {
     opts.progress.stop();
-    await pool?.close();
+    await pool.close();
   }
 
-  const isolation = isolationOver(fleetViews, verdicts, today);
+  const missing = verdicts.filter((v) => v.render !== "ok").map((v) => v.stack);
+  if (missing.length) notes.push(`the isolation analysis does not cover ${missing.length} stack(s) that did not render: ${missing.slice(0, 20).join(", ")}${missing.length > 20 ? ", …" : ""}`);
+  const isolation = isolationOver(evidence.flat(), verdicts, today);
   const report: FleetReport = { platform: opts.platform, mode: opts.mode, today, tenants: verdicts, isolation, notes };
   const code = exitCode(report);
   const json = JSON.stringify({ ...report, exitCode: code }, null, 2) + "\n";
@@ -147,31 +163,12 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
     ["fleet-report.md", fleetMarkdown(report)],
   ], { force: opts.force });
   opts.out(summaryTable(report) + `Reports: ${reportFiles.map(shown).join(", ")}\n`);
-  return { code, report, reportFiles };
-}
-
-/**
- * A render with V8's stack capture off (`Error.stackTraceLimit = 0`): the Pulumi SDK's `debuggablePromise`
- * (runtime/debuggable.js) reads `new Error().stack` for every promise it tracks, a string read only with
- * PULUMI_DEBUG_PROMISE_LEAKS; capturing no frame saves about a quarter of a render's CPU (measured: 0.65 s
- * to 0.47 s per tenant in one process). A configuration or output error needs no stack; any other error is
- * a bug: the stack is rendered again with stack capture on, so that it is reported with its stack trace.
- */
-async function renderQuickly(opts: Parameters<typeof renderStack>[0]): ReturnType<typeof renderStack> {
-  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return renderStack(opts);
-  const previous = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return await renderStack(opts);
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof OutputError) throw err;
-  } finally {
-    Error.stackTraceLimit = previous;
-  }
-  return renderStack(opts);
+  return { code, report, reportFiles, workers: pool.started };
 }
 
 function lineOf(v: TenantVerdict): string {
+  if (v.render === "invalid") return `render: invalid (${v.error ?? ""})`;
+  if (v.render === "error") return `internal error (${v.error ?? ""})`;
   const parts = [`rendered ${v.resources ?? 0} resources`];
   if (v.audit) parts.push(`audit ${v.audit.verdict} (${v.audit.fail} fail, ${v.audit.mandatoryFailures} mandatory)`);
   if (v.check) parts.push(`check ${v.check.blockers} blocker(s)`);
@@ -203,8 +200,9 @@ function isolationOver(views: readonly ResourceView[], verdicts: TenantVerdict[]
   };
 }
 
-/** 2: a tenant's stack is invalid; 1: an audit fails under the default gate, a check finds a blocker, or isolation fails; else 0. */
+/** 3: a stack stopped on an internal error; 2: a tenant's stack is invalid; 1: an audit fails under the default gate, a check finds a blocker, or isolation fails; else 0. */
 export function exitCode(report: FleetReport): number {
+  if (report.tenants.some((t) => t.render === "error")) return 3;
   if (report.tenants.some((t) => t.render === "invalid")) return 2;
   if (report.isolation.status === "fail") return 1;
   if (report.tenants.some((t) => t.audit?.verdict === "FAIL" || (t.check?.blockers ?? 0) > 0)) return 1;

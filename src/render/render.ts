@@ -36,6 +36,8 @@ export interface RenderOptions {
    * Defaults to `<root>/out/<platform stack>/state.json` (docs/render.md, "Tenant stacks").
    */
   readonly platformState?: string;
+  /** Reads the platform's outputs instead of `readPlatformOutputs` (a fleet run reads them once per thread, src/fleet/stack-run.ts). */
+  readonly readPlatform?: typeof readPlatformOutputs;
 }
 
 export interface RenderResult {
@@ -72,7 +74,7 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   const stackFile = readStackFile(file, opts.stack, project);
   const config = parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf, isSecret: stackFile.isSecret }, configChecks);
 
-  const platformOutputs = config.kind === "tenant" && config.platformStack ? readPlatformOutputs(opts, config.platformStack) : undefined;
+  const platformOutputs = config.kind === "tenant" && config.platformStack ? (opts.readPlatform ?? readPlatformOutputs)(opts, config.platformStack) : undefined;
   const monitor = new RecordingMonitor(opts.stack, platformOutputs);
   pulumi.runtime.setMockOptions(monitor, project, opts.stack, true);
   enableMockFeatures();

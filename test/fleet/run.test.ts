@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { fleetStackFiles } from "./stacks";
 
@@ -14,6 +14,16 @@ function socle(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Every file under `dir` (relative path to content). */
+function filesOf(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const rel of readdirSync(dir, { recursive: true }) as string[]) {
+    const p = join(dir, rel);
+    if (statSync(p).isFile()) files.set(rel.split(sep).join("/"), readFileSync(p, "utf8"));
+  }
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 function fleetDir(name: string, tenants: Parameters<typeof fleetStackFiles>[2]): string {
   const dir = join(work, name, "stacks");
   mkdirSync(dir, { recursive: true });
@@ -22,14 +32,14 @@ function fleetDir(name: string, tenants: Parameters<typeof fleetStackFiles>[2]):
 }
 
 describe("socle fleet (command line)", () => {
-  it("renders the platform and every tenant in one process, byte-identical to separate renders, and proves isolation", () => {
+  it("renders the platform and every tenant in one process, byte-identical to separate renders and whatever the threads, and proves isolation", () => {
     const stacks = fleetDir("clean", [
       { name: "tenant-a", org: "tenant-a", apps: ["wiki"] },
       { name: "tenant-b", org: "tenant-b", apps: ["chat"] },
     ]);
     writeFileSync(join(stacks, "Pulumi.elsewhere.yaml"), readFileSync(join(stacks, "Pulumi.tenant-a.yaml"), "utf8").replace("/plateforme", "/autre"));
     const out = join(work, "clean", "out");
-    const r = socle("fleet", "render", "--platform", "plateforme", "--stacks-dir", stacks, "--out", out, "--today", "2026-11-30");
+    const r = socle("fleet", "render", "--platform", "plateforme", "--stacks-dir", stacks, "--out", out, "--today", "2026-11-30", "--concurrency", "1");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     // Plain lines off a terminal, one per stack, then the table.
@@ -48,6 +58,23 @@ describe("socle fleet (command line)", () => {
     const platformState = join(out, "plateforme", "state.json");
     expect(socle("render", "tenant-b", "--stack-file", join(stacks, "Pulumi.tenant-b.yaml"), "--platform-state", platformState, "--out", alone).code).toBe(0);
     expect(readFileSync(join(alone, "state.json"), "utf8")).toBe(readFileSync(join(out, "tenant-b", "state.json"), "utf8"));
+    expect(filesOf(alone)).toEqual(filesOf(join(out, "tenant-b")));
+    // Two worker threads (the default on this 2-core machine, named here): the same lines in the order stacks
+    // finish (the platform first, its tenants read it), and every file of every stack the same bytes.
+    const out2 = join(work, "clean", "out-2");
+    const r2 = socle("fleet", "render", "--platform", "plateforme", "--stacks-dir", stacks, "--out", out2, "--today", "2026-11-30", "--concurrency", "2");
+    expect(r2.stderr).toBe("");
+    expect(r2.code).toBe(0);
+    const lines = r2.stdout.split("\n");
+    expect(lines.slice(0, 2)).toEqual(["socle fleet render: 3 stack(s)", expect.stringMatching(/^\[1\/3\] plateforme: rendered \d+ resources$/)]);
+    expect(lines[2]).toMatch(/^\[2\/3\] tenant-[ab]: rendered \d+ resources$/);
+    expect(lines[3]).toMatch(/^\[3\/3\] tenant-[ab]: rendered \d+ resources$/);
+    expect([lines[2]!.slice(6, 14), lines[3]!.slice(6, 14)].sort()).toEqual(["tenant-a", "tenant-b"]);
+    for (const stack of ["plateforme", "tenant-a", "tenant-b", "fleet/plateforme"]) {
+      const one = filesOf(join(out, stack));
+      expect(one.size).toBeGreaterThan(1);
+      expect(filesOf(join(out2, stack))).toEqual(one);
+    }
   });
 
   it("audits in worker threads (--concurrency 2) with the same verdicts and fleet report as in one thread", () => {
@@ -89,7 +116,7 @@ describe("socle fleet (command line)", () => {
     const out = join(work, "invalid", "out");
     const r = socle("fleet", "render", "--platform", "plateforme", "--stacks-dir", stacks, "--out", out);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/\[3\/3\] tenant-b: render: invalid \(.*socle:apps\[0\]: is not an allowed value\)/);
+    expect(r.stdout).toMatch(/\[[23]\/3\] tenant-b: render: invalid \(.*socle:apps\[0\]: is not an allowed value\)/);
     expect(existsSync(join(out, "tenant-a", "state.json"))).toBe(true);
     expect(existsSync(join(out, "tenant-b"))).toBe(false);
     const report = JSON.parse(readFileSync(join(out, "fleet", "plateforme", "fleet-report.json"), "utf8"));

@@ -106,12 +106,19 @@ function fleetModel(resources: readonly ResourceView[]): Fleet {
     if (stack !== undefined) tenantByStack.set(stack, org);
   }
   const tenants = [...stackOf.keys()].sort(cmp);
-  // Longest prefix first, so that tenant `a-b` owns `a-b-wiki` rather than tenant `a`.
-  const byLength = [...tenants].sort((a, b) => b.length - a.length || cmp(a, b));
+  const tenantSet = new Set(tenants);
   const nsCache = new Map<string, string | undefined>();
+  // The longest tenant `org` with `ns` starting with `<org>-` (tenant `a-b` owns `a-b-wiki` rather than tenant `a`):
+  // the prefixes of `ns` ending before one of its dashes, longest first. Linear in the name, not in the tenants.
   const tenantOfNamespace = (ns: string): string | undefined => {
     if (nsCache.has(ns)) return nsCache.get(ns);
-    const t = byLength.find((org) => ns.startsWith(`${org}-`));
+    let t: string | undefined;
+    for (let i = ns.lastIndexOf("-"); i > 0; i = ns.lastIndexOf("-", i - 1)) {
+      if (tenantSet.has(ns.slice(0, i))) {
+        t = ns.slice(0, i);
+        break;
+      }
+    }
     nsCache.set(ns, t);
     return t;
   };
@@ -182,14 +189,41 @@ function crossTenantFlows(resources: readonly ResourceView[], fleet: Fleet, add:
     else byNamespace.set(w.namespace, [w]);
   }
   const tenantNamespaces = [...byNamespace.keys()].sort(cmp);
+  const labelsOf = (ns: string) => ({ ...(fleet.namespaces.get(ns) ?? {}), "kubernetes.io/metadata.name": ns });
+  // Tenant namespaces by label `key=value`: a selector naming label values is matched against the namespaces that
+  // carry one of them, not against every namespace of the fleet (each tenant's own selector would make it quadratic).
+  const byLabel = new Map<string, string[]>();
+  for (const ns of tenantNamespaces) {
+    for (const [k, v] of Object.entries(labelsOf(ns))) {
+      const key = `${k}=${v}`;
+      const list = byLabel.get(key);
+      if (list) list.push(ns);
+      else byLabel.set(key, [ns]);
+    }
+  }
+  /** The sorted namespaces that can match `selector` (a superset: `selects` decides), from its matchLabels and `In` expressions. */
+  const poolOf = (selector: unknown): readonly string[] => {
+    const sel = asRecord(selector);
+    let best: readonly string[] = tenantNamespaces;
+    for (const [k, v] of Object.entries(asRecord(sel.matchLabels))) {
+      const list = typeof v === "string" ? (byLabel.get(`${k}=${v}`) ?? []) : [];
+      if (list.length < best.length) best = list;
+    }
+    for (const e of asArray(sel.matchExpressions)) {
+      const ex = asRecord(e);
+      if (ex.operator !== "In" || typeof ex.key !== "string") continue;
+      const union = new Set<string>();
+      for (const v of asArray(ex.values)) if (typeof v === "string") for (const ns of byLabel.get(`${ex.key}=${v}`) ?? []) union.add(ns);
+      if (union.size < best.length) best = [...union].sort(cmp);
+    }
+    return best;
+  };
   const selectorCache = new Map<string, readonly string[]>();
   const namespacesSelected = (selector: unknown): readonly string[] => {
     const key = JSON.stringify(selector ?? null);
     let hit = selectorCache.get(key);
     if (!hit) {
-      const named = asString(asRecord(asRecord(selector).matchLabels)["kubernetes.io/metadata.name"]);
-      const pool = named !== undefined ? (byNamespace.has(named) ? [named] : []) : tenantNamespaces;
-      hit = pool.filter((ns) => selects(selector as never, { ...(fleet.namespaces.get(ns) ?? {}), "kubernetes.io/metadata.name": ns }));
+      hit = poolOf(selector).filter((ns) => selects(selector as never, labelsOf(ns)));
       selectorCache.set(key, hit);
     }
     return hit;

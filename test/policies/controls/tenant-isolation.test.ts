@@ -47,6 +47,40 @@ describe("snc-network-tenant-isolation", () => {
     expect(found).toEqual([`socle-tenant-tenant-a: ${flow}`, `socle-tenant-tenant-b: ${flow}`]);
   });
 
+  it("finds flows through egress selectors naming label values of other tenants' namespaces (In lists, matchLabels, metadata.name)", () => {
+    // Ingress of tenant-b-wiki open to every namespace; tenant-a-chat's egress names tenant-b's namespaces three ways.
+    const openIngress: KubernetesObject = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "allow-all-namespaces", namespace: "tenant-b-wiki" },
+      spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: {} }] }] },
+    };
+    const flow = "NetworkPolicies allow a cross-tenant flow: tenant-a-chat/chat (tenant tenant-a) -> tenant-b-wiki/wiki:8080 (tenant tenant-b)";
+    const selectors = [
+      { matchExpressions: [{ key: "socle.dev/tenant", operator: "In", values: ["tenant-a", "tenant-b"] }] },
+      { matchLabels: { "socle.dev/tenant": "tenant-b" } },
+      { matchLabels: { "kubernetes.io/metadata.name": "tenant-b-wiki" } },
+      { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["tenant-b-wiki"] }] },
+    ];
+    for (const namespaceSelector of selectors) {
+      const egress: KubernetesObject = {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "allow-out", namespace: "tenant-a-chat" },
+        spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector }] }] },
+      };
+      expect(messages([...clean(), viewOf("tenant-tenant-b", openIngress), viewOf("tenant-tenant-a", egress)])).toEqual([`socle-tenant-tenant-a: ${flow}`, `socle-tenant-tenant-b: ${flow}`]);
+    }
+    // A value no namespace carries selects nothing.
+    const none: KubernetesObject = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "allow-out", namespace: "tenant-a-chat" },
+      spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: { matchLabels: { "socle.dev/tenant": "nobody" } } }] }] },
+    };
+    expect(messages([...clean(), viewOf("tenant-tenant-b", openIngress), viewOf("tenant-tenant-a", none)])).toEqual([]);
+  });
+
   it("finds no flow when only one side opens (ingress open to all namespaces, egress still limited to the tenant)", () => {
     const planted: KubernetesObject = {
       apiVersion: "networking.k8s.io/v1",
