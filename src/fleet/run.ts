@@ -17,6 +17,7 @@ import { stackNameProblem } from "../config/stack-name";
 import { renderStack } from "../render/render";
 import { OutputError, writeOwnedFiles } from "../render/output-dir";
 import { fleetOf } from "./members";
+import { boundTenants, fleetSteps } from "./binding-order";
 import { stackJob, type StackJob, type StackJobResult } from "./job";
 import { WorkerPool } from "./pool";
 import type { Progress } from "./progress";
@@ -84,12 +85,24 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
   const pool = opts.mode !== "render" && concurrency > 1 ? new WorkerPool(concurrency) : undefined;
   const pending: Promise<void>[] = [];
 
-  const order = [...(hasPlatform ? [opts.platform] : []), ...members];
+  // A platform that binds tenants is rendered before and after them (src/fleet/binding-order.ts).
+  const order = fleetSteps(hasPlatform ? opts.platform : undefined, members, hasPlatform ? boundTenants(platformFile) : []);
   if (!hasPlatform) notes.push(`platform stack file ${shown(platformFile)} not found: the isolation analysis covers the tenants' own resources only`);
   opts.progress.start(order.length, opts.mode);
   try {
-    for (const stack of order) {
-      const isPlatform = hasPlatform && stack === opts.platform;
+    for (const { stack, role, final } of order) {
+      const isPlatform = role === "platform";
+      if (!final) {
+        // A binding pass: rendered for its outputs only; its last render is the one judged below.
+        try {
+          await renderQuickly({ root: opts.root, stack, stackFile: join(stacksDir, `Pulumi.${stack}.yaml`), outDir: join(outRoot, stack), force: opts.force, ...(isPlatform ? { tenantStates: outRoot } : { platformState: join(outRoot, opts.platform, "state.json") }) });
+          opts.progress.tick(stack, "rendered (binding pass)");
+        } catch (err) {
+          if (!(err instanceof ConfigError) && !(err instanceof OutputError) && !(err instanceof InputError)) throw err;
+          opts.progress.tick(stack, "binding pass: not rendered (its last render reports why)");
+        }
+        continue;
+      }
       const v: TenantVerdict = { stack, role: isPlatform ? "platform" : "tenant", render: "ok" };
       verdicts.push(v);
       const stackFile = join(stacksDir, `Pulumi.${stack}.yaml`);
@@ -97,7 +110,7 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
       let statePath: string;
       try {
         // Tenants read their platform's outputs from the platform's render of this same run (docs/render.md, "Tenant stacks").
-        const platformState = !isPlatform && hasPlatform ? { platformState: join(outRoot, opts.platform, "state.json") } : {};
+        const platformState = !isPlatform && hasPlatform ? { platformState: join(outRoot, opts.platform, "state.json") } : isPlatform ? { tenantStates: outRoot } : {};
         const result = await renderQuickly({ root: opts.root, stack, stackFile, outDir, force: opts.force, ...platformState });
         statePath = join(result.outDir, "state.json");
         v.resources = result.state.deployment.resources.length;
