@@ -270,7 +270,8 @@ function readStackOutputs(file: string, fix: string): Record<string, unknown> {
  * makes the SDK treat a StackReference's whole `outputs` map as unknown.)
  */
 function withMarkedSecrets(value: unknown): unknown {
-  if (isSecretEnvelope(value)) return { [SIG_KEY]: SECRET_SIG, value: SECRET };
+  // An envelope with its plaintext (`pulumi stack export --show-secrets`) stays as it is: a secret with a value.
+  if (isSecretEnvelope(value)) return "value" in value ? value : { [SIG_KEY]: SECRET_SIG, value: SECRET };
   if (Array.isArray(value)) return value.map(withMarkedSecrets);
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withMarkedSecrets(v)]));
   return value;

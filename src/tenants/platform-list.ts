@@ -60,7 +60,7 @@ export function editTenantsText(original: string, file: string, platform: string
     seq.items = seq.items.filter((i) => i.value !== tenant);
     if (seq.items.length === 0) config.delete(KEY);
   }
-  const text = doc.toString({ lineWidth: 0 });
+  const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   // What socle would read back: the new file must parse and validate as a platform stack.
   const parsed = parseStackFileText(text, file, platform, project);
   const checked = parseConfig(parsed.socle, { project, stack: platform, file, lineOf: parsed.lineOf, isSecret: parsed.isSecret });
