@@ -1,5 +1,7 @@
 import { parse } from "yaml";
 import { readRegularFile, READ_LIMITS } from "../config/read-limits";
+import type { FleetEngine } from "./engine";
+import type { Operation } from "./journal";
 
 /**
  * The order a fleet is rendered (or deployed) in when its platform binds tenants (`socle:tenants`,
@@ -37,4 +39,46 @@ export function boundTenants(platformFile: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** One run of the platform's stack around its tenants' (`socle fleet up`): its outcome and everything the CLI printed. */
+export interface PlatformPass {
+  readonly ok: boolean;
+  readonly summary: string;
+  readonly log: string;
+}
+
+/**
+ * `socle fleet up` when the platform binds tenants of the fleet: the bound tenants' stacks are made to exist
+ * (a StackReference to a missing stack fails the platform's update; one without outputs leaves the tenant
+ * pending), then the platform is updated before the tenants (its `tenancy` current) and again after them (it
+ * binds them). `runTenants` runs the tenants; a first platform pass that fails stops the run before them.
+ */
+export async function aroundPlatform<T>(
+  engine: FleetEngine,
+  op: Operation,
+  platform: string,
+  bound: readonly string[],
+  runTenants: () => Promise<T>,
+  onPass: (pass: 1 | 2, outcome: PlatformPass) => void,
+  signal?: AbortSignal,
+): Promise<{ tenants?: T; platformOk: boolean }> {
+  const orders = op === "up" && bound.length > 0;
+  const pass = async (n: 1 | 2): Promise<boolean> => {
+    const lines: string[] = [];
+    try {
+      if (n === 1) for (const t of bound) await engine.ensureStack?.(t);
+      const r = await engine[op](platform, { onOutput: (text) => lines.push(text), ...(signal ? { signal } : {}) });
+      onPass(n, { ok: true, summary: r.summary, log: lines.join("") });
+      return true;
+    } catch (e) {
+      const message = (e instanceof Error ? e.message : String(e)).split("\n").find((l) => l.trim() !== "")?.trim().slice(0, 300) ?? "failed";
+      onPass(n, { ok: false, summary: message, log: `${lines.join("")}\nsocle: ${op} of ${platform} failed: ${message}\n` });
+      return false;
+    }
+  };
+  if (orders && !(await pass(1))) return { platformOk: false };
+  const tenants = await runTenants();
+  if (!orders || signal?.aborted) return { tenants, platformOk: true };
+  return { tenants, platformOk: await pass(2) };
 }
