@@ -103,6 +103,14 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
       fix: "remove socle:tenants from this stack (a tenant names its platform with socle:platformStack), or set socle:kind to platform",
     });
   }
+  if (raw.kind === "platform" && raw.tenants.length > 0 && raw.target !== "existing") {
+    issues.push({
+      path: `${NAMESPACE}:tenants`,
+      value: raw.tenants.slice(0, 5),
+      problem: `binds tenants into the platform's in-cluster Garage, which only target existing runs (socle:target is ${raw.target})`,
+      fix: "remove socle:tenants, or run the platform on target existing",
+    });
+  }
   {
     const seen = new Set<string>();
     raw.tenants.forEach((t, i) => {
