@@ -27,7 +27,7 @@ export const control: Control = {
     "postgresql.cnpg.io ScheduledBackup `spec.cluster.name`, `spec.suspend`",
     "namespaces of core/v1 PersistentVolumeClaims and of StatefulSets with volumeClaimTemplates",
     "velero.io/v1 Schedule `spec.paused`, `spec.template.includedNamespaces`, `spec.template.excludedNamespaces`, `spec.template.ttl`",
-    "context: platformBackupSchedules (a tenant: the Schedules its platform runs for it, recorded by the tenant's render from the platform's `tenantBackups` output)",
+    "context: platformBackupSchedules (a tenant: the Schedules its platform runs for it, recorded by the tenant's render from its platform's output named tenantBackups)",
   ],
   check(resources, ctx) {
     const k8s = k8sResources(resources);
