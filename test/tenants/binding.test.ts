@@ -198,6 +198,29 @@ describe("binding rules (pure)", () => {
   });
 });
 
+describe("a tenant state the platform cannot bind: exit 2 with the fix, nothing written", () => {
+  it.each([
+    ["without a tenantBinding output (an older socle)", (o: Record<string, any>) => void delete o.tenantBinding, /tenant stack tenant-exemple-a: output `tenantBinding` at \(root\) .*render \(or deploy\) the tenant with this version of socle/],
+    ["of another kind", (o: Record<string, any>) => void (o.socle = { ...o.socle, kind: "dedicated" }), /socle:tenants lists tenant-exemple-a, but stack hebergeur\/socle\/tenant-exemple-a is a dedicated stack/],
+    ["naming another tenant's namespace", (o: Record<string, any>) => void o.tenantBinding.namespaces.push("tenant-b-wiki"), /exports tenant-b-wiki, outside its prefix tenant-a-/],
+  ])("refuses a tenant state %s", async (_what, edit, message) => {
+    const dir = mkdtempSync(join(tmpdir(), "socle-binding-bad-"));
+    mkdirSync(join(dir, "tenant-exemple-a"));
+    const state = JSON.parse(readFileSync(join(out, "tenant-exemple-a", "state.json"), "utf8"));
+    edit(state.deployment.resources.find((r: StateResource) => r.type === "pulumi:pulumi:Stack").outputs);
+    writeFileSync(join(dir, "tenant-exemple-a", "state.json"), JSON.stringify(state));
+    const file = join(dir, "Pulumi.p.yaml");
+    writeFileSync(file, readFileSync(join(ROOT, "stacks", `Pulumi.${PLATFORM}.yaml`), "utf8").replace(/\n    - tenant-exemple-b\n/, "\n"));
+    const err = await renderStack({ root: ROOT, stack: PLATFORM, stackFile: file, outDir: join(dir, PLATFORM) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(message);
+    expect(readdirSync(dir).sort()).toEqual(["Pulumi.p.yaml", "tenant-exemple-a"]);
+  });
+});
+
 describe("a tenant key given in clear to the platform's render stays secret (canary)", () => {
   it("appears in no file the platform's render writes", async () => {
     const canary = `CANARY${process.pid}x${Date.now().toString(36)}`;
