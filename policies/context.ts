@@ -31,6 +31,26 @@ const stackMetadataSchema = z.object({
       euJurisdiction: z.boolean(),
     })
     .optional(),
+  /** A tenant: its platform's Velero Schedules covering it (src/program/tenants-binding.ts `tenantBackupEvidence`). */
+  platformBackups: z
+    .object({
+      platformStack: z.string().min(1).max(400),
+      storageLocation: z.string().min(1).max(253),
+      schedules: z
+        .array(
+          z.object({
+            namespace: z.string().min(1).max(253),
+            name: z.string().min(1).max(253),
+            includedNamespaces: z.array(z.string().min(1).max(253)).max(64),
+            excludedNamespaces: z.array(z.string().min(1).max(253)).max(64).optional(),
+            storageLocation: z.string().min(1).max(253),
+            ttl: z.string().min(1).max(64),
+            paused: z.boolean().optional(),
+          }),
+        )
+        .max(64),
+    })
+    .optional(),
 });
 
 export type StackMetadata = z.infer<typeof stackMetadataSchema>;
@@ -77,6 +97,7 @@ export function buildContext(meta: StackMetadata | undefined, overrides: Context
     ...(meta?.adminMinPrefix !== undefined ? { adminMinPrefix: meta.adminMinPrefix } : {}),
     declaredLoadBalancers: meta?.declaredLoadBalancers ?? [],
     ...(meta?.provider ? { provider: meta.provider } : {}),
+    ...(meta?.platformBackups ? { platformBackupSchedules: meta.platformBackups.schedules.map((sch) => ({ platformStack: meta.platformBackups!.platformStack, ...sch })) } : {}),
     hasStackMetadata: meta !== undefined,
     today: overrides.today,
   };

@@ -21,6 +21,7 @@ Some evidence is not in any upstream API. The platform and app code must follow 
 | \`socle.io/log-retention-days: "<days>"\` | label of the log store's workload (or of the object holding its retention setting); the value must equal the retention actually configured | snc-logs-retention |
 | \`socle.io/keycloak-realm: "true"\` | annotation of a ConfigMap whose data values are Keycloak realm representations (JSON) | snc-identity-admin-mfa, snc-identity-password-policy |
 | \`socle.io/region: <region>\` | annotation of a CloudNativePG Cluster or barman-cloud ObjectStore whose endpoint host does not contain the region name | snc-data-backup-region |
+| \`socle.platformBackups\` = \`{ platformStack, storageLocation, schedules: [{ namespace, name, includedNamespaces, excludedNamespaces?, storageLocation, ttl, paused? }] }\` | root stack output \`socle\` of a tenant stack, written by its render from its platform's output named tenantBackups (the Velero Schedules the platform renders for it; src/program/tenants-binding.ts) | snc-data-backup-schedule |
 
 Under \`pulumi preview\`, values computed from other resources are unknown; the pack replaces them by \`[unknown]\`, and controls that cannot decide on such a value report \`notApplicable\` instead of failing. Under CrossGuard, secret values reach the pack unwrapped: no control ever quotes a property value it judges secret.
 `;

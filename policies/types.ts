@@ -60,6 +60,18 @@ export interface KubernetesObject {
   readonly [key: string]: unknown;
 }
 
+/** A velero.io/v1 Schedule of another stack (a tenant's platform), as recorded in the audited stack's metadata. */
+export interface PlatformBackupSchedule {
+  readonly platformStack: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly includedNamespaces: readonly string[];
+  readonly excludedNamespaces?: readonly string[];
+  readonly storageLocation: string;
+  readonly ttl: string;
+  readonly paused?: boolean;
+}
+
 /** Facts about the deployment that are not resources: read from the stack's `socle` output or given on the command line. */
 export interface AuditContext {
   /** Regions allowed for compute and storage (default: Outscale cloudgouv-eu-west-1 plus declared qualified OpenStack regions). */
@@ -79,6 +91,11 @@ export interface AuditContext {
   };
   /** The smallest IPv4 prefix length (largest range) allowed to reach administration ports; default 16. */
   readonly adminMinPrefix?: number;
+  /**
+   * A tenant's platform's Velero Schedules that cover the tenant, as the platform reported them and the tenant's
+   * render recorded them (its `socle.platformBackups`): they live in the platform's state, not the tenant's.
+   */
+  readonly platformBackupSchedules?: readonly PlatformBackupSchedule[];
   /** True when the input carries stack metadata (a state export or checkpoint made by socle). */
   readonly hasStackMetadata: boolean;
   /** Evaluation date, YYYY-MM-DD: fixed for reproducible reports. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ApiObject, App, Chart } from "cdk8s";
 import { tenantsFlowPolicy } from "./capsule";
 import { k8s } from "cdk8s-plus-33";
@@ -98,7 +99,7 @@ if printf '%s' "$status" | grep -Eq '"layoutVersion": *0([^0-9]|$)'; then
   call -X POST "$api/UpdateClusterLayout" -d "{\\"roles\\":[{\\"id\\":\\"$node\\",\\"zone\\":\\"dc1\\",\\"capacity\\":${capacity},\\"tags\\":[]}]}"
   call -X POST "$api/ApplyClusterLayout" -d '{"version":1}'
 fi
-call -X POST "$api/ImportKey" -d "{\\"accessKeyId\\":\\"$KEY_ID\\",\\"secretAccessKey\\":\\"$KEY_SECRET\\",\\"name\\":\\"${GARAGE_KEY_NAME}\\"}" || echo "key already imported"
+call -X POST "$api/ImportKey" -d "{\\"accessKeyId\\":\\"$KEY_ID\\",\\"secretAccessKey\\":\\"$KEY_SECRET\\",\\"name\\":\\"${GARAGE_KEY_NAME}\\"}" >/dev/null || echo "key already imported"
 for bucket in $BUCKETS; do
   call -X POST "$api/CreateBucket" -d "{\\"globalAlias\\":\\"$bucket\\"}" || echo "bucket $bucket already exists"
   id=$(call "$api/GetBucketInfo?globalAlias=$bucket" | first_id)
@@ -231,6 +232,105 @@ export class GarageChart extends Chart {
     ]);
     if (props.tenants) new ApiObject(this, "s3-from-tenants", tenantsFlowPolicy({ name: "s3-from-tenants", namespace: ns, pods: GARAGE_LABELS, direction: "ingress", port: GARAGE_PORTS.s3 }) as { apiVersion: string; kind: string });
   }
+}
+
+/** A bound tenant's key in Garage: its name there, and the Secret (in Garage's namespace) the tenant's Job reads it from. */
+export function tenantKeyName(organization: string): string {
+  return `tenant-${organization}`;
+}
+export function tenantKeySecret(organization: string) {
+  return defineSecret(`garage-tenant-${organization}-key`, ["access-key-id", "secret-access-key"]);
+}
+
+/**
+ * What a platform's Job does for one bound tenant, through the admin API v2 at the pinned Garage (operations
+ * GetClusterHealth, ImportKey, GetKeyInfo, CreateBucket, GetBucketInfo, AllowBucketKey: deuxfleurs-org/garage
+ * doc/api/garage-admin-v2.json, tag v2.0.0; request bodies ImportKeyRequest {accessKeyId, secretAccessKey, name},
+ * CreateBucketRequest {globalAlias}, BucketKeyPermChangeRequest {bucketId, accessKeyId, permissions}): waits
+ * until the cluster is available (GetClusterHealth `status` healthy or degraded: the platform's bootstrap Job
+ * lays the node out), imports the tenant's key, then creates each of the tenant's buckets and allows that key,
+ * and only that key, on them. AllowBucketKey only adds permissions (its documented semantic), so the Job never
+ * touches another key's rights, and it names no bucket but the tenant's. Every step is idempotent. Nothing it
+ * prints holds the secret (responses that could, ImportKey's and GetKeyInfo's, go to /dev/null).
+ */
+export function tenantBucketsScript(): string {
+  return `set -eu
+api="http://${GARAGE_ADMIN_SERVICE}.${GARAGE_NAMESPACE}.svc:${GARAGE_PORTS.admin}/v2"
+first_id() { grep -o '"id": *"[0-9a-f]\\{64\\}"' | head -n 1 | sed 's/.*"\\([0-9a-f]*\\)"$/\\1/'; }
+call() { curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" -H "Content-Type: application/json" "$@"; }
+available() { call "$api/GetClusterHealth" | grep -Eq '"status": *"(healthy|degraded)"'; }
+for i in $(seq 1 60); do available && break; sleep 5; done
+available || { echo "garage-tenant: Garage is unavailable (GetClusterHealth)" >&2; exit 1; }
+call -X POST "$api/ImportKey" -d "{\\"accessKeyId\\":\\"$KEY_ID\\",\\"secretAccessKey\\":\\"$KEY_SECRET\\",\\"name\\":\\"$KEY_NAME\\"}" >/dev/null || echo "key $KEY_NAME already imported"
+call "$api/GetKeyInfo?id=$KEY_ID" >/dev/null || { echo "garage-tenant: key $KEY_NAME is not in Garage after ImportKey" >&2; exit 1; }
+for bucket in $BUCKETS; do
+  call -X POST "$api/CreateBucket" -d "{\\"globalAlias\\":\\"$bucket\\"}" >/dev/null || echo "bucket $bucket already exists"
+  id=$(call "$api/GetBucketInfo?globalAlias=$bucket" | first_id)
+  [ -n "$id" ] || { echo "garage-tenant: bucket $bucket not found" >&2; exit 1; }
+  call -X POST "$api/AllowBucketKey" -d "{\\"bucketId\\":\\"$id\\",\\"accessKeyId\\":\\"$KEY_ID\\",\\"permissions\\":{\\"read\\":true,\\"write\\":true,\\"owner\\":true}}" >/dev/null
+  echo "bucket $bucket: key $KEY_NAME allowed"
+done
+`;
+}
+
+export interface TenantBucketsProps {
+  readonly organization: string;
+  /** The tenant's buckets, as its stack output says (each `<organization>-…`). */
+  readonly buckets: readonly string[];
+  /** The curl image (the catalog's, through the mirror). */
+  readonly image: string;
+}
+
+/**
+ * Name of a tenant's bucket Job: it changes with what the Job does (its buckets, key name, script, image), so a
+ * change makes Pulumi replace the Job, which runs it again; unchanged inputs keep the finished Job (the same
+ * scheme as the realm Job, charts/identity/reconcile.ts). The key's value is not hashed (it is secret): a tenant
+ * whose key changes needs its Job run again (docs/components/platform.md).
+ */
+export function tenantBucketsJobName(props: TenantBucketsProps): string {
+  const digest = createHash("sha256")
+    .update([props.organization, tenantKeyName(props.organization), [...props.buckets].sort().join(" "), props.image, tenantBucketsScript()].join("\0"))
+    .digest("hex");
+  return `garage-tenant-${props.organization}-${digest.slice(0, 10)}`;
+}
+
+/** The bound tenant's Job, in Garage's namespace: labelled as the bootstrap Job, whose admin-API flows it uses. */
+export function renderTenantBucketsJob(props: TenantBucketsProps): Record<string, unknown>[] {
+  const key = tenantKeySecret(props.organization);
+  const labels = { ...GARAGE_BOOTSTRAP_LABELS, "socle.io/tenant": props.organization };
+  const chart = new Chart(new App(), "garage-tenant", { disableResourceNameHashes: true });
+  new k8s.KubeJob(chart, "job", {
+    metadata: { name: tenantBucketsJobName(props), namespace: GARAGE_NAMESPACE, labels },
+    spec: {
+      backoffLimit: 10,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: "OnFailure",
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPodSecurityContext(GARAGE_UID),
+          containers: [
+            {
+              name: "tenant-buckets",
+              image: props.image,
+              command: ["sh", "-c", tenantBucketsScript()],
+              env: [
+                GARAGE_SECRET.env("ADMIN_TOKEN", "admin-token"),
+                key.env("KEY_ID", "access-key-id"),
+                key.env("KEY_SECRET", "secret-access-key"),
+                { name: "KEY_NAME", value: tenantKeyName(props.organization) },
+                { name: "BUCKETS", value: [...props.buckets].sort().join(" ") },
+              ],
+              securityContext: restrictedContainerSecurityContext(),
+              resources: toK8sResources({ cpuRequest: "10m", memoryRequest: "16Mi", memoryLimit: "64Mi" }),
+            },
+          ],
+        },
+      },
+    },
+  });
+  return chart.toJson() as Record<string, unknown>[];
 }
 
 function claim(storageClass: string, size: string): k8s.PersistentVolumeClaimSpec {

@@ -76,3 +76,71 @@ export function renderVeleroChart(props: VeleroChartProps): Record<string, unkno
   const app = new App();
   return new VeleroChart(app, "velero", props).toJson() as Record<string, unknown>[];
 }
+
+/** A bound tenant's storage location (its own bucket, its own key) and its Secret in Velero's namespace. */
+export function tenantBackupLocation(organization: string): string {
+  return `tenant-${organization}`;
+}
+export function tenantCredentialsSecret(organization: string) {
+  return defineSecret(`velero-tenant-${organization}-credentials`, ["cloud"]);
+}
+export function tenantScheduleName(organization: string): string {
+  return `tenant-${organization}-nightly`;
+}
+
+export interface TenantBackupProps {
+  readonly organization: string;
+  /** The tenant's backup bucket and the prefix Velero writes under. */
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly region: string;
+  readonly s3Url: string;
+  /** Exactly the tenant's namespaces, as its stack output says. */
+  readonly namespaces: readonly string[];
+  /** The tenant's retention (its socle:backupRetentionDays). */
+  readonly retentionDays: number;
+}
+
+/**
+ * A bound tenant's backups on the platform's Velero: a BackupStorageLocation on the tenant's bucket whose
+ * `credential` (a SecretKeySelector, read from Velero's own namespace: vmware-tanzu/velero v1.18.1
+ * pkg/apis/velero/v1/backupstoragelocation_types.go `Credential`, internal/credentials/file_store.go
+ * `namespacedFileStore.Path`) is the tenant's key, and one nightly Schedule including exactly the tenant's
+ * namespaces, stored there (`spec.template.storageLocation`), kept the tenant's retention. Not the default
+ * location: a platform's own backups never land in a tenant's bucket.
+ */
+export function renderTenantBackup(props: TenantBackupProps): Record<string, unknown>[] {
+  const location = tenantBackupLocation(props.organization);
+  const labels = { "socle.io/tenant": props.organization };
+  return [
+    {
+      apiVersion: "velero.io/v1",
+      kind: "BackupStorageLocation",
+      metadata: { name: location, namespace: VELERO_NAMESPACE, labels },
+      spec: {
+        provider: "aws",
+        default: false,
+        accessMode: "ReadWrite",
+        objectStorage: { bucket: props.bucket, prefix: props.prefix },
+        credential: tenantCredentialsSecret(props.organization).ref("cloud"),
+        config: { region: props.region, s3Url: props.s3Url, s3ForcePathStyle: "true" },
+      },
+    },
+    {
+      apiVersion: "velero.io/v1",
+      kind: "Schedule",
+      metadata: { name: tenantScheduleName(props.organization), namespace: VELERO_NAMESPACE, labels },
+      spec: {
+        schedule: "30 1 * * *",
+        useOwnerReferencesInBackup: false,
+        template: {
+          includedNamespaces: [...props.namespaces].sort(),
+          storageLocation: location,
+          ttl: retentionTtl(props.retentionDays),
+          snapshotVolumes: false,
+          defaultVolumesToFsBackup: true,
+        },
+      },
+    },
+  ];
+}

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { checkBackend, checkSecretsProvider, FleetOptionError, runFleet, type FleetEngine } from "../fleet/engine";
 import { JournalError, newJournal, parseJournal, resumeJournal, serializeJournal, type Journal, type Operation } from "../fleet/journal";
 import { fleetOf, platformStacks } from "../fleet/members";
+import { aroundPlatform, boundTenants } from "../fleet/binding-order";
 import { operatorObjects, operatorYaml } from "../fleet/operator";
 import { checkOutputDir, ownedFile, OutputError, writeOwnedFiles, type OutputFile } from "../render/output-dir";
 import type { AutomationEngine as AutomationEngineClass } from "../fleet/automation";
@@ -204,18 +205,42 @@ async function runCommand(op: Operation, opts: RunOpts, root: string, io: Io, en
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   let finishedCount = 0;
-  let final: Journal;
+  let final: Journal | undefined;
+  let platformOk = true;
+  // A platform that binds tenants of this fleet is updated before and after them (src/fleet/binding-order.ts).
+  const bound = boundTenants(join(root, "stacks", `Pulumi.${platform}.yaml`)).filter((t) => tenants.includes(t));
+  let latest = journal;
+  let platformLog = "";
   try {
-    final = await runFleet(engine, {
-      operation: op,
-      concurrency,
-      journal,
-      record,
-      signal: abort.signal,
-      onFinished: (t, ok, detail) => io.out(`[${++finishedCount}/${pending}] ${t}: ${ok ? "done" : "FAILED"}: ${detail}\n`),
-    });
+    const r = await aroundPlatform(
+      engine,
+      op,
+      platform,
+      bound,
+      () =>
+        runFleet(engine, {
+          operation: op,
+          concurrency,
+          journal,
+          record: (j, finished) => record((latest = j), finished),
+          signal: abort.signal,
+          onFinished: (t, ok, detail) => io.out(`[${++finishedCount}/${pending}] ${t}: ${ok ? "done" : "FAILED"}: ${detail}\n`),
+        }),
+      (n, outcome) => {
+        platformLog += `--- platform ${platform}, ${n === 1 ? "before" : "after"} its tenants ---\n${outcome.log}`;
+        record(latest, { tenant: platform, log: platformLog });
+        io.out(`platform ${platform} (${n === 1 ? "before" : "after"} its tenants): ${outcome.ok ? "done" : "FAILED"}: ${outcome.summary}\n`);
+      },
+      abort.signal,
+    );
+    final = r.tenants;
+    platformOk = r.platformOk;
   } finally {
     process.removeListener("SIGINT", onSigint);
+  }
+  if (final === undefined) {
+    io.out(`the platform's update failed before its tenants: no tenant was run; its log is ${join(outDir, "logs", `${platform}.log`)}\n`);
+    return 1;
   }
   const counts = { done: 0, failed: 0, pending: 0, running: 0 };
   for (const e of Object.values(final.tenants)) counts[e.status]++;
@@ -225,6 +250,10 @@ async function runCommand(op: Operation, opts: RunOpts, root: string, io: Io, en
   io.out(`\n${counts.done} done, ${counts.failed} failed, ${counts.pending + counts.running} not run; journal ${join(outDir, "journal.json")}, logs in ${join(outDir, "logs")}\n`);
   if (counts.failed + counts.pending + counts.running > 0) {
     io.out(`run \`socle fleet ${op} --resume\` to retry only the tenants not done\n`);
+    return 1;
+  }
+  if (!platformOk) {
+    io.out(`the platform's update after its tenants failed (it binds ${bound.join(", ")}): see ${join(outDir, "logs", `${platform}.log`)}, then run \`pulumi up --stack ${platform}\`\n`);
     return 1;
   }
   return 0;

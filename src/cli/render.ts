@@ -21,6 +21,9 @@ export async function renderCommand(opts: { root: string; stack: string; outDir?
     for (const [component, count] of result.resourcesByComponent) lines.push(`  ${component.padEnd(24)} ${String(count).padStart(4)}`);
     lines.push(`  state:     ${rel}/state.json`);
     for (const [file, count] of result.manifestFiles) lines.push(`  manifests: ${rel}/${file} (${count} objects)`);
+    for (const t of result.unboundTenants ?? []) {
+      lines.push(`  note: tenant ${t.stack} is not bound: ${t.state} does not exist, so its StackReference is unknown (no bucket Job, storage location or schedule rendered for it); render ${t.stack}, then ${opts.stack} again`);
+    }
     if (result.invokes.length) lines.push(`  note: ${result.invokes.length} provider function call(s) answered empty offline: ${[...new Set(result.invokes)].join(", ")}`);
     opts.io.out(lines.join("\n") + "\n");
     return 0;

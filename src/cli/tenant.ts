@@ -60,8 +60,9 @@ export function registerTenant(program: Command, root: string, io: Io, setCode: 
     .action(async (name: string, o: { platform: string; plan: string; domain: string; apps?: string[]; adminCidrs?: string[]; organization?: string; organizationName?: string }) =>
       guarded(io, setCode, "add", async () => {
         const { addTenant } = await lazy<Catalog>(() => require("../tenants/catalog"), () => import("../tenants/catalog"));
-        const { file, config } = addTenant(root, { name, ...o });
+        const { file, config, platformFile } = addTenant(root, { name, ...o });
         io.out(`socle tenant add: wrote ${shown(file)} (organization ${config.organization.id}, plan ${config.sizing}, apps ${config.apps.join(", ")})\n`);
+        if (platformFile) io.out(`socle tenant add: ${o.platform} binds ${name} (socle:tenants in ${shown(platformFile)}): render ${name}, then ${o.platform} (or socle fleet render --platform ${o.platform})\n`);
         return 0;
       }),
     );

@@ -95,6 +95,30 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
       fix: "remove socle:platformStack, or set socle:kind to tenant",
     });
   }
+  if (raw.kind !== "platform" && raw.tenants.length > 0) {
+    issues.push({
+      path: `${NAMESPACE}:tenants`,
+      value: raw.tenants.slice(0, 5),
+      problem: `lists the tenants a platform binds, but socle:kind is ${raw.kind}`,
+      fix: "remove socle:tenants from this stack (a tenant names its platform with socle:platformStack), or set socle:kind to platform",
+    });
+  }
+  if (raw.kind === "platform" && raw.tenants.length > 0 && raw.target !== "existing") {
+    issues.push({
+      path: `${NAMESPACE}:tenants`,
+      value: raw.tenants.slice(0, 5),
+      problem: `binds tenants into the platform's in-cluster Garage, which only target existing runs (socle:target is ${raw.target})`,
+      fix: "remove socle:tenants, or run the platform on target existing",
+    });
+  }
+  {
+    const seen = new Set<string>();
+    raw.tenants.forEach((t, i) => {
+      if (seen.has(t)) issues.push({ path: `${NAMESPACE}:tenants[${i}]`, value: t, problem: "is listed twice", fix: "list each tenant stack once (socle tenant remove edits the list)" });
+      if (t === ctx.stack) issues.push({ path: `${NAMESPACE}:tenants[${i}]`, value: t, problem: "is this platform stack itself", fix: "list the platform's tenant stacks only" });
+      seen.add(t);
+    });
+  }
   if (raw.tlsIssuer === "acme" && !raw.acmeServer) {
     need("acmeServer", "set socle:acmeServer to your ACME directory URL (a sovereign CA), or use socle:tlsIssuer internal-ca");
   }
@@ -185,6 +209,7 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
     adminCidrMinPrefix: raw.adminCidrMinPrefix,
     tls: { issuer: raw.tlsIssuer, acmeServer: raw.acmeServer, acmeEmail: raw.acmeEmail },
     platformStack: raw.platformStack,
+    tenants: [...new Set(raw.tenants)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
     gatewayClass: raw.gatewayClass,
     logs: { retentionDays: raw.logRetentionDays },
     backups: { retentionDays: raw.backupRetentionDays },

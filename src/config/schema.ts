@@ -45,6 +45,8 @@ export const LIMITS = {
   listEntries: 64,
   /** Characters of a free-text setting. */
   text: 253,
+  /** Tenant stacks one platform binds (socle:tenants): far above the fleets the benchmark renders. */
+  tenants: 5000,
   /** Characters of a URL or a path. */
   long: 2048,
 } as const;
@@ -257,6 +259,14 @@ export const rawConfigSchema = z
     acmeServer: httpsUrl.optional(),
     acmeEmail: z.email().max(LIMITS.text).optional(),
     platformStack: z.string().max(LIMITS.text).regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be org/project/stack").optional(),
+    /**
+     * A platform: the stacks of the tenants it binds (their buckets and key in its Garage, their volumes in its
+     * Velero), as stack names of the same organization and project; maintained by `socle tenant add|remove`.
+     */
+    tenants: z
+      .array(z.string().max(100).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must be a stack name (letters, digits, '-', '_', '.'), as in stacks/Pulumi.<stack>.yaml"))
+      .max(LIMITS.tenants)
+      .default([]),
     gatewayClass: text.default("envoy-gateway"),
     logRetentionDays: z.number().int().min(1).max(3650).default(365),
     backupRetentionDays: z.number().int().min(1).max(3650).default(30),
@@ -302,6 +312,8 @@ export interface SocleConfig {
   readonly adminCidrMinPrefix?: number;
   readonly tls: { readonly issuer: TlsIssuerKind; readonly acmeServer?: string; readonly acmeEmail?: string };
   readonly platformStack?: string;
+  /** A platform: the tenant stacks it binds (socle:tenants), sorted; empty otherwise. */
+  readonly tenants?: readonly string[];
   readonly gatewayClass: string;
   readonly logs: { readonly retentionDays: number };
   readonly backups: { readonly retentionDays: number };

@@ -45,6 +45,11 @@ export class AutomationEngine implements FleetEngine {
     });
   }
 
+  /** Selects, or creates, the stack (LocalWorkspace.createOrSelectStack): nothing is updated. */
+  async ensureStack(stack: string): Promise<void> {
+    await this.withStack(stack, async () => ({ summary: "" }));
+  }
+
   private pulumi(): Promise<PulumiCommand> {
     this.command ??= PulumiCommand.get(this.opts.pulumiRoot ? { root: this.opts.pulumiRoot } : undefined);
     return this.command;

@@ -8,6 +8,11 @@ import { newJournal, withStatus, type Journal, type Operation } from "./journal"
 export interface FleetEngine {
   preview(stack: string, opts: EngineRunOptions): Promise<EngineResult>;
   up(stack: string, opts: EngineRunOptions): Promise<EngineResult>;
+  /**
+   * Creates the stack in the backend when it is missing, without updating it: a platform's StackReference to a
+   * tenant it binds (src/fleet/binding-order.ts) fails on a stack that does not exist, not on one without outputs.
+   */
+  ensureStack?(stack: string): Promise<void>;
 }
 
 export interface EngineRunOptions {

@@ -19,6 +19,7 @@ import { InputError } from "../audit/errors";
 import { stackNameProblem } from "../config/stack-name";
 import { writeOwnedFiles } from "../render/output-dir";
 import { fleetOf } from "./members";
+import { boundTenants, fleetSteps } from "./binding-order";
 import { WorkerPool, WorkerJobError } from "./pool";
 import type { Progress } from "./progress";
 import { fleetMarkdown, summaryTable, type FleetReport, type TenantVerdict } from "./report";
@@ -103,7 +104,11 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
   const platformState = hasPlatform ? join(outRoot, opts.platform, "state.json") : join(opts.root, "out", opts.platform, "state.json");
 
   const notes: string[] = [];
-  const order = [...(hasPlatform ? [opts.platform] : []), ...members];
+  // A platform that binds tenants (socle:tenants) is rendered before and after them (src/fleet/binding-order.ts):
+  // the binding passes are rendered for their outputs only; the last render of each stack is the one judged.
+  const steps = fleetSteps(hasPlatform ? opts.platform : undefined, members, hasPlatform ? boundTenants(platformFile) : []);
+  const bindingPasses = steps.filter((s) => !s.final);
+  const order = steps.filter((s) => s.final).map((s) => s.stack);
   if (!hasPlatform) notes.push(`platform stack file ${shown(platformFile)} not found: the isolation analysis covers the tenants' own resources only`);
   const verdicts: TenantVerdict[] = order.map((stack) => ({ stack, role: hasPlatform && stack === opts.platform ? "platform" : "tenant", render: "ok" }));
   /** Each stack's isolation evidence, by its place in `order`: the control sees the fleet in the same order whatever finishes first. */
@@ -114,23 +119,27 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
   });
   const err = opts.err ?? ((s: string) => process.stderr.write(s));
 
-  const runOne = async (i: number): Promise<void> => {
-    const stack = order[i]!;
-    const v = verdicts[i]!;
+  const jobOf = (stack: string, role: TenantVerdict["role"]): StackRun => {
     const waiversFile = join(opts.root, "waivers", `${stack}.yaml`);
-    const job: StackRun = {
+    return {
       mode: opts.mode,
       stack,
       stackFile: join(stacksDir, `Pulumi.${stack}.yaml`),
       outDir: join(outRoot, stack),
-      ...(v.role === "tenant" ? { platformState } : {}),
+      // A tenant reads its platform's state; a platform reads its bound tenants' states beside its own.
+      ...(role === "tenant" ? { platformState } : { tenantStates: outRoot }),
       ...(opts.mode === "audit" && existsSync(waiversFile) ? { waiversFile } : {}),
       today,
       root: opts.root,
       ...(opts.force ? { force: true } : {}),
     };
+  };
+
+  const runOne = async (i: number): Promise<void> => {
+    const stack = order[i]!;
+    const v = verdicts[i]!;
     try {
-      const { evidence: e, ...result } = await pool.run(job, stack);
+      const { evidence: e, ...result } = await pool.run(jobOf(stack, v.role), stack);
       Object.assign(v, result);
       evidence[i] = e;
     } catch (e) {
@@ -142,8 +151,27 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
     opts.progress.tick(stack, lineOf(v));
   };
 
-  opts.progress.start(order.length, opts.mode);
+  /** A binding pass: rendered for its outputs only; a failure is reported by the stack's last render. */
+  const bindOne = async (stack: string, role: TenantVerdict["role"]): Promise<void> => {
+    let line = "rendered (binding pass)";
+    try {
+      const r = await pool.run({ ...jobOf(stack, role), mode: "render", bindingPass: true }, stack);
+      if (r.render !== "ok") line = "binding pass: not rendered (its last render reports why)";
+    } catch (e) {
+      line = "binding pass: not rendered (its last render reports why)";
+      err(`socle fleet ${opts.mode}: internal error on ${stack} (binding pass): ${e instanceof WorkerJobError && e.detail ? e.detail : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    }
+    opts.progress.tick(stack, line);
+  };
+
+  opts.progress.start(steps.length, opts.mode);
   try {
+    if (bindingPasses.length > 0) {
+      // The platform, then the tenants it binds (their outputs now exist), each pass rendered whole before the next.
+      const [platformPass, ...tenantPasses] = bindingPasses;
+      await bindOne(platformPass!.stack, "platform");
+      await Promise.all(tenantPasses.map((s) => bindOne(s.stack, "tenant")));
+    }
     if (hasPlatform) await runOne(0);
     const first = hasPlatform ? 1 : 0;
     await Promise.all(order.slice(first).map((_, k) => runOne(first + k)));

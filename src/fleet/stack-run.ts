@@ -26,6 +26,10 @@ export interface StackRun {
   readonly outDir: string;
   /** A tenant's platform state (`<out>/<platform>/state.json` of this run); undefined: the render's default. */
   readonly platformState?: string;
+  /** A platform binding tenants: the folder of their renders (`<folder>/<tenant>/state.json`); undefined: the render's default. */
+  readonly tenantStates?: string;
+  /** A binding pass (src/fleet/binding-order.ts): rendered for its outputs only, neither judged nor kept as evidence. */
+  readonly bindingPass?: boolean;
   readonly waiversFile?: string;
   readonly today: string;
   readonly root: string;
@@ -74,6 +78,7 @@ export async function runStack(job: StackRun): Promise<StackRunResult> {
     outDir: job.outDir,
     force: job.force,
     ...(job.platformState !== undefined ? { platformState: job.platformState } : {}),
+    ...(job.tenantStates !== undefined ? { tenantStates: job.tenantStates } : {}),
     readPlatform: readPlatformOnce,
   };
   let statePath: string;
@@ -96,6 +101,7 @@ export async function runStack(job: StackRun): Promise<StackRunResult> {
     if (err instanceof InputError) return { render: "invalid", error: err.message, evidence: [] };
     throw err;
   }
+  if (job.bindingPass) return { render: "ok", resources, ...(organization !== undefined ? { organization } : {}), evidence: [] };
   // Loaded once, for the isolation evidence and the audit both.
   const loaded = await loadInput(statePath, { today: job.today });
   const evidence: ResourceView[] = [];

@@ -11,7 +11,9 @@ import { APPS } from "./apps";
 import type { SuiteContext } from "./context";
 import { provisionCloud, type ClusterContract } from "../../components/cloud";
 import { useKubernetesProvider } from "./kubernetes";
-import { deployPlatform } from "./platform";
+import { deployPlatform, type PlatformServices } from "./platform";
+import { resolvePlatformImages } from "../../charts/platform/images";
+import { bindTenants, OBJECT_STORAGE_OUTPUT, tenantBackupEvidence, tenantBindingOutput, TENANT_BACKUPS_OUTPUT, TENANT_BINDING_OUTPUT, type PlatformBackupsEvidence } from "./tenants-binding";
 import { manifestGroup, observeManifests } from "../../components/lib/manifests";
 import { renderCapsuleTenant } from "../../charts/platform/capsule";
 import { capsuleTenantName, tenantAdminGroup, parsePlatformContract, platformContract, refuseProtectedNamespaces, TENANCY_OUTPUT, type PlatformContract } from "./tenancy";
@@ -58,6 +60,10 @@ async function deployTenant(config: SocleConfig): Promise<Record<string, unknown
   const details = await ref.getOutputDetails(TENANCY_OUTPUT);
   const platform = parsePlatformContract(details.value ?? details.secretValue, platformStack, config);
   refuseProtectedNamespaces(platform, config.apps.map((app) => appNamespace(config, app)), platformStack);
+  // What the platform bound for this tenant (its Velero Schedule of the tenant's namespaces), as it reports it:
+  // recorded as the tenant's audit evidence, never assumed (src/program/tenants-binding.ts).
+  const backups = await ref.getOutputDetails(TENANT_BACKUPS_OUTPUT);
+  const platformBackups = tenantBackupEvidence(backups.value ?? backups.secretValue, config, platformStack);
   // Every namespace of the tenant carries its Capsule tenant label, the one the platform's Gateway admits
   // ListenerSets from and Capsule's namespace webhook holds to the owning tenant (charts/platform/capsule.ts),
   // and is created after the tenant's Capsule Tenant: Capsule refuses a labelled namespace whose Tenant does not
@@ -78,7 +84,7 @@ async function deployTenant(config: SocleConfig): Promise<Record<string, unknown
   const rendered: Record<string, unknown>[] = [];
   let outputs: Record<string, unknown>;
   try {
-    outputs = observeManifests(
+    ({ outputs } = observeManifests(
       (objs) => rendered.push(...objs),
       () =>
         deployApps(config, {
@@ -87,8 +93,9 @@ async function deployTenant(config: SocleConfig): Promise<Record<string, unknown
           clusterIssuer: platform.tls.clusterIssuer,
           backup: tenantObjectStore(config, platform),
           platform,
+          ...(platformBackups ? { platformBackups } : {}),
         }),
-    );
+    ));
   } catch (e) {
     tenantCreated([]); // no namespace waits for a Tenant that will not come
     throw e;
@@ -112,7 +119,7 @@ async function deployTenant(config: SocleConfig): Promise<Record<string, unknown
   return outputs;
 }
 
-function deploySuite(config: SocleConfig): Record<string, unknown> {
+function deploySuite(config: SocleConfig): Record<string, unknown> | Promise<Record<string, unknown>> {
   const mirror = config.registryMirror;
   // Cloud first: every kind but a tenant provisions (or is given) a cluster.
   const cluster = provisionCloud("cluster", {
@@ -128,7 +135,7 @@ function deploySuite(config: SocleConfig): Record<string, unknown> {
   const kubeconfig = cluster?.kubeconfig ?? clusterKubeconfig(config);
   if (kubeconfig) useKubernetesProvider(kubeconfig);
   const storageClass = cluster ? (cluster.storageClasses.encrypted ?? cluster.storageClasses.default) : config.cloud.target === "existing" ? config.cloud.settings.storageClass : "default";
-  const outputs = deployApps(config, {
+  const { outputs, services } = deployApps(config, {
     storageClass,
     gateway: {
       name: GATEWAY_NAME,
@@ -141,7 +148,7 @@ function deploySuite(config: SocleConfig): Record<string, unknown> {
     clusterIssuer: CLUSTER_ISSUER,
     backup: backupStore(config, cluster),
   });
-  return {
+  const suite = {
     ...outputs,
     // What docs/cloud.md tells operators to use: the gateway's public address (DNS), the API endpoint, and the
     // kubeconfig, always a secret output (tenants of a platform stack read it through a StackReference).
@@ -150,6 +157,19 @@ function deploySuite(config: SocleConfig): Record<string, unknown> {
     // What every tenant reads from its platform (src/program/tenancy.ts).
     ...(config.kind === "platform" ? { [TENANCY_OUTPUT]: platformContract(config, storageClass) } : {}),
   };
+  if (config.kind !== "platform" || (config.tenants ?? []).length === 0 || !services) return suite;
+  // A platform that binds tenants: their buckets and key in its Garage, their volumes in its Velero.
+  const contract = platformContract(config, storageClass);
+  const lock = readLock(programLockPath(process.env));
+  const images = resolvePlatformImages((name) => catalogImage(name, mirror, lock), mirror);
+  return bindTenants(config, {
+    image: images.curl,
+    region: contract.objectStorage.region,
+    s3Url: contract.objectStorage.endpointURL,
+    platformBuckets: [bucketNames(config.organization.id).backups, ...appBuckets(config)],
+    ...(services.objectStorage ? { garage: services.objectStorage } : {}),
+    velero: services.backups,
+  }).then((tenantBackups) => ({ ...suite, [TENANT_BACKUPS_OUTPUT]: tenantBackups }));
 }
 
 interface Foundation {
@@ -159,9 +179,11 @@ interface Foundation {
   readonly backup: Omit<SuiteContext["backup"], "retentionDays">;
   /** A tenant's platform, as its `tenancy` output says. */
   readonly platform?: PlatformContract;
+  /** A tenant: the platform's Velero Schedules covering it, as the platform's `tenantBackups` output reports them. */
+  readonly platformBackups?: PlatformBackupsEvidence;
 }
 
-function deployApps(config: SocleConfig, base: Foundation): Record<string, unknown> {
+function deployApps(config: SocleConfig, base: Foundation): { outputs: Record<string, unknown>; services?: PlatformServices } {
   const mirror = config.registryMirror;
   // Digests the organisation's registry served (`socle images lock`); images it does not name render by tag.
   const lock = readLock(programLockPath(process.env));
@@ -183,6 +205,7 @@ function deployApps(config: SocleConfig, base: Foundation): Record<string, unkno
   const sites: GatewaySite[] = config.apps.map((app) => ({ name: app, hostname: ctx.hostname(app), routeNamespace: ctx.namespace(app) }));
   const apps: Record<string, unknown> = {};
   for (const app of config.apps) apps[app] = APPS[app].deploy(ctx);
+  let services: PlatformServices | undefined;
 
   if (base.platform) {
     // The tenant's listeners on its platform's Gateway: one ListenerSet per app, in the app's namespace.
@@ -193,12 +216,18 @@ function deployApps(config: SocleConfig, base: Foundation): Record<string, unkno
       {},
     );
   } else {
-    deployPlatform(ctx, sites, appBuckets(config));
+    services = deployPlatform(ctx, sites, appBuckets(config));
   }
 
-  return {
+  const outputs = {
     apps,
-    ...(base.platform ? { objectStorage: tenantObjectStorageOutput(config, ctx.backup) } : {}),
+    ...(base.platform
+      ? {
+          [OBJECT_STORAGE_OUTPUT]: tenantObjectStorageOutput(config, ctx.backup),
+          // What the platform binds (src/program/tenants-binding.ts): plain, the key stays in objectStorage.
+          [TENANT_BINDING_OUTPUT]: tenantBindingOutput(config, config.apps.map((app) => appNamespace(config, app)), ctx.backup.bucket, appBuckets(config)),
+        }
+      : {}),
     socle: {
       kind: config.kind,
       organization: config.organization.id,
@@ -217,8 +246,10 @@ function deployApps(config: SocleConfig, base: Foundation): Record<string, unkno
         objectStorage: config.provider?.encryptionAtRest?.objectStorage ?? false,
         volumeTypes: config.cloud.target === "openstack" && config.cloud.settings.encryptedVolumeType ? [config.cloud.settings.encryptedVolumeType] : [],
       },
+      ...(base.platformBackups ? { platformBackups: base.platformBackups } : {}),
     },
   };
+  return { outputs, ...(services ? { services } : {}) };
 }
 
 /**

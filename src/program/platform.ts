@@ -19,7 +19,13 @@ import type { SuiteContext } from "./context";
  * Platform services of `dedicated` and `platform` stacks: what every app relies on. `appBuckets` are
  * object-store buckets apps need besides the backup bucket (created in Garage on `existing` targets).
  */
-export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[], appBuckets: readonly string[] = []): void {
+/** The platform components a platform's tenant bindings are created after (src/program/tenants-binding.ts). */
+export interface PlatformServices {
+  readonly objectStorage?: ObjectStorage;
+  readonly backups: Backups;
+}
+
+export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[], appBuckets: readonly string[] = []): PlatformServices {
   const { config } = ctx;
   const images = resolvePlatformImages(ctx.image, config.registryMirror);
   const appNamespaces = config.apps.map((app) => ctx.namespace(app));
@@ -58,8 +64,9 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
   // A hoster's platform: Capsule admits and confines its tenants' namespaces (charts/platform/capsule.ts).
   if (config.kind === "platform") new Capsule("capsule", { images, sizing: config.sizing, apiServer: ctx.apiServer, certManager: edge }, after);
 
+  let objectStorage: ObjectStorage | undefined;
   if (inCluster) {
-    new ObjectStorage("object-storage", {
+    objectStorage = new ObjectStorage("object-storage", {
       sizing: config.sizing,
       storageClass: ctx.storageClass,
       images: { garage: images.garage, curl: images.curl },
@@ -72,7 +79,7 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
     });
   }
 
-  new Backups(
+  const backups = new Backups(
     "backups",
     {
       images,
@@ -104,5 +111,5 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
     },
     after,
   );
+  return { ...(objectStorage ? { objectStorage } : {}), backups };
 }
-

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { WIRE_UNKNOWN } from "./markers";
 
 /** Everything the engine told us about one resource registration, in wire form. */
 export interface Registration {
@@ -43,10 +44,15 @@ export class RecordingMonitor extends MockMonitor {
   readonly stackOutputs = new Map<string, Record<string, unknown>>();
   readonly invokes: string[] = [];
 
-  /** `platformOutputs`: a tenant's platform's stack outputs (its rendered state), what its StackReference reads. */
+  /**
+   * `platformOutputs`: a tenant's platform's stack outputs (its rendered state), what its StackReference reads.
+   * `referencedOutputs`: a platform's tenants, by StackReference name: their outputs, or undefined when their
+   * state does not exist (the reference is then unknown, as in a preview: no value is invented).
+   */
   constructor(
     private readonly stackName: string,
     private readonly platformOutputs?: Record<string, unknown>,
+    private readonly referencedOutputs?: ReadonlyMap<string, Record<string, unknown> | undefined>,
   ) {
     super({
       newResource: (args) => this.newResource(args),
@@ -63,6 +69,13 @@ export class RecordingMonitor extends MockMonitor {
       const meta = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
       const id = meta.namespace ? `${meta.namespace}/${meta.name}` : meta.name;
       return { id, state: inputs };
+    }
+    if (args.type === "pulumi:pulumi:StackReference" && this.referencedOutputs?.has(String(inputs.name ?? args.name))) {
+      const ref = String(inputs.name ?? args.name);
+      const outputs = this.referencedOutputs.get(ref);
+      if (outputs === undefined) return { id: ref, state: { name: inputs.name, outputs: WIRE_UNKNOWN, secretOutputNames: WIRE_UNKNOWN } };
+      const secretOutputNames = Object.keys(outputs).filter((k) => isSecretValue(outputs[k]));
+      return { id: ref, state: { name: inputs.name, outputs, secretOutputNames } };
     }
     if (args.type === "pulumi:pulumi:StackReference" && this.platformOutputs) {
       // The SDK's StackReference reads `outputs` and `secretOutputNames` from the state it is given.

@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../model/input-error";
 import * as pulumi from "@pulumi/pulumi";
 import { projectName } from "../config/project";
@@ -18,6 +18,7 @@ import { ownedFile, checkOutputDir, OutputError, writeOwnedFiles, type Guard, ty
 import { stackNameProblem } from "../config/stack-name";
 import { compareText } from "../compare";
 import { buildStateExport, type StateExport } from "./state";
+import { isSecretEnvelope, SECRET, SECRET_SIG, SIG_KEY } from "./markers";
 
 export interface RenderOptions {
   /** Repository root (holds Pulumi.yaml and stacks/). */
@@ -38,6 +39,8 @@ export interface RenderOptions {
   readonly platformState?: string;
   /** Reads the platform's outputs instead of `readPlatformOutputs` (a fleet run reads them once per thread, src/fleet/stack-run.ts). */
   readonly readPlatform?: typeof readPlatformOutputs;
+  /** A platform binding tenants (socle:tenants): the folder of their renders, `<folder>/<tenant>/state.json`; default the folder holding `outDir` (`<root>/out`). */
+  readonly tenantStates?: string;
 }
 
 export interface RenderResult {
@@ -48,6 +51,8 @@ export interface RenderResult {
   /** Top-level component name to the number of resources under it. */
   readonly resourcesByComponent: ReadonlyMap<string, number>;
   readonly invokes: readonly string[];
+  /** A platform's tenants whose state does not exist: their StackReference was unknown, nothing is bound for them. */
+  readonly unboundTenants?: readonly { readonly stack: string; readonly state: string }[];
 }
 
 /** Fixed deployment time written in state.json: renders of the same inputs are byte-identical. */
@@ -75,7 +80,8 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
   const config = parseConfig(stackFile.socle, { project, stack: opts.stack, file: relative(opts.root, file), lineOf: stackFile.lineOf, isSecret: stackFile.isSecret }, configChecks);
 
   const platformOutputs = config.kind === "tenant" && config.platformStack ? (opts.readPlatform ?? readPlatformOutputs)(opts, config.platformStack) : undefined;
-  const monitor = new RecordingMonitor(opts.stack, platformOutputs);
+  const tenants = config.kind === "platform" && (config.tenants ?? []).length > 0 ? readTenantOutputs(opts.tenantStates ?? dirname(outDir), config.organization.id, project, config.tenants!) : undefined;
+  const monitor = new RecordingMonitor(opts.stack, platformOutputs, tenants?.outputs);
   pulumi.runtime.setMockOptions(monitor, project, opts.stack, true);
   enableMockFeatures();
   pulumi.runtime.setAllConfig(stackFile.allConfig, [...stackFile.secretKeys]);
@@ -146,6 +152,7 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
     manifestFiles: new Map([...manifests].map(([c, objs]) => [`manifests/${c}.yaml`, objs.length])),
     resourcesByComponent: countByComponent(state),
     invokes: monitor.invokes,
+    ...(tenants && tenants.missing.length > 0 ? { unboundTenants: tenants.missing } : {}),
   };
 }
 
@@ -210,6 +217,23 @@ export function countByComponent(state: StateExport): Map<string, number> {
 const PLATFORM_STATE_MAX_BYTES = 256 * 2 ** 20;
 
 /**
+ * A platform's tenants' stack outputs, by the StackReference name the platform gives them
+ * (src/program/tenants-binding.ts `tenantReference`), from their rendered states; a tenant not rendered yet maps
+ * to undefined (its reference is unknown) and is listed in `missing`.
+ */
+function readTenantOutputs(folder: string, org: string, project: string, tenants: readonly string[]) {
+  const outputs = new Map<string, Record<string, unknown> | undefined>();
+  const missing: { stack: string; state: string }[] = [];
+  for (const stack of tenants) {
+    const file = join(folder, stack, "state.json");
+    const exists = existsSync(file);
+    if (!exists) missing.push({ stack, state: file });
+    outputs.set(`${org}/${project}/${stack}`, exists ? readStackOutputs(file, `render the tenant (socle render ${stack}), then the platform again`) : undefined);
+  }
+  return { outputs, missing };
+}
+
+/**
  * The stack outputs of a tenant's platform, from the platform's rendered state (`pulumi stack export` format):
  * what a StackReference reads at deployment time. Missing or unreadable: exit 2, with the command that makes it.
  */
@@ -217,6 +241,11 @@ export function readPlatformOutputs(opts: Pick<RenderOptions, "root" | "platform
   const platformName = platformStack.split("/").pop()!;
   const file = opts.platformState ?? join(opts.root, "out", platformName, "state.json");
   const fix = `render the platform first (socle render ${platformName}) or name its state.json with --platform-state`;
+  return readStackOutputs(file, fix);
+}
+
+/** The root stack outputs of a rendered state.json (bounded, JSON): missing or unreadable is an InputError with `fix`. */
+function readStackOutputs(file: string, fix: string): Record<string, unknown> {
   let size: number;
   try {
     size = statSync(file).size;
@@ -234,5 +263,18 @@ export function readPlatformOutputs(opts: Pick<RenderOptions, "root" | "platform
   const root = Array.isArray(resources) ? resources.find((r) => (r as { type?: unknown })?.type === "pulumi:pulumi:Stack") : undefined;
   const outputs = (root as { outputs?: unknown } | undefined)?.outputs;
   if (!outputs || typeof outputs !== "object") throw new InputError(`has no root stack outputs: ${fix}`, file);
-  return outputs as Record<string, unknown>;
+  return withMarkedSecrets(outputs) as Record<string, unknown>;
+}
+
+/**
+ * A rendered state holds each secret as an envelope without its value (the fixed marker as ciphertext): read
+ * back, it is a secret whose value is that marker, never a made-up value. (Not an unknown: one unknown value
+ * makes the SDK treat a StackReference's whole `outputs` map as unknown.)
+ */
+function withMarkedSecrets(value: unknown): unknown {
+  // An envelope with its plaintext (`pulumi stack export --show-secrets`) stays as it is: a secret with a value.
+  if (isSecretEnvelope(value)) return "value" in value ? value : { [SIG_KEY]: SECRET_SIG, value: SECRET };
+  if (Array.isArray(value)) return value.map(withMarkedSecrets);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withMarkedSecrets(v)]));
+  return value;
 }

@@ -10,6 +10,7 @@ import { APP_NAMES, SIZING_PROFILES, type AppName, type SizingProfile, type Socl
 import { fleetOf } from "../fleet/members";
 import { InputError } from "../model/input-error";
 import { PLAN_USER_CEILING, tenantHostnames } from "./plans";
+import { commitTenantsEdit, prepareTenantsEdit } from "./platform-list";
 
 /** What `socle tenant add` is given. */
 export interface TenantRequest {
@@ -97,7 +98,7 @@ export function tenantStackText(req: TenantRequest, raw: Record<string, unknown>
  * checked against the platform's fleet, then written aside and hard-linked into place (atomic, and never over an
  * existing file). Throws InputError or ConfigError (exit 2) with nothing written.
  */
-export function addTenant(root: string, req: TenantRequest): { file: string; config: SocleConfig } {
+export function addTenant(root: string, req: TenantRequest): { file: string; config: SocleConfig; platformFile?: string } {
   const nameProblem = stackNameProblem(req.name);
   if (nameProblem) throw new InputError(nameProblem);
   const platformProblem = stackNameProblem(req.platform);
@@ -131,8 +132,17 @@ export function addTenant(root: string, req: TenantRequest): { file: string; con
         ". Choose another name (or --organization) and domain; nothing was written.",
     );
   }
+  // The platform binds its new tenant (socle:tenants): prepared, and validated, before anything is written.
+  const edit = prepareTenantsEdit(platformFile, req.platform, project, "add", req.name);
   writeNew(file, tenantStackText(req, raw));
-  return { file, config };
+  try {
+    commitTenantsEdit(edit);
+  } catch (e) {
+    // The platform file was not changed: the tenant file just written is taken back, so nothing is left.
+    unlinkSync(file);
+    throw e;
+  }
+  return { file, config, ...(edit.changed ? { platformFile } : {}) };
 }
 
 /** Written aside, then linked to its name: the file appears whole or not at all, and an existing one is never replaced. */

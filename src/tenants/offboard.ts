@@ -10,6 +10,8 @@ import type { SocleConfig } from "../config/schema";
 import { InputError } from "../model/input-error";
 import { writeOwnedFiles } from "../render/output-dir";
 import { cordonObjects, exportObjects, tenantData, verifyObject, type ExportPlan } from "./export-jobs";
+import { projectName } from "../config/project";
+import { commitTenantsEdit, prepareTenantsEdit } from "./platform-list";
 
 /**
  * Offboarding a tenant (`socle tenant remove`): explicit steps, in order, each recorded in a journal
@@ -158,6 +160,11 @@ function files(j: Journal, opts: RemoveOptions): [string, string][] {
         "",
         "The export stays in the tenant's bucket, under its prefix: it is the tenant's to take.",
         "",
+        "The platform no longer lists the tenant in socle:tenants: its next `pulumi up` deletes the tenant's bucket Job,",
+        "Velero BackupStorageLocation and Schedule and their Secrets. The buckets and the tenant's key stay in Garage until",
+        "the tenant has taken its export: then `garage bucket delete` each `<organization>-…` bucket and `garage key delete`",
+        "the key `tenant-<organization>` (socle deletes no data).",
+        "",
       ].join("\n"),
     ]);
   }
@@ -268,8 +275,20 @@ function runStep(step: Step, j: Journal, opts: RemoveOptions): Journal {
     }
     case "retain":
       return { ...j, retainUntil: stamp(new Date(opts.now.getTime() + j.retentionDays * 86_400_000)) };
-    case "purge":
+    case "purge": {
+      // The platform stops binding the tenant (socle:tenants): its next render or `pulumi up` deletes the
+      // tenant's bucket Job, BackupStorageLocation, Schedule and their Secrets (src/program/tenants-binding.ts).
+      const platform = opts.config.platformStack?.split("/").pop();
+      const file = platform !== undefined ? join(opts.root, "stacks", `Pulumi.${platform}.yaml`) : undefined;
+      if (platform === undefined || file === undefined || !existsSync(file)) {
+        opts.log?.(`platform stack file of ${opts.tenant} not found: remove ${opts.tenant} from its platform's socle:tenants by hand`);
+        return j;
+      }
+      const edit = prepareTenantsEdit(file, platform, projectName(opts.root), "remove", opts.tenant);
+      commitTenantsEdit(edit);
+      opts.log?.(edit.changed ? `${platform} no longer binds ${opts.tenant} (socle:tenants): render or \`pulumi up\` ${platform}` : `${platform} did not bind ${opts.tenant} (socle:tenants)`);
       return j;
+    }
   }
 }
 

@@ -90,6 +90,19 @@ describe("parseConfig", () => {
     expect(issuesOf({ ...valid, platformStack: "o/p/s" }).map((i) => i.path)).toEqual(["socle:platformStack"]);
   });
 
+  it("socle:tenants: a platform's list of stack names, sorted; refused elsewhere, twice, naming itself, or off target existing", () => {
+    const { apps: _apps, ...base } = valid;
+    const platform = { ...base, kind: "platform" };
+    expect(parseConfig({ ...platform, tenants: ["t-b", "t-a"] }, ctx).tenants).toEqual(["t-a", "t-b"]);
+    expect(parseConfig(platform, ctx).tenants).toEqual([]);
+    expect(issuesOf({ ...valid, tenants: ["t-a"] }).map((i) => [i.path, i.problem])).toEqual([["socle:tenants", "lists the tenants a platform binds, but socle:kind is dedicated"]]);
+    expect(issuesOf({ ...platform, tenants: ["t-a", "t-a"] }).map((i) => [i.path, i.problem])).toEqual([["socle:tenants[1]", "is listed twice"]]);
+    expect(issuesOf({ ...platform, tenants: ["t"] }).map((i) => [i.path, i.problem])).toEqual([["socle:tenants[0]", "is this platform stack itself"]]);
+    expect(issuesOf({ ...platform, tenants: ["no/slash"] })[0]!.path).toMatch(/^socle:tenants/);
+    const outscale = { ...platform, target: "outscale", outscale: { objectStorageEndpoint: "https://oos.cloudgouv-eu-west-1.outscale.com" }, tenants: ["t-a"] };
+    expect(issuesOf(outscale).map((i) => i.path)).toContain("socle:tenants");
+  });
+
   it("keeps apps out of platform stacks", () => {
     expect(issuesOf({ ...valid, kind: "platform" }).map((i) => i.path)).toEqual(["socle:apps"]);
     const { apps: _omit, ...raw } = valid;

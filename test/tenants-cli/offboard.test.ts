@@ -107,18 +107,27 @@ describe("socle tenant remove", () => {
 
   it("purges only once the export is verified and the retention has run out", async () => {
     const root = rootWithState();
+    // The platform binds both tenants; the purge unbinds this one only, keeping the file's comments.
+    const platformFile = join(root, "stacks", "Pulumi.hebergeur-plateforme.yaml");
+    writeFileSync(platformFile, readFileSync(platformFile, "utf8") + "  # bound tenants (socle tenant add)\n  socle:tenants:\n    - tenant-exemple-a # first\n    - tenant-exemple-b\n");
     await cli(root, ["tenant", "remove", T, "--now", T0, "--retention-days", "30"]);
     expect(journal(root).retainUntil).toBe("2026-01-31T09:00:00Z");
     const early = await cli(root, ["tenant", "remove", T, "--export-manifest", manifest(root), "--step", "purge", "--now", "2026-01-15T00:00:00Z"]);
     expect(early.code).toBe(2);
     expect(early.err).toMatch(/retention of tenant-exemple-a's data runs until 2026-01-31T09:00:00Z/);
     expect(journal(root).verification).toBeDefined(); // the verification is kept: it was valid
+    expect(loadStackConfig(root, "hebergeur-plateforme").tenants).toEqual(["tenant-exemple-a", "tenant-exemple-b"]);
     const r = await cli(root, ["tenant", "remove", T, "--step", "purge", "--now", "2026-02-01T00:00:00Z"]);
     expect(r.code, r.err).toBe(0);
     expect(journal(root).steps.purge).toEqual({ state: "done", startedAt: "2026-02-01T00:00:00Z", finishedAt: "2026-02-01T00:00:00Z" });
     const plan = readFileSync(join(dir(root), "purge", "plan.md"), "utf8");
     expect(plan).toMatch(/pulumi destroy --stack tenant-exemple-a/);
     expect(plan).toMatch(/namespace tenant-a-wiki/);
+    expect(plan).toMatch(/no longer lists the tenant in socle:tenants/);
+    expect(r.out).toMatch(/hebergeur-plateforme no longer binds tenant-exemple-a/);
+    const platform = readFileSync(platformFile, "utf8");
+    expect(platform).toContain("# bound tenants (socle tenant add)");
+    expect(loadStackConfig(root, "hebergeur-plateforme").tenants).toEqual(["tenant-exemple-b"]);
   });
 
   it("resumes after an interrupted step: the journal shows it running, a plain re-run refuses, --resume completes it", async () => {

@@ -20,15 +20,16 @@ export const control: Control = {
   rationale:
     "The provider must implement a backup and restore policy with a daily backup of the data under its responsibility (12.5.a). Every PostgreSQL cluster needs continuous archiving with a retention policy and a scheduled base backup; every namespace holding volumes needs a Velero schedule with a time to live, or its files are lost with the volume.",
   remediation:
-    "CloudNativePG: set `spec.backup.barmanObjectStore` with `spec.backup.retentionPolicy` (or the barman-cloud plugin with an ObjectStore that has `spec.retentionPolicy`) and create a ScheduledBackup whose `spec.cluster.name` is the cluster. Volumes: create a velero.io/v1 Schedule whose `spec.template.includedNamespaces` covers the namespace, with `spec.template.ttl`.",
+    "CloudNativePG: set `spec.backup.barmanObjectStore` with `spec.backup.retentionPolicy` (or the barman-cloud plugin with an ObjectStore that has `spec.retentionPolicy`) and create a ScheduledBackup whose `spec.cluster.name` is the cluster. Volumes: create a velero.io/v1 Schedule whose `spec.template.includedNamespaces` covers the namespace, with `spec.template.ttl`. A tenant stack: its platform backs its volumes up once it lists the tenant in `socle:tenants` (`socle tenant add`); render the tenant, the platform, then the tenant again (`socle fleet render` does).",
   evidence: [
     "postgresql.cnpg.io Cluster `spec.backup.retentionPolicy`, `spec.plugins[]` (barman-cloud.cloudnative-pg.io, parameters.barmanObjectName)",
     "barmancloud.cnpg.io ObjectStore `spec.retentionPolicy`",
     "postgresql.cnpg.io ScheduledBackup `spec.cluster.name`, `spec.suspend`",
     "namespaces of core/v1 PersistentVolumeClaims and of StatefulSets with volumeClaimTemplates",
     "velero.io/v1 Schedule `spec.paused`, `spec.template.includedNamespaces`, `spec.template.excludedNamespaces`, `spec.template.ttl`",
+    "context: platformBackupSchedules (a tenant: the Schedules its platform runs for it, recorded by the tenant's render from its platform's output named tenantBackups)",
   ],
-  check(resources) {
+  check(resources, ctx) {
     const k8s = k8sResources(resources);
     const results: CheckResult[] = [];
     // Indexes built once (linear in the input): active ScheduledBackups by namespace and target cluster,
@@ -54,12 +55,23 @@ export const control: Control = {
       results.push(verdict(view, violations, `${describe(obj)} is backed up by ${schedules.map((s) => nameOf(s.obj)).join(", ")} with a retention policy`));
     }
     const namespaces = [...new Set(k8s.filter(({ obj }) => holdsVolumes(obj)).map(({ obj }) => namespaceOf(obj)))].sort();
-    const velero = ofKind(resources, "velero.io", "Schedule").filter(({ obj }) => specOf(obj).paused !== true);
+    // The stack's own active Schedules, then (a tenant) its platform's, which live in the platform's state.
+    const velero: Schedule[] = [
+      ...ofKind(resources, "velero.io", "Schedule")
+        .filter(({ obj }) => specOf(obj).paused !== true)
+        .map(({ obj }) => ({ label: nameOf(obj), template: asRecord(specOf(obj).template) })),
+      ...(ctx.platformBackupSchedules ?? [])
+        .filter((s) => s.paused !== true)
+        .map((s) => ({
+          label: `${s.namespace}/${s.name} of platform stack ${s.platformStack}`,
+          template: { includedNamespaces: [...s.includedNamespaces], excludedNamespaces: [...(s.excludedNamespaces ?? [])], ttl: s.ttl } as Record<string, unknown>,
+        })),
+    ];
     // Schedules that include every namespace, and the others by the namespaces they name (indexes into `velero`).
     const everywhere: number[] = [];
     const naming = new Map<string, number[]>();
-    velero.forEach(({ obj }, i) => {
-      const included = asArray(asRecord(specOf(obj).template).includedNamespaces);
+    velero.forEach(({ template }, i) => {
+      const included = asArray(template.includedNamespaces);
       if (included.length === 0 || included.includes("*")) everywhere.push(i);
       else {
         for (const ns of new Set(included.filter((n): n is string => typeof n === "string"))) {
@@ -71,12 +83,12 @@ export const control: Control = {
     });
     for (const ns of namespaces) {
       const candidates = [...everywhere, ...(naming.get(ns) ?? [])].sort((a, b) => a - b);
-      const covering = candidates.map((i) => velero[i]!).filter(({ obj }) => covers(obj, ns));
-      const withTtl = covering.filter(({ obj }) => positiveDuration(asRecord(specOf(obj).template).ttl));
+      const covering = candidates.map((i) => velero[i]!).filter(({ template }) => covers(template, ns));
+      const withTtl = covering.filter(({ template }) => positiveDuration(template.ttl));
       const violations: Violation[] = [];
       if (covering.length === 0) violations.push(violation(`namespace ${ns} holds volumes but no active Velero Schedule includes it`));
-      else if (withTtl.length === 0) violations.push(violation(`the Velero Schedule(s) covering namespace ${ns} (${covering.map(({ obj }) => nameOf(obj)).join(", ")}) set no spec.template.ttl`));
-      results.push(verdict(namespaceView(k8s, ns), violations, `namespace ${ns} is covered by Velero Schedule ${withTtl.map(({ obj }) => nameOf(obj)).join(", ")}`));
+      else if (withTtl.length === 0) violations.push(violation(`the Velero Schedule(s) covering namespace ${ns} (${covering.map(({ label }) => label).join(", ")}) set no spec.template.ttl`));
+      results.push(verdict(namespaceView(k8s, ns), violations, `namespace ${ns} is covered by Velero Schedule ${withTtl.map(({ label }) => label).join(", ")}`));
     }
     return results;
   },
@@ -95,9 +107,14 @@ function hasRetention(cluster: KubernetesObject, storesWithRetention: ReadonlySe
 const holdsVolumes = (obj: KubernetesObject): boolean =>
   isKind(obj, "", "PersistentVolumeClaim") || (isKind(obj, "apps", "StatefulSet") && asArray(specOf(obj).volumeClaimTemplates).length > 0);
 
+/** A Schedule to judge: the stack's own (by name) or its platform's (by namespace, name and stack). */
+interface Schedule {
+  readonly label: string;
+  readonly template: Record<string, unknown>;
+}
+
 /** Velero semantics: no includedNamespaces (or `*`) means every namespace; excludedNamespaces wins. */
-function covers(schedule: KubernetesObject, ns: string): boolean {
-  const template = asRecord(specOf(schedule).template);
+function covers(template: Record<string, unknown>, ns: string): boolean {
   const included = asArray(template.includedNamespaces);
   const excluded = asArray(template.excludedNamespaces);
   if (excluded.includes(ns)) return false;

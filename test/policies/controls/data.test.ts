@@ -6,7 +6,7 @@ import { backupStorageLocation, cnpgCluster, scheduledBackup, veleroSchedule } f
 import { withField } from "../fixtures/edit";
 import { container, volume } from "../fixtures/cloud";
 import { deployment, pvc, statefulSet } from "../fixtures/kubernetes";
-import { failed, k8s, run, violationsOf } from "../fixtures/views";
+import { context, failed, k8s, run, violationsOf } from "../fixtures/views";
 
 describe("snc-data-deletion-protection", () => {
   const compliant = () => [k8s(pvc("data", "wiki"), { protect: true }), k8s(cnpgCluster(), { protect: true }), k8s(statefulSet(), { protect: true }), volume(), container(), k8s(deployment())];
@@ -73,6 +73,41 @@ describe("snc-data-backup-schedule", () => {
     expect(failed(run(backupSchedule, [k8s(statefulSet()), k8s(veleroSchedule([]))]))).toEqual([]);
     const excluded = withField(veleroSchedule([]), "spec.template.excludedNamespaces", ["storage"]);
     expect(failed(run(backupSchedule, [k8s(statefulSet()), k8s(excluded)])).length).toBe(1);
+  });
+});
+
+describe("snc-data-backup-schedule: a tenant's volumes backed up by its platform", () => {
+  // A tenant's render records its platform's Schedule (socle.platformBackups), which lives in the platform's state.
+  const platformSchedule = (included: string[], extra: Partial<{ ttl: string; paused: boolean; excludedNamespaces: string[] }> = {}) => ({
+    platformStack: "hebergeur/socle/hebergeur-plateforme",
+    namespace: "velero",
+    name: "tenant-tenant-a-nightly",
+    includedNamespaces: included,
+    storageLocation: "tenant-tenant-a",
+    ttl: "720h0m0s",
+    ...extra,
+  });
+  const tenantVolumes = () => [k8s(pvc("files", "tenant-a-wiki")), k8s(pvc("data", "tenant-a-chat"))];
+
+  it("passes the tenant's namespaces the platform's Schedule includes, naming that Schedule and its platform", () => {
+    const results = run(backupSchedule, tenantVolumes(), { ...context(), platformBackupSchedules: [platformSchedule(["tenant-a-chat", "tenant-a-wiki"])] });
+    expect(results.map((r) => r.status)).toEqual(["pass", "pass"]);
+    expect(results[0]!.note).toContain("velero/tenant-tenant-a-nightly of platform stack hebergeur/socle/hebergeur-plateforme");
+  });
+
+  it("fails a tenant its platform does not bind: no Schedule of its own, none recorded from the platform", () => {
+    expect(violationsOf(run(backupSchedule, tenantVolumes())).map((v) => v.message)).toEqual([
+      "namespace tenant-a-chat holds volumes but no active Velero Schedule includes it",
+      "namespace tenant-a-wiki holds volumes but no active Velero Schedule includes it",
+    ]);
+  });
+
+  it("fails a namespace the platform's Schedule leaves out, pauses or keeps without ttl", () => {
+    const ctx = (s: ReturnType<typeof platformSchedule>) => ({ ...context(), platformBackupSchedules: [s] });
+    expect(violationsOf(run(backupSchedule, tenantVolumes(), ctx(platformSchedule(["tenant-a-wiki"])))).map((v) => v.resource)).toEqual(["tenant-a-chat"]);
+    expect(failed(run(backupSchedule, tenantVolumes(), ctx(platformSchedule(["tenant-a-chat", "tenant-a-wiki"], { paused: true })))).length).toBe(2);
+    expect(failed(run(backupSchedule, tenantVolumes(), ctx(platformSchedule(["tenant-a-chat", "tenant-a-wiki"], { excludedNamespaces: ["tenant-a-chat"] })))).length).toBe(1);
+    expect(violationsOf(run(backupSchedule, tenantVolumes(), ctx(platformSchedule(["tenant-a-chat", "tenant-a-wiki"], { ttl: "0s" }))))[0]!.message).toMatch(/tenant-tenant-a-nightly of platform stack .* set no spec.template.ttl/);
   });
 });
 
