@@ -1,6 +1,7 @@
 /** Progress of a fleet run: a bar on a terminal (npm cli-progress), one plain line per stack otherwise (logs, CI). */
 export interface Progress {
-  start(total: number, mode: string): void;
+  /** `total` steps (renders) for `stacks` stacks: more steps than stacks when a platform binds tenants (binding passes). */
+  start(total: number, mode: string, stacks?: number): void;
   /** One stack done, with what happened to it. */
   tick(stack: string, line: string): void;
   stop(): void;
@@ -12,10 +13,10 @@ export function lineProgress(out: (s: string) => void): Progress {
   let done = 0;
   let mode = "";
   return {
-    start(t, m) {
+    start(t, m, stacks = t) {
       total = t;
       mode = m;
-      out(`socle fleet ${mode}: ${total} stack(s)\n`);
+      out(`socle fleet ${mode}: ${stacks} stack(s)${stacks !== total ? `, ${total} renders (binding passes first)` : ""}\n`);
     },
     tick(stack, line) {
       done++;

@@ -164,7 +164,7 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
     opts.progress.tick(stack, line);
   };
 
-  opts.progress.start(steps.length, opts.mode);
+  opts.progress.start(steps.length, opts.mode, order.length);
   try {
     if (bindingPasses.length > 0) {
       // The platform, then the tenants it binds (their outputs now exist), each pass rendered whole before the next.
