@@ -19,3 +19,28 @@ export function groupByControlAndResource(findings: readonly AuditFinding[]): Fi
   }
   return groups;
 }
+
+const byControlCache = new WeakMap<readonly AuditFinding[], ReadonlyMap<string, readonly AuditFinding[]>>();
+
+/**
+ * The findings of each control, in the report's order: built once per findings list and shared by every
+ * format written from it (one pass, not one per format).
+ */
+export function findingsByControl(findings: readonly AuditFinding[]): ReadonlyMap<string, readonly AuditFinding[]> {
+  let map = byControlCache.get(findings);
+  if (!map) {
+    const built = new Map<string, AuditFinding[]>();
+    let list: AuditFinding[] | undefined;
+    let current: string | undefined;
+    for (const f of findings) {
+      if (f.controlId !== current) {
+        current = f.controlId;
+        list = built.get(current);
+        if (!list) built.set(current, (list = []));
+      }
+      list!.push(f);
+    }
+    byControlCache.set(findings, (map = built));
+  }
+  return map;
+}

@@ -18,8 +18,16 @@ const RENDERERS: Readonly<Record<ReportFormat, (report: AuditReport) => string>>
   oscal: renderOscal,
 };
 
+/** Text to write over a placeholder at a byte offset, once the rest of the report is written. */
+export interface ReportPatch {
+  readonly offset: number;
+  readonly text: string;
+}
+
+type Streamer = (report: AuditReport, write: (chunk: string) => void) => ReportPatch | void;
+
 /** Formats written piece by piece (same bytes as their renderer): never one string in memory. */
-const STREAMERS: Partial<Readonly<Record<ReportFormat, (report: AuditReport, write: (chunk: string) => void) => void>>> = {
+const STREAMERS: Partial<Readonly<Record<ReportFormat, Streamer>>> = {
   json: writeJson,
   oscal: writeOscal,
 };
@@ -38,22 +46,23 @@ function writeReportFile(report: AuditReport, format: ReportFormat, file: string
   const fd = openSync(file, "wx");
   try {
     // Chunks are batched into writes of about 1 MiB.
-    let pending: string[] = [];
-    let size = 0;
+    let pending = "";
     const flush = () => {
       if (pending.length) {
-        const bytes = Buffer.from(pending.join(""), "utf8");
+        const bytes = Buffer.from(pending, "utf8");
         for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
       }
-      pending = [];
-      size = 0;
+      pending = "";
     };
-    stream(report, (chunk) => {
-      pending.push(chunk);
-      size += chunk.length;
-      if (size >= 1 << 20) flush();
+    const patch = stream(report, (chunk) => {
+      pending += chunk;
+      if (pending.length >= 1 << 20) flush();
     });
     flush();
+    if (patch) {
+      const bytes = Buffer.from(patch.text, "utf8");
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, patch.offset + at);
+    }
   } finally {
     closeSync(fd);
   }
