@@ -2,8 +2,11 @@ import type { FindingStatus, ResourceRef, SncReference } from "../../policies/ty
 import type { AuditReport, ControlStatus } from "../audit/model";
 
 export function escapeHtml(s: string): string {
+  // Most texts have nothing to escape: tested first, they are returned as they are.
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
 }
+const NEEDS_ESCAPE = /[&<>"']/;
 const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /** XML 1.0 cannot carry most control characters even escaped: they are dropped. */

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, writeFileSync, writeSync } from "node:
 import { writeOwnedFiles, type OutputOptions } from "../render/output-dir";
 import type { AuditReport } from "../audit/model";
 import { REPORT_FILE_NAMES, type ReportFormat } from "./formats";
-import { renderHtml } from "./html";
+import { renderHtml, writeHtml } from "./html";
 import { renderJson, writeJson } from "./json";
 import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
@@ -28,6 +28,7 @@ type Streamer = (report: AuditReport, write: (chunk: string) => void) => ReportP
 
 /** Formats written piece by piece (same bytes as their renderer): never one string in memory. */
 const STREAMERS: Partial<Readonly<Record<ReportFormat, Streamer>>> = {
+  html: writeHtml,
   json: writeJson,
   oscal: writeOscal,
 };
