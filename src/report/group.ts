@@ -10,14 +10,21 @@ export interface FindingGroup {
 }
 
 export function groupByControlAndResource(findings: readonly AuditFinding[]): FindingGroup[] {
-  const groups: { controlId: string; resource: ResourceRef; key: string; findings: AuditFinding[] }[] = [];
+  return [...eachGroup(findings)];
+}
+
+/** The groups of `groupByControlAndResource`, one at a time. */
+export function* eachGroup(findings: readonly AuditFinding[]): Generator<FindingGroup> {
+  let last: { controlId: string; resource: ResourceRef; key: string; findings: AuditFinding[] } | undefined;
   for (const f of findings) {
-    const last = groups[groups.length - 1];
     const key = f.resource === last?.resource ? last.key : resourceKey(f.resource);
     if (last && last.controlId === f.controlId && last.key === key) last.findings.push(f);
-    else groups.push({ controlId: f.controlId, resource: f.resource, key, findings: [f] });
+    else {
+      if (last) yield last;
+      last = { controlId: f.controlId, resource: f.resource, key, findings: [f] };
+    }
   }
-  return groups;
+  if (last) yield last;
 }
 
 const byControlCache = new WeakMap<readonly AuditFinding[], ReadonlyMap<string, readonly AuditFinding[]>>();

@@ -4,7 +4,7 @@ import type { AuditReport } from "../audit/model";
 import { REPORT_FILE_NAMES, type ReportFormat } from "./formats";
 import { renderHtml, writeHtml } from "./html";
 import { renderJson, writeJson } from "./json";
-import { renderJunit } from "./junit";
+import { renderJunit, writeJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
 import { renderOscal, writeOscal } from "./oscal";
 import { renderSarif } from "./sarif";
@@ -30,6 +30,7 @@ type Streamer = (report: AuditReport, write: (chunk: string) => void) => ReportP
 const STREAMERS: Partial<Readonly<Record<ReportFormat, Streamer>>> = {
   html: writeHtml,
   json: writeJson,
+  junit: writeJunit,
   oscal: writeOscal,
 };
 
