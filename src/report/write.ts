@@ -7,7 +7,7 @@ import { renderJson, writeJson } from "./json";
 import { renderJunit, writeJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
 import { renderOscal, writeOscal } from "./oscal";
-import { renderSarif } from "./sarif";
+import { renderSarif, writeSarif } from "./sarif";
 
 const RENDERERS: Readonly<Record<ReportFormat, (report: AuditReport) => string>> = {
   md: renderMarkdown,
@@ -32,6 +32,7 @@ const STREAMERS: Partial<Readonly<Record<ReportFormat, Streamer>>> = {
   json: writeJson,
   junit: writeJunit,
   oscal: writeOscal,
+  sarif: writeSarif,
 };
 
 export function renderReport(report: AuditReport, format: ReportFormat): string {
