@@ -1,11 +1,11 @@
-import { closeSync, existsSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, writeSync } from "node:fs";
 import { writeOwnedFiles, type OutputOptions } from "../render/output-dir";
 import type { AuditReport } from "../audit/model";
 import { REPORT_FILE_NAMES, type ReportFormat } from "./formats";
 import { renderHtml, writeHtml } from "./html";
 import { renderJson, writeJson } from "./json";
 import { renderJunit, writeJunit } from "./junit";
-import { renderMarkdown } from "./markdown";
+import { renderMarkdown, writeMarkdown } from "./markdown";
 import { renderOscal, writeOscal } from "./oscal";
 import { renderSarif, writeSarif } from "./sarif";
 
@@ -26,11 +26,12 @@ export interface ReportPatch {
 
 type Streamer = (report: AuditReport, write: (chunk: string) => void) => ReportPatch | void;
 
-/** Formats written piece by piece (same bytes as their renderer): never one string in memory. */
-const STREAMERS: Partial<Readonly<Record<ReportFormat, Streamer>>> = {
+/** Every format is written piece by piece (the bytes of its renderer): a report is never one string in memory. */
+const STREAMERS: Readonly<Record<ReportFormat, Streamer>> = {
   html: writeHtml,
   json: writeJson,
   junit: writeJunit,
+  md: writeMarkdown,
   oscal: writeOscal,
   sarif: writeSarif,
 };
@@ -39,13 +40,9 @@ export function renderReport(report: AuditReport, format: ReportFormat): string 
   return RENDERERS[format](report);
 }
 
-/** Writes one report into `file`: streamed when the format allows, else rendered then written. */
+/** Writes one report into `file`, piece by piece. */
 function writeReportFile(report: AuditReport, format: ReportFormat, file: string): void {
   const stream = STREAMERS[format];
-  if (!stream) {
-    writeFileSync(file, renderReport(report, format));
-    return;
-  }
   const fd = openSync(file, "wx");
   try {
     // Chunks are batched into writes of about 1 MiB.
@@ -72,7 +69,7 @@ function writeReportFile(report: AuditReport, format: ReportFormat, file: string
 }
 
 /**
- * Writes every format, one at a time (streamed where the format allows), into `outDir` through the owned-output rules of
+ * Writes every format, one at a time (each streamed), into `outDir` through the owned-output rules of
  * src/render/output-dir.ts: a folder socle did not create is refused unless `force`; only the
  * reports socle wrote there before are replaced or removed; each file is written aside and renamed
  * into place; concurrent runs on one folder are serialized by its lock file. Returns the written paths.
