@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ResourceRef } from "../../policies/types";
 import type { AuditFinding, AuditReport, ControlSummary } from "../audit/model";
 import { resourceKey, resourceLabel } from "../audit/resource-ref";
 import { findingsByControl } from "./group";
@@ -45,33 +46,41 @@ export interface OscalPatch {
  */
 export function writeOscal(report: AuditReport, write: (chunk: string) => void): OscalPatch {
   const time = `${report.today}T00:00:00Z`;
-  const used = new Set<string>();
-  // Where the search for a free UUID resumes for each name: the first free one is `name`, then `name#1`,
-  // `name#2`... as before, without trying again the suffixes already taken (k equal names cost k, not k²).
-  // Keyed by the name's first UUID (one name, one first UUID), shorter than the name.
-  const nextSuffix = new Map<string, number>();
+  // Every UUID given so far; for a name's first UUID, where the search for a free UUID resumes for that
+  // name: the first free one is `name`, then `name#1`, `name#2`... without trying again the suffixes
+  // already taken (k equal names cost k, not k²). One map for both: one look-up for a name seen once.
+  const taken = new Map<string, number>();
   const id = (name: string) => {
     const first = uuidV5(name, SOCLE_NAMESPACE);
-    let n = nextSuffix.get(first) ?? 0;
+    let n = taken.get(first);
+    if (n === undefined) {
+      taken.set(first, 1);
+      return first;
+    }
     let u = n === 0 ? first : uuidV5(`${name}#${n}`, SOCLE_NAMESPACE);
-    while (used.has(u)) u = uuidV5(`${name}#${++n}`, SOCLE_NAMESPACE);
-    nextSuffix.set(first, n + 1);
-    used.add(u);
+    while (taken.has(u)) u = uuidV5(`${name}#${++n}`, SOCLE_NAMESPACE);
+    taken.set(first, n + 1);
+    if (u !== first) taken.set(u, 0);
     return u;
   };
-  // One UUID per resource, however many findings name it.
+  // One UUID per resource, however many findings name it; a resource's subject fields built once per reference.
   const subjectUuids = new Map<string, string>();
   const subjectUuid = (key: string) => {
     let u = subjectUuids.get(key);
     if (u === undefined) subjectUuids.set(key, (u = uuidV5(`resource|${key}`, SOCLE_NAMESPACE)));
     return u;
   };
-  const subjectOf = (f: AuditFinding) => ({
-    "subject-uuid": subjectUuid(resourceKey(f.resource)),
-    type: "resource",
-    title: line(resourceLabel(f.resource)),
-    ...(f.resource.urn || f.resource.file ? { remarks: f.resource.urn ?? f.resource.file } : {}),
-  });
+  const subjects = new WeakMap<ResourceRef, { uuid: string; title: string }>();
+  const subjectOf = (f: AuditFinding) => {
+    let s = subjects.get(f.resource);
+    if (!s) subjects.set(f.resource, (s = { uuid: subjectUuid(resourceKey(f.resource)), title: line(resourceLabel(f.resource)) }));
+    return {
+      "subject-uuid": s.uuid,
+      type: "resource",
+      title: s.title,
+      ...(f.resource.urn || f.resource.file ? { remarks: f.resource.urn ?? f.resource.file } : {}),
+    };
+  };
 
   const byControl = findingsByControl(report.findings);
   const riskByWaiver = new Map<string, { uuid: string; observations: string[] }>();
