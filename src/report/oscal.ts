@@ -5,6 +5,7 @@ import { resourceKey, resourceLabel } from "../audit/resource-ref";
 import { findingsByControl } from "./group";
 import { streamed, streamedObject, writeJsonValueTwice } from "./json-stream";
 import { UUID_NAMESPACE_URL, uuidV5 } from "./uuid";
+import { byteSink } from "./sink";
 import { sncReference, subjectName } from "./text";
 
 /** The OSCAL release whose assessment-results schema we validate against (/work/shared/schemas/oscal). */
@@ -263,36 +264,18 @@ export function writeOscal(report: AuditReport, write: (chunk: string) => void):
   // The document is {"assessment-results": {"uuid": <digest of the compact body>, ...body}}: the body is
   // written pretty at its place in the document and, in the same walk, hashed compact.
   const hash = createHash("sha256");
+  const hashed = byteSink((bytes) => hash.update(bytes), 1 << 16);
+  const compact = hashed.write;
   write(`${HEAD}${PLACEHOLDER}"`);
-  batched(
-    (chunk) => hash.update(chunk),
-    (compact) => {
-      body.forEach(([key, value], i) => {
-        compact(`${i === 0 ? "{" : ","}${JSON.stringify(key)}:`);
-        write(`,\n    ${JSON.stringify(key)}: `);
-        writeJsonValueTwice(value, compact, write, "    ");
-      });
-      compact("}");
-    },
-  );
+  body.forEach(([key, value], i) => {
+    compact(`${i === 0 ? "{" : ","}${JSON.stringify(key)}:`);
+    write(`,\n    ${JSON.stringify(key)}: `);
+    writeJsonValueTwice(value, compact, write, "    ");
+  });
+  compact("}");
+  hashed.end();
   write("\n  }\n}\n");
   return { offset: HEAD.length, text: uuidV5(`document|${hash.digest("hex")}`, SOCLE_NAMESPACE) };
-}
-
-/** Gathers small chunks into pieces of about 64 KiB for `sink`. */
-function batched(sink: (chunk: string) => void, produce: (write: (chunk: string) => void) => void): void {
-  let pending: string[] = [];
-  let size = 0;
-  produce((chunk) => {
-    pending.push(chunk);
-    size += chunk.length;
-    if (size >= 1 << 16) {
-      sink(pending.join(""));
-      pending = [];
-      size = 0;
-    }
-  });
-  if (pending.length) sink(pending.join(""));
 }
 
 function objectiveStatus(s: ControlSummary) {

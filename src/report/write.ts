@@ -8,6 +8,7 @@ import { renderJunit, writeJunit } from "./junit";
 import { renderMarkdown, writeMarkdown } from "./markdown";
 import { renderOscal, writeOscal } from "./oscal";
 import { renderSarif, writeSarif } from "./sarif";
+import { byteSink } from "./sink";
 
 const RENDERERS: Readonly<Record<ReportFormat, (report: AuditReport) => string>> = {
   md: renderMarkdown,
@@ -45,20 +46,12 @@ function writeReportFile(report: AuditReport, format: ReportFormat, file: string
   const stream = STREAMERS[format];
   const fd = openSync(file, "wx");
   try {
-    // Chunks are batched into writes of about 1 MiB.
-    let pending = "";
-    const flush = () => {
-      if (pending.length) {
-        const bytes = Buffer.from(pending, "utf8");
-        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-      }
-      pending = "";
-    };
-    const patch = stream(report, (chunk) => {
-      pending += chunk;
-      if (pending.length >= 1 << 20) flush();
+    // Chunks are encoded into a buffer written out each time it fills (about 1 MiB).
+    const sink = byteSink((bytes) => {
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     });
-    flush();
+    const patch = stream(report, sink.write);
+    sink.end();
     if (patch) {
       const bytes = Buffer.from(patch.text, "utf8");
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, patch.offset + at);
