@@ -37,20 +37,24 @@ const STREAMERS: Readonly<Record<ReportFormat, Streamer>> = {
   sarif: writeSarif,
 };
 
+/** Writes one format piece by piece into `write`; a returned patch must be written over the bytes at its offset. */
+export function streamReport(report: AuditReport, format: ReportFormat, write: (chunk: string) => void): ReportPatch | void {
+  return STREAMERS[format](report, write);
+}
+
 export function renderReport(report: AuditReport, format: ReportFormat): string {
   return RENDERERS[format](report);
 }
 
 /** Writes one report into `file`, piece by piece. */
 function writeReportFile(report: AuditReport, format: ReportFormat, file: string): void {
-  const stream = STREAMERS[format];
   const fd = openSync(file, "wx");
   try {
     // Chunks are encoded into a buffer written out each time it fills (about 1 MiB).
     const sink = byteSink((bytes) => {
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     });
-    const patch = stream(report, sink.write);
+    const patch = streamReport(report, format, sink.write);
     sink.end();
     if (patch) {
       const bytes = Buffer.from(patch.text, "utf8");
