@@ -301,6 +301,6 @@ function unusedOrExpired(report: AuditReport): string {
 
 /** OSCAL titles are single-line Markdown: newlines become spaces. */
 function line(s: string): string {
-  const t = s.replace(/\s*\r?\n\s*/g, " ").trim();
+  const t = (s.includes("\n") ? s.replace(/\s*\r?\n\s*/g, " ") : s).trim();
   return t === "" ? "(untitled)" : t;
 }
