@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { median, ROOT, runNode, type ProcessSample } from "./render";
+import type { FormatSample } from "./report-formats";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -82,6 +83,13 @@ export function auditWork(file: string, warmFile: string, runs: number): WorkSam
   const r = spawnSync(process.execPath, ["--expose-gc", "--require", "tsx/cjs", join(ROOT, "bench/audit-work.ts"), file, warmFile, String(runs)], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`audit work on ${file} failed (${r.status}): ${r.stderr}`);
   return (JSON.parse(r.stdout) as { samples: WorkSample[] }).samples;
+}
+
+/** Each report format written after one audit of `file`, in a fresh process (bench/report-formats.ts). */
+export function formatWork(file: string, outDir: string): { findings: number; samples: FormatSample[] } {
+  const r = spawnSync(process.execPath, ["--expose-gc", "--require", "tsx/cjs", join(ROOT, "bench/report-formats.ts"), file, outDir], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`report formats on ${file} failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as { findings: number; samples: FormatSample[] };
 }
 
 /** `socle audit <file>` in a fresh process: every report format unless `formats` says otherwise. */

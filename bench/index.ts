@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { auditCold, auditWork, medianOf, writeState, type WorkSample } from "./audit";
+import { auditCold, auditWork, formatWork, medianOf, writeState, type WorkSample } from "./audit";
 import { runConfigBench } from "./config-validation";
 import { runFleetBench } from "./fleet";
 import { floorOnce, renderOnce, ROOT, type ProcessSample } from "./render";
@@ -122,6 +122,12 @@ function auditBench(work: string, demoState: string): void {
   const all = auditCold(files.get(100_000)!, join(work, "audit-100k"));
   line(`  six formats, 100,000 resources (wall)`, s(all.wallMs), `≤ ${s(BUDGET.formatsWallMs)}`, all.wallMs <= BUDGET.formatsWallMs, `CPU ${s(all.cpuMs)}; one run`);
   line(`  six formats, 100,000 resources (peak RSS)`, `${all.maxRssMiB.toFixed(0)} MiB`, `≤ ${BUDGET.formatsRssMiB} MiB`, all.maxRssMiB <= BUDGET.formatsRssMiB);
+  // Where the report writing goes, format by format (no budget: the figures above are the budgets).
+  const formats = formatWork(files.get(100_000)!, join(work, "formats-100k"));
+  const writing = formats.samples.reduce((n, x) => n + x.cpuMs, 0);
+  for (const x of formats.samples) {
+    line(`    ${x.format} (${(x.bytes / 2 ** 20).toFixed(0)} MiB)`, `${x.cpuMs.toFixed(0)} ms CPU`, "(no budget)", undefined, `${((100 * x.cpuMs) / writing).toFixed(0)}% of the writing; resident memory +${x.rssRiseMiB.toFixed(0)} MiB while written`);
+  }
 }
 
 function main(): void {

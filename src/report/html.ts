@@ -1,6 +1,7 @@
 import type { ControlMeta, FindingStatus } from "../../policies/types";
 import type { AuditFinding, AuditReport, ControlStatus, ControlSummary, WaiverOutcome } from "../audit/model";
 import { resourceLabel } from "../audit/resource-ref";
+import { findingsByControl } from "./group";
 import { REPORT_CSS } from "./html-style";
 import { STATUS_LABELS, escapeHtml as h, percent, resourceLocation, sncReference, subjectName } from "./text";
 
@@ -9,14 +10,19 @@ import { STATUS_LABELS, escapeHtml as h, percent, resourceLocation, sncReference
  * the Content-Security-Policy forbids any). Bilingual labels: French first, then English.
  */
 export function renderHtml(report: AuditReport): string {
-  const byControl = new Map<string, AuditFinding[]>();
-  for (const f of report.findings) {
-    const list = byControl.get(f.controlId) ?? [];
-    list.push(f);
-    byControl.set(f.controlId, list);
-  }
+  const parts: string[] = [];
+  writeHtml(report, (chunk) => parts.push(chunk));
+  return parts.join("");
+}
+
+type Write = (chunk: string) => void;
+
+/** report.html written piece by piece (the bytes of `renderHtml`): one finding's row at a time, never the page in memory. */
+export function writeHtml(report: AuditReport, write: Write): void {
+  const byControl = findingsByControl(report.findings);
   const title = `Rapport d'audit socle / socle audit report: ${subjectName(report)} (${report.today})`;
-  return [
+  // Each piece is followed by a newline; a function writes its piece itself.
+  const pieces: (string | (() => void))[] = [
     "<!DOCTYPE html>",
     '<html lang="fr">',
     "<head>",
@@ -32,18 +38,22 @@ export function renderHtml(report: AuditReport): string {
     chart(report),
     chapters(report),
     // An auditor reads failures first, then what was waived (and by whom, until when), then what was not assessed, then passes.
-    controlSection(report, byControl, "fail", "failures", "Non-conformités / Failures", "Aucun contrôle en échec / No failing control."),
+    () => controlSection(report, byControl, "fail", "failures", "Non-conformités / Failures", "Aucun contrôle en échec / No failing control.", write),
     waivers(report),
-    controlSection(report, byControl, "waived", "waived-controls", "Contrôles avec dérogations / Controls with waived findings", "Aucune dérogation appliquée / No waived finding."),
-    controlSection(report, byControl, "notAssessed", "not-assessed", "Non évalués / Not assessed", "Chaque contrôle a évalué au moins une ressource / Every control assessed at least one resource."),
-    controlSection(report, byControl, "pass", "passes", "Conformes / Passes", "Aucun contrôle conforme / No passing control."),
+    () => controlSection(report, byControl, "waived", "waived-controls", "Contrôles avec dérogations / Controls with waived findings", "Aucune dérogation appliquée / No waived finding.", write),
+    () => controlSection(report, byControl, "notAssessed", "not-assessed", "Non évalués / Not assessed", "Chaque contrôle a évalué au moins une ressource / Every control assessed at least one resource.", write),
+    () => controlSection(report, byControl, "pass", "passes", "Conformes / Passes", "Aucun contrôle conforme / No passing control.", write),
     context(report),
     controlIndex(report),
     `<footer class="muted"><p>${h(report.tool.name)} ${h(report.tool.version)} · ${h(report.today)}</p></footer>`,
     "</body>",
     "</html>",
-    "",
-  ].join("\n");
+  ];
+  for (const piece of pieces) {
+    if (typeof piece === "string") write(piece);
+    else piece();
+    write("\n");
+  }
 }
 
 function header(r: AuditReport): string {
@@ -131,14 +141,19 @@ const WAIVED_COLOUR = "#8a5a00";
 function chart(r: AuditReport): string {
   const severityOf = new Map(r.controls.map((c) => [c.meta.id, c.meta.severity]));
   const chapterOf = new Map(r.controls.map((c) => [c.meta.id, c.meta.snc.chapter]));
+  // One pass over the findings for every chapter.
+  const tally = new Map<string, { fail: Record<(typeof SEVERITIES)[number], number>; waived: number }>();
+  for (const c of r.chapters) if (!tally.has(c.chapter)) tally.set(c.chapter, { fail: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>, waived: 0 });
+  for (const f of r.findings) {
+    if (f.status !== "fail" && f.status !== "waived") continue;
+    const chapter = chapterOf.get(f.controlId);
+    const t = chapter === undefined ? undefined : tally.get(chapter);
+    if (!t) continue;
+    if (f.status === "fail") t.fail[severityOf.get(f.controlId)!]++;
+    else t.waived++;
+  }
   const rows = r.chapters.map((c) => {
-    const fail = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
-    let waived = 0;
-    for (const f of r.findings) {
-      if (chapterOf.get(f.controlId) !== c.chapter) continue;
-      if (f.status === "fail") fail[severityOf.get(f.controlId)!]++;
-      else if (f.status === "waived") waived++;
-    }
+    const { fail, waived } = tally.get(c.chapter)!;
     return { chapter: c, fail, waived, total: SEVERITIES.reduce((n, s) => n + fail[s], 0) + waived };
   });
   const max = Math.max(1, ...rows.map((row) => row.total));
@@ -187,7 +202,8 @@ function controlSection(
   id: string,
   title: string,
   none: string,
-): string {
+  write: Write,
+): void {
   const list = r.controls
     .filter((c) => c.status === status)
     .sort(
@@ -196,12 +212,13 @@ function controlSection(
         SEVERITY_RANK[a.meta.severity]! - SEVERITY_RANK[b.meta.severity]! ||
         (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0),
     );
-  return [
-    `<section id="${id}" class="controls">`,
-    `<h2>${h(title)} (${list.length})</h2>`,
-    ...(list.length === 0 ? [`<p class="muted">${h(none)}</p>`] : list.map((c) => control(c, byControl.get(c.meta.id) ?? []))),
-    "</section>",
-  ].join("\n");
+  write(`<section id="${id}" class="controls">\n<h2>${h(title)} (${list.length})</h2>\n`);
+  if (list.length === 0) write(`<p class="muted">${h(none)}</p>\n`);
+  for (const c of list) {
+    control(c, byControl.get(c.meta.id) ?? [], write);
+    write("\n");
+  }
+  write("</section>");
 }
 
 function controlIndex(r: AuditReport): string {
@@ -216,65 +233,77 @@ function controlIndex(r: AuditReport): string {
   );
 }
 
-function control(summary: ControlSummary, findings: readonly AuditFinding[]): string {
+/** One control's article, its findings written one row at a time. */
+function control(summary: ControlSummary, findings: readonly AuditFinding[], write: Write): void {
   const { meta, status, counts } = summary;
-  const fails = findings.filter((f) => f.status === "fail");
-  const waived = findings.filter((f) => f.status === "waived");
-  const others = findings.filter((f) => f.status === "pass" || f.status === "notApplicable");
-  const parts = [
-    `<article class="control ${status}" id="control-${h(meta.id)}" data-control="${h(meta.id)}" data-status="${status}">`,
-    `<h3>${badge(status)} <code>${h(meta.id)}</code></h3>`,
-    `<p class="title-fr" lang="fr">${h(meta.title.fr)}</p>`,
-    `<p class="title-en" lang="en">${h(meta.title.en)}</p>`,
-    dl([
-      ["Référence / Reference", undefined, reference(meta) + (meta.snc.source ? ` <span class="muted">(source: ${h(meta.snc.source)})</span>` : "")],
-      ["Sévérité / Severity", meta.severity],
-      ["Application / Enforcement", meta.enforcement === "mandatory" ? "obligatoire / mandatory" : "recommandé / advisory"],
-      ["Résultats / Results", `${counts.pass} pass, ${counts.fail} fail, ${counts.waived} waived, ${counts.notApplicable} not applicable`],
-      ...(summary.notAssessedReason ? [["Non évalué / Not assessed", summary.notAssessedReason] as const] : []),
-      ["Justification / Rationale", meta.rationale],
-      ["Remédiation / Remediation", meta.remediation],
-      ["Éléments lus / Evidence read", undefined, meta.evidence.map((e) => `<code>${h(e)}</code>`).join("<br>")],
-    ]),
-  ];
-  if (fails.length > 0) {
-    parts.push(
-      `<h4>Non-conformités / Failures (${fails.length})</h4>`,
-      `<table class="findings fail">\n<tr><th>Ressource / Resource</th><th>Chemin / Property path</th><th>Constat / Finding</th></tr>`,
-      ...fails.map(
-        (f) =>
-          `<tr data-status="fail"><td>${resource(f)}</td><td>${f.path ? `<code class="path">${h(f.path)}</code>` : ""}</td><td>${h(f.message)}` +
+  let fails = 0;
+  let waived = 0;
+  let others = 0;
+  for (const f of findings) {
+    if (f.status === "fail") fails++;
+    else if (f.status === "waived") waived++;
+    else if (f.status === "pass" || f.status === "notApplicable") others++;
+  }
+  write(
+    [
+      `<article class="control ${status}" id="control-${h(meta.id)}" data-control="${h(meta.id)}" data-status="${status}">`,
+      `<h3>${badge(status)} <code>${h(meta.id)}</code></h3>`,
+      `<p class="title-fr" lang="fr">${h(meta.title.fr)}</p>`,
+      `<p class="title-en" lang="en">${h(meta.title.en)}</p>`,
+      dl([
+        ["Référence / Reference", undefined, reference(meta) + (meta.snc.source ? ` <span class="muted">(source: ${h(meta.snc.source)})</span>` : "")],
+        ["Sévérité / Severity", meta.severity],
+        ["Application / Enforcement", meta.enforcement === "mandatory" ? "obligatoire / mandatory" : "recommandé / advisory"],
+        ["Résultats / Results", `${counts.pass} pass, ${counts.fail} fail, ${counts.waived} waived, ${counts.notApplicable} not applicable`],
+        ...(summary.notAssessedReason ? [["Non évalué / Not assessed", summary.notAssessedReason] as const] : []),
+        ["Justification / Rationale", meta.rationale],
+        ["Remédiation / Remediation", meta.remediation],
+        ["Éléments lus / Evidence read", undefined, meta.evidence.map((e) => `<code>${h(e)}</code>`).join("<br>")],
+      ]),
+    ].join("\n"),
+  );
+  if (fails > 0) {
+    write(
+      `\n<h4>Non-conformités / Failures (${fails})</h4>` +
+        `\n<table class="findings fail">\n<tr><th>Ressource / Resource</th><th>Chemin / Property path</th><th>Constat / Finding</th></tr>`,
+    );
+    for (const f of findings) {
+      if (f.status !== "fail") continue;
+      write(
+        `\n<tr data-status="fail"><td>${resource(f)}</td><td>${f.path ? `<code class="path">${h(f.path)}</code>` : ""}</td><td>${h(f.message)}` +
           (f.expiredWaiver
             ? `<br><span class="expired">Dérogation expirée / Expired waiver: ${h(f.expiredWaiver.source)}, ${h(f.expiredWaiver.expires)}: ${h(f.expiredWaiver.justification)}</span>`
             : "") +
           `</td></tr>`,
-      ),
-      "</table>",
-    );
+      );
+    }
+    write("\n</table>");
   }
-  if (waived.length > 0) {
-    parts.push(
-      `<h4>Dérogations appliquées / Waived findings (${waived.length})</h4>`,
-      `<table class="findings waived">\n<tr><th>Ressource / Resource</th><th>Chemin / Property path</th><th>Constat / Finding</th><th>Justification</th><th>Approbateur / Approver</th><th>Expire / Expires</th></tr>`,
-      ...waived.map(
-        (f) =>
-          `<tr data-status="waived"><td>${resource(f)}</td><td>${f.path ? `<code class="path">${h(f.path)}</code>` : ""}</td><td>${h(f.message)}</td>` +
+  if (waived > 0) {
+    write(
+      `\n<h4>Dérogations appliquées / Waived findings (${waived})</h4>` +
+        `\n<table class="findings waived">\n<tr><th>Ressource / Resource</th><th>Chemin / Property path</th><th>Constat / Finding</th><th>Justification</th><th>Approbateur / Approver</th><th>Expire / Expires</th></tr>`,
+    );
+    for (const f of findings) {
+      if (f.status !== "waived") continue;
+      write(
+        `\n<tr data-status="waived"><td>${resource(f)}</td><td>${f.path ? `<code class="path">${h(f.path)}</code>` : ""}</td><td>${h(f.message)}</td>` +
           `<td class="justification">${h(f.waiver!.justification)}<br><span class="muted">${h(f.waiver!.source)}</span></td><td>${h(f.waiver!.approver)}</td><td>${h(f.waiver!.expires)}</td></tr>`,
-      ),
-      "</table>",
-    );
+      );
+    }
+    write("\n</table>");
   }
-  if (others.length > 0) {
-    parts.push(
-      `<details><summary>Conformes et non applicables / Passing and not applicable (${others.length})</summary>`,
-      `<table class="findings">\n<tr><th>Statut / Status</th><th>Ressource / Resource</th><th>Constat / Evidence</th></tr>`,
-      ...others.map((f) => `<tr data-status="${f.status}"><td>${badge(f.status)}</td><td>${resource(f)}</td><td>${h(f.message)}</td></tr>`),
-      "</table>",
-      "</details>",
+  if (others > 0) {
+    write(
+      `\n<details><summary>Conformes et non applicables / Passing and not applicable (${others})</summary>` +
+        `\n<table class="findings">\n<tr><th>Statut / Status</th><th>Ressource / Resource</th><th>Constat / Evidence</th></tr>`,
     );
+    for (const f of findings) {
+      if (f.status === "pass" || f.status === "notApplicable") write(`\n<tr data-status="${f.status}"><td>${badge(f.status)}</td><td>${resource(f)}</td><td>${h(f.message)}</td></tr>`);
+    }
+    write("\n</table>\n</details>");
   }
-  parts.push("</article>");
-  return parts.join("\n");
+  write("\n</article>");
 }
 
 function waivers(r: AuditReport): string {

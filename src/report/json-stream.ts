@@ -77,6 +77,53 @@ export function writeJsonValue(value: unknown, write: (chunk: string) => void, p
   return true;
 }
 
+/**
+ * Writes `value` twice in one walk: compact to `compact` (as `JSON.stringify(value)`) and pretty to `pretty`
+ * (as `JSON.stringify(value, null, 2)`, laid out at indentation `pad`). Each streamed element is produced
+ * once and written in both forms before the next, so a document that must be hashed in one form and
+ * written in the other is never held in memory. Returns false (writing nothing) when JSON.stringify would
+ * give undefined.
+ */
+export function writeJsonValueTwice(value: unknown, compact: (chunk: string) => void, pretty: (chunk: string) => void, pad = ""): boolean {
+  const inner = `${pad}  `;
+  if (isArray(value)) {
+    let empty = true;
+    for (const item of value[ARRAY]) {
+      compact(empty ? "[" : ",");
+      pretty(empty ? `[\n${inner}` : `,\n${inner}`);
+      empty = false;
+      if (!writeJsonValueTwice(item, compact, pretty, inner)) {
+        compact("null");
+        pretty("null");
+      }
+    }
+    compact(empty ? "[]" : "]");
+    pretty(empty ? "[]" : `\n${pad}]`);
+    return true;
+  }
+  if (isObject(value)) {
+    let empty = true;
+    for (const [key, item] of value[OBJECT]) {
+      if (!isArray(item) && !isObject(item) && !stringifiable(item)) continue;
+      const name = JSON.stringify(key);
+      compact(`${empty ? "{" : ","}${name}:`);
+      pretty(`${empty ? "{" : ","}\n${inner}${name}: `);
+      empty = false;
+      writeJsonValueTwice(item, compact, pretty, inner);
+    }
+    compact(empty ? "{}" : "}");
+    pretty(empty ? "{}" : `\n${pad}}`);
+    return true;
+  }
+  const text = JSON.stringify(value);
+  if (text === undefined) return false;
+  compact(text);
+  // A value without arrays or objects is written the same in both forms.
+  if (typeof value !== "object" || value === null) pretty(text);
+  else writeJsonValue(value, pretty, true, pad);
+  return true;
+}
+
 /** Lengths of the text `JSON.stringify` puts before and after a value wrapped in `depth` arrays. */
 const wrappings: [number, number][] = [];
 function wrapping(depth: number): [number, number] {

@@ -1,5 +1,6 @@
 import type { AuditFinding, AuditReport, WaiverOutcome } from "../audit/model";
 import { resourceLabel } from "../audit/resource-ref";
+import { findingsByControl } from "./group";
 import { STATUS_LABELS, percent, sncReference, subjectName } from "./text";
 
 /** Failures listed per control before pointing to report.html: keeps a pull-request comment readable. */
@@ -7,8 +8,40 @@ const MAX_LISTED_PER_CONTROL = 25;
 
 /** report.md: a summary for pull requests; the full evidence is in report.html and report.json. */
 export function renderMarkdown(report: AuditReport): string {
+  const parts: string[] = [];
+  writeMarkdown(report, (chunk) => parts.push(chunk));
+  return parts.join("");
+}
+
+/**
+ * report.md written line by line (the bytes of `renderMarkdown`): lines are joined by newlines and the
+ * text ends with exactly one (blank lines at the end are held back until a line follows them).
+ */
+export function writeMarkdown(report: AuditReport, write: (chunk: string) => void): void {
+  let first = true;
+  let held = "";
+  const out = {
+    push(...lines: string[]) {
+      for (const l of lines) {
+        const text = first ? l : `\n${l}`;
+        first = false;
+        let end = text.length;
+        while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+        if (end === 0) {
+          held += text;
+          continue;
+        }
+        write(held + text.slice(0, end));
+        held = text.slice(end);
+      }
+    },
+  };
+  writeBody(report, out);
+  write("\n");
+}
+
+function writeBody(report: AuditReport, out: { push(...lines: string[]): void }): void {
   const t = report.totals;
-  const out: string[] = [];
   out.push(`# socle audit: ${md(subjectName(report))}`, "");
   out.push(
     report.passed
@@ -48,12 +81,16 @@ export function renderMarkdown(report: AuditReport): string {
   const failing = report.controls.filter((c) => c.counts.fail > 0);
   if (failing.length > 0) {
     out.push("## Failures", "");
-    const byControl = groupFindings(report.findings, "fail");
+    const byControl = findingsByControl(report.findings);
     for (const { meta } of failing) {
-      const list = byControl.get(meta.id) ?? [];
       out.push(`### \`${code(meta.id)}\` ${md(meta.title.en)} (${meta.enforcement}, ${meta.severity})`, "");
-      for (const f of list.slice(0, MAX_LISTED_PER_CONTROL)) out.push(`- ${findingLine(f)}`);
-      if (list.length > MAX_LISTED_PER_CONTROL) out.push(`- … and ${list.length - MAX_LISTED_PER_CONTROL} more: see report.html or report.json`);
+      let listed = 0;
+      for (const f of byControl.get(meta.id) ?? []) {
+        if (f.status !== "fail") continue;
+        if (listed < MAX_LISTED_PER_CONTROL) out.push(`- ${findingLine(f)}`);
+        listed++;
+      }
+      if (listed > MAX_LISTED_PER_CONTROL) out.push(`- … and ${listed - MAX_LISTED_PER_CONTROL} more: see report.html or report.json`);
       out.push("", `Remediation: ${prose(meta.remediation)}`, "");
     }
   }
@@ -65,10 +102,10 @@ export function renderMarkdown(report: AuditReport): string {
     out.push("");
   }
 
-  const waived = report.findings.filter((f) => f.status === "waived");
-  if (waived.length > 0) {
+  if (report.findings.some((f) => f.status === "waived")) {
     out.push("## Waived findings", "", "| Control | Resource | Path | Justification | Approver | Expires |", "|---|---|---|---|---|---|");
-    for (const f of waived) {
+    for (const f of report.findings) {
+      if (f.status !== "waived") continue;
       const w = f.waiver!;
       out.push(`| \`${code(f.controlId)}\` | ${md(resourceLabel(f.resource))} | ${f.path ? `\`${code(f.path)}\`` : ""} | ${md(w.justification)} | ${md(w.approver)} | ${w.expires} |`);
     }
@@ -77,7 +114,6 @@ export function renderMarkdown(report: AuditReport): string {
 
   out.push(...waiverSection("Expired waivers (they waive nothing)", report.waivers.filter((w) => w.expired)));
   out.push(...waiverSection("Unused waivers (they match no failing finding)", report.waivers.filter((w) => w.matched === 0)));
-  return out.join("\n").replace(/\n+$/, "") + "\n";
 }
 
 function waiverSection(title: string, list: readonly WaiverOutcome[]): string[] {
@@ -95,17 +131,6 @@ function findingLine(f: AuditFinding): string {
   const path = f.path ? ` at \`${code(f.path)}\`` : "";
   const expired = f.expiredWaiver ? ` (waiver ${md(f.expiredWaiver.source)} expired on ${f.expiredWaiver.expires})` : "";
   return `**${md(resourceLabel(f.resource))}**: ${md(f.message)}${path}${expired}`;
-}
-
-function groupFindings(findings: readonly AuditFinding[], status: AuditFinding["status"]): Map<string, AuditFinding[]> {
-  const out = new Map<string, AuditFinding[]>();
-  for (const f of findings) {
-    if (f.status !== status) continue;
-    const list = out.get(f.controlId) ?? [];
-    list.push(f);
-    out.set(f.controlId, list);
-  }
-  return out;
 }
 
 /** Text in Markdown (tables included): no raw HTML, no table breaks, no emphasis surprises. */

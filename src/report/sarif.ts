@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { ControlMeta, Severity } from "../../policies/types";
 import type { AuditFinding, AuditReport } from "../audit/model";
 import { resourceKey, resourceLabel } from "../audit/resource-ref";
+import { streamed, streamedObject, writeJsonValue } from "./json-stream";
 import { sncReference } from "./text";
 
 /**
@@ -38,6 +39,13 @@ export function sarifLevel(meta: Pick<ControlMeta, "enforcement" | "severity">):
  * tool notifications. Past GitHub's result limit, the most severe results are kept and the cut is reported.
  */
 export function renderSarif(report: AuditReport): string {
+  const parts: string[] = [];
+  writeSarif(report, (chunk) => parts.push(chunk));
+  return parts.join("");
+}
+
+/** report.sarif written piece by piece (the bytes of `renderSarif`): one result built and written at a time. */
+export function writeSarif(report: AuditReport, write: (chunk: string) => void): void {
   const ruleIndex = new Map(report.controls.map((c, i) => [c.meta.id, i]));
   const metaOf = new Map(report.controls.map((c) => [c.meta.id, c.meta]));
   const rules = report.controls.map(({ meta }) => ({
@@ -66,18 +74,11 @@ export function renderSarif(report: AuditReport): string {
     const status = f.status === "fail" ? 0 : f.status === "waived" ? 1 : 2;
     return status * 10 + (meta.enforcement === "mandatory" ? 0 : 5) + SEVERITY_ORDER[meta.severity];
   };
-  let kept = chosen;
-  if (chosen.length > GITHUB_SARIF_LIMITS.resultsPerRun) {
-    // Stable: same rank keeps the report's order.
-    kept = chosen
-      .map((f, i) => ({ f, i, r: rank(f) }))
-      .sort((a, b) => a.r - b.r || a.i - b.i)
-      .slice(0, GITHUB_SARIF_LIMITS.resultsPerRun)
-      .sort((a, b) => a.i - b.i)
-      .map((x) => x.f);
-  }
+  const kept = mostSevere(chosen, rank, GITHUB_SARIF_LIMITS.resultsPerRun);
   const inputUri = fileUri(report.input.path);
-  const results = kept.map((f) => result(f, ruleIndex.get(f.controlId)!, metaOf.get(f.controlId)!, report.lines, inputUri, report.stackSettings));
+  function* results() {
+    for (const f of kept) yield result(f, ruleIndex.get(f.controlId)!, metaOf.get(f.controlId)!, report.lines, inputUri, report.stackSettings);
+  }
   const notifications = [
     ...report.controls
       .filter((c) => c.status === "notAssessed")
@@ -98,32 +99,68 @@ export function renderSarif(report: AuditReport): string {
         ]
       : []),
   ];
-  const doc = {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
+  const run = streamedObject([
+    ["tool", { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } }],
+    ["invocations", [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }]],
+    ["results", streamed(results())],
+    [
+      "properties",
       {
-        tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
-        invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
-        results,
-        properties: {
-          date: report.today,
-          input: report.input,
-          stack: report.stack,
-          result: report.passed ? "pass" : "fail",
-          totals: report.totals,
-          resultsIncluded: kept.length,
-          resultsOmitted: chosen.length - kept.length,
-          passesIncluded: report.includePasses === true,
-          notAssessed: report.controls.filter((c) => c.status === "notAssessed").map((c) => c.meta.id),
-          unusedWaivers: report.waivers.filter((w) => w.matched === 0).map((w) => w.waiver.source),
-          expiredWaivers: report.waivers.filter((w) => w.expired).map((w) => w.waiver.source),
-        },
+        date: report.today,
+        input: report.input,
+        stack: report.stack,
+        result: report.passed ? "pass" : "fail",
+        totals: report.totals,
+        resultsIncluded: kept.length,
+        resultsOmitted: chosen.length - kept.length,
+        passesIncluded: report.includePasses === true,
+        notAssessed: report.controls.filter((c) => c.status === "notAssessed").map((c) => c.meta.id),
+        unusedWaivers: report.waivers.filter((w) => w.matched === 0).map((w) => w.waiver.source),
+        expiredWaivers: report.waivers.filter((w) => w.expired).map((w) => w.waiver.source),
       },
     ],
-  };
+  ]);
+  const doc = streamedObject([
+    ["$schema", SARIF_SCHEMA],
+    ["version", "2.1.0"],
+    ["runs", streamed([run])],
+  ]);
   // Compact past a few thousand results: indentation alone would double a large file.
-  return JSON.stringify(doc, null, results.length > 5_000 ? undefined : 2) + "\n";
+  writeJsonValue(doc, write, kept.length <= 5_000);
+  write("\n");
+}
+
+/**
+ * The first `limit` items by rank (lowest first), ties kept in the list's order, returned in the list's
+ * order: what a stable sort by rank, cut at `limit` and put back in order, gives, in linear time (ranks
+ * are small whole numbers).
+ */
+export function mostSevere<T>(items: readonly T[], rank: (item: T) => number, limit: number): readonly T[] {
+  if (items.length <= limit) return items;
+  const ranks = items.map(rank);
+  const perRank = new Map<number, number>();
+  for (const r of ranks) perRank.set(r, (perRank.get(r) ?? 0) + 1);
+  // The rank at which the cut falls, and how many of that rank fit before it.
+  let room = limit;
+  let cut = -Infinity;
+  for (const r of [...perRank.keys()].sort((a, b) => a - b)) {
+    const n = perRank.get(r)!;
+    if (n >= room) {
+      cut = r;
+      break;
+    }
+    room -= n;
+  }
+  const kept: T[] = [];
+  items.forEach((item, i) => {
+    const r = ranks[i]!;
+    if (r < cut) kept.push(item);
+    else if (r === cut && room > 0) {
+      kept.push(item);
+      room--;
+    }
+  });
+  return kept;
 }
 
 const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3 };

@@ -2,14 +2,20 @@ import type { FindingStatus, ResourceRef, SncReference } from "../../policies/ty
 import type { AuditReport, ControlStatus } from "../audit/model";
 
 export function escapeHtml(s: string): string {
+  // Most texts have nothing to escape: tested first, they are returned as they are.
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
 }
+const NEEDS_ESCAPE = /[&<>"']/;
 const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /** XML 1.0 cannot carry most control characters even escaped: they are dropped. */
 export function escapeXml(s: string): string {
+  // The full test reads code points (slow); a text with no control character, no surrogate and no U+FFFE/U+FFFF has nothing it would drop.
+  if (!MAYBE_NOT_XML.test(s)) return escapeHtml(s);
   return escapeHtml(s.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, ""));
 }
+const MAYBE_NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 export const STATUS_LABELS: Readonly<Record<FindingStatus | ControlStatus, { fr: string; en: string }>> = {
   pass: { fr: "Conforme", en: "Pass" },

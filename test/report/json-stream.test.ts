@@ -1,20 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { streamed, streamedObject, writeJsonValue, writePrettyObject } from "../../src/report/json-stream";
+import { streamed, streamedObject, writeJsonValue, writeJsonValueTwice, writePrettyObject } from "../../src/report/json-stream";
 
 // The streamed writer must write exactly what JSON.stringify writes, pretty (indent 2) and compact,
 // whichever arrays and objects of the value are streamed.
 
 /** The value with some of its arrays and objects (chosen by `pick`) streamed; a container holding a streamed part is streamed too. */
-function streamify(value: unknown, pick: () => boolean): { value: unknown; streams: boolean } {
+function streamify(value: unknown, pick: () => boolean, once = false): { value: unknown; streams: boolean } {
+  // `once`: streamed parts are generators, which can be read only once.
+  const seq = <T,>(items: T[]): Iterable<T> => (once ? (function* () { yield* items; })() : items);
   if (Array.isArray(value)) {
-    const items = value.map((v) => streamify(v, pick));
-    return items.some((x) => x.streams) || pick() ? { value: streamed(items.map((x) => x.value)), streams: true } : { value, streams: false };
+    const items = value.map((v) => streamify(v, pick, once));
+    return items.some((x) => x.streams) || pick() ? { value: streamed(seq(items.map((x) => x.value))), streams: true } : { value, streams: false };
   }
   if (value && typeof value === "object") {
-    const entries = Object.entries(value).map(([k, v]) => [k, streamify(v, pick)] as const);
+    const entries = Object.entries(value).map(([k, v]) => [k, streamify(v, pick, once)] as const);
     return entries.some(([, x]) => x.streams) || pick()
-      ? { value: streamedObject(entries.map(([k, x]) => [k, x.value] as const)), streams: true }
+      ? { value: streamedObject(seq(entries.map(([k, x]) => [k, x.value] as const))), streams: true }
       : { value, streams: false };
   }
   return { value, streams: false };
@@ -46,6 +48,15 @@ describe("streamed JSON", () => {
         const top = streamify(value, pick).value;
         expect(written(top, true)).toBe(JSON.stringify(value, null, 2));
         expect(written(top, false)).toBe(JSON.stringify(value));
+        // Both forms in one walk: each streamed element produced once (a generator can be read once only).
+        const [compact, pretty] = [[] as string[], [] as string[]];
+        writeJsonValueTwice(streamify(value, pick, true).value, (c) => compact.push(c), (c) => pretty.push(c));
+        expect(compact.join("")).toBe(JSON.stringify(value));
+        expect(pretty.join("")).toBe(JSON.stringify(value, null, 2));
+        // At an indentation, as inside a document written around it.
+        const nested: string[] = [];
+        writeJsonValueTwice(streamify(value, pick, true).value, () => {}, (c) => nested.push(c), "    ");
+        expect(`[[${nested.join("")}]]`).toBe(JSON.stringify([[value]], null, 2).replace(/^\[\n  \[\n    /, "[[").replace(/\n  \]\n\]$/, "]]"));
       }),
       { numRuns: 1000 },
     );

@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { renderOscal } from "../../src/report/oscal";
 import { uuidV5 } from "../../src/report/uuid";
@@ -40,6 +42,20 @@ describe("report.oscal.json", () => {
   it("computes RFC 4122 version 5 UUIDs (Python's uuid5 reference value)", () => {
     // Python: uuid.uuid5(uuid.NAMESPACE_URL, "http://python.org/")
     expect(uuidV5("http://python.org/", "6ba7b811-9dad-11d1-80b4-00c04fd430c8")).toBe("4c565f0d-3f5a-5890-b41b-20cf47701c5e");
+  });
+
+  it("derives the UUID RFC 4122 section 4.3 describes for any name, short or long, in any script", () => {
+    const ns = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
+    const reference = (name: string) => {
+      const h = createHash("sha1").update(Buffer.from(ns.replace(/-/g, ""), "hex")).update(name, "utf8").digest();
+      h[6] = (h[6]! & 0x0f) | 0x50;
+      h[8] = (h[8]! & 0x3f) | 0x80;
+      const x = h.subarray(0, 16).toString("hex");
+      return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+    };
+    fc.assert(fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme", minLength: 300, maxLength: 1500 })), (name) => {
+      expect(uuidV5(name, ns)).toBe(reference(name));
+    }), { numRuns: 500 });
   });
 
   it("reports each control as a finding, waivers as approved deviations, unused and expired waivers in remarks", async () => {
