@@ -31,11 +31,26 @@ const STACK_FILE = join(ROOT, "stacks", `Pulumi.${STACK}.yaml`);
 type Obj = Record<string, any>;
 
 /** The example stack file without its `socle:opencost` block (the block and its comment are the file's last lines). */
-function withoutOpenCost(text: string): string {
-  const lines = text.split("\n");
+/** The example platform's `socle:opencost` block (its comment lines first): [first line, line after it). */
+function openCostBlock(lines: string[]): [number, number] {
   const start = lines.findIndex((l) => l.startsWith("  # OpenCost,"));
   expect(start).toBeGreaterThan(0);
-  return lines.slice(0, start).join("\n") + "\n";
+  // The block ends at the next top-level key (or comment) of `config:` after `socle:opencost:`.
+  const key = lines.findIndex((l, i) => i > start && l.startsWith("  socle:opencost:"));
+  const next = lines.findIndex((l, i) => i > key && /^  \S/.test(l));
+  return [start, next < 0 ? lines.length : next];
+}
+
+function withoutOpenCost(text: string): string {
+  const lines = text.split("\n");
+  const [start, end] = openCostBlock(lines);
+  return [...lines.slice(0, start), ...lines.slice(end)].join("\n").replace(/\n*$/, "\n");
+}
+
+function openCostOnly(text: string): string {
+  const lines = text.split("\n");
+  const [start, end] = openCostBlock(lines);
+  return lines.slice(start, end).join("\n") + "\n";
 }
 
 let withIt: RenderResult;
@@ -237,7 +252,7 @@ describe("a bad price sheet in the stack file", () => {
   it("refuses socle:opencost on a tenant stack, exit 2", () => {
     const dir = mkdtempSync(join(tmpdir(), "socle-bad-sheet-"));
     const file = join(dir, "Pulumi.tenant-exemple-a.yaml");
-    const sheet = readFileSync(STACK_FILE, "utf8").split("\n").slice(withoutOpenCost(readFileSync(STACK_FILE, "utf8")).split("\n").length - 1).join("\n");
+    const sheet = openCostOnly(readFileSync(STACK_FILE, "utf8"));
     writeFileSync(file, readFileSync(join(ROOT, "stacks", "Pulumi.tenant-exemple-a.yaml"), "utf8").trimEnd() + "\n" + sheet);
     const r = socle("render", "tenant-exemple-a", "--stack-file", file, "--out", join(dir, "out"));
     expect(r.status).toBe(2);
