@@ -9,7 +9,7 @@ import { readStackFile, stackFilePath } from "../config/stack-file";
 import { deploy } from "../program";
 import { cloudInitFiles, collectCloudInit } from "./cloud-init";
 import { dnsRecordsFile } from "./dns";
-import { withoutSourceMappedStacks } from "./engine";
+import { underRenderEngine } from "./engine";
 import { CONTEXT_FILE_NAME, collectManifests, contextFileText, kustomizationText, manifestFileText, topComponent } from "./manifests";
 import { RecordingMonitor } from "./monitor";
 import { replacementProblems } from "./replacement";
@@ -61,6 +61,23 @@ export { projectName };
  * a bad stack file registers nothing and writes nothing.
  */
 export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
+  try {
+    return await renderOnce(opts, false);
+  } catch (err) {
+    if (!(err instanceof StacklessBug)) throw err;
+  }
+  // The program failed with a bug while V8 captured no stack frame (src/render/engine.ts): it runs again
+  // with stack capture on, so that the error is reported with its stack trace. Nothing was written.
+  return renderOnce(opts, true);
+}
+
+/** A program error other than a configuration or input error, thrown while stack capture was off. */
+class StacklessBug extends Error {}
+
+/** An error of the user's input, reported without a stack trace: the same whether stacks were captured or not. */
+const isInputError = (err: unknown) => err instanceof ConfigError || err instanceof InputError;
+
+async function renderOnce(opts: RenderOptions, captureStacks: boolean): Promise<RenderResult> {
   const nameProblem = stackNameProblem(opts.stack);
   if (nameProblem) throw new OutputError(nameProblem, "socle render");
   const project = projectName(opts.root);
@@ -80,18 +97,22 @@ export async function renderStack(opts: RenderOptions): Promise<RenderResult> {
 
   // The SDK reports a program's exception as an unhandled rejection: catch it here and rethrow it to the caller.
   let programError: unknown;
-  await withoutSourceMappedStacks(async () => {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      try {
-        return await deploy(loadConfig(configChecks));
-      } catch (err) {
-        programError = err;
-        return {};
-      }
-    });
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  });
-  if (programError) throw programError;
+  try {
+    await underRenderEngine(async () => {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+          return await deploy(loadConfig(configChecks));
+        } catch (err) {
+          programError = err;
+          return {};
+        }
+      });
+      await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    }, captureStacks);
+  } catch (err) {
+    programError ??= err;
+  }
+  if (programError) throw captureStacks || isInputError(programError) ? programError : new StacklessBug();
 
   const { state, manifestInputs } = buildStateExport(monitor.registrations.values(), monitor.stackOutputs, monitor.secretValues, {
     project,

@@ -1,0 +1,67 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { ConfigError } from "../../src/config/issues";
+import { renderStack } from "../../src/render/render";
+import { ROOT } from "../helpers/render";
+
+// The render engine runs the program with V8's stack capture off (src/render/engine.ts, docs/render.md
+// "Start-up and speed"); a program that fails with a bug runs again with capture on, so the bug is
+// reported with its stack trace. The program is replaced here by one that records what it saw and fails.
+
+const { calls, program } = vi.hoisted(() => ({
+  calls: [] as { stackFrames: number; sourceMaps: boolean }[],
+  program: { failWith: (): Error => new Error("a bug in the program") },
+}));
+
+vi.mock("../../src/program", () => ({
+  deploy: () => {
+    const probe = new Error("probe").stack ?? "";
+    calls.push({ stackFrames: probe.split("\n").filter((l) => /^\s+at /.test(l)).length, sourceMaps: process.sourceMapsEnabled });
+    throw program.failWith();
+  },
+}));
+
+
+function outDir(): string {
+  return join(mkdtempSync(join(tmpdir(), "socle-engine-")), "out");
+}
+
+describe("render engine: stack capture", () => {
+  it("runs the program without stack frames, and a bug again with them: the error keeps its stack trace", async () => {
+    calls.length = 0;
+    program.failWith = () => new Error("a bug in the program");
+    const limit = Error.stackTraceLimit;
+    const out = outDir();
+    const err = (await renderStack({ root: ROOT, stack: "demo", outDir: out }).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toBe("a bug in the program");
+    expect(err.stack).toMatch(/\n\s+at .*engine\.test\.ts:\d+:\d+/);
+    expect(calls.map((c) => c.stackFrames > 0)).toEqual([false, true]);
+    expect(calls.every((c) => c.sourceMaps === false)).toBe(true);
+    // Both settings are restored, and nothing was written.
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("runs a program failing on its input once: a configuration error needs no stack", async () => {
+    calls.length = 0;
+    program.failWith = () => new ConfigError("stacks/Pulumi.demo.yaml", [{ path: "socle:x", value: 1, problem: "is wrong", fix: "fix it" }]);
+    const err = await renderStack({ root: ROOT, stack: "demo", outDir: outDir() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("keeps stack capture on with PULUMI_DEBUG_PROMISE_LEAKS (the SDK's promise stacks are read then)", async () => {
+    calls.length = 0;
+    program.failWith = () => new Error("a bug in the program");
+    process.env.PULUMI_DEBUG_PROMISE_LEAKS = "1";
+    try {
+      await renderStack({ root: ROOT, stack: "demo", outDir: outDir() }).catch(() => undefined);
+    } finally {
+      delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+    }
+    expect(calls[0]!.stackFrames).toBeGreaterThan(0);
+  });
+});
