@@ -10,10 +10,13 @@ const { join } = require("node:path");
 // its closure serializer; an audit of a file gets no SDK and no render engine at all.
 const preload = require("../src/render/preload.js");
 const argv = process.argv.slice(2);
-if (needsRender(argv)) preload.prepareRender();
+const render = needsRender(argv);
+if (render) preload.prepareRender();
 else if (argv.includes("audit")) preload.prepareAudit();
 
-require("tsx/cjs/api").register();
+// A render loads socle's TypeScript compiled once per source text (src/render/preload.js); other
+// commands, and a render where that compiler cannot be loaded, through tsx.
+if (!(render && preload.registerTypeScript(join(__dirname, "..")))) require("tsx/cjs/api").register();
 const { main } = require("../src/cli/main.ts");
 main(argv).then(
   (code) => {
