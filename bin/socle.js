@@ -26,7 +26,9 @@ main(argv).then(
     if (process.env.SOCLE_USAGE_FILE) {
       const usage = process.resourceUsage();
       const modules = Object.keys(require.cache);
-      require("node:fs").writeFileSync(process.env.SOCLE_USAGE_FILE, JSON.stringify({ maxRSS: usage.maxRSS, cpuMicros: usage.userCPUTime + usage.systemCPUTime, modules }));
+      // CPU time at the marks a render sets (src/render/render.ts): where its program's run ended, where its files were written.
+      const marks = Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("socle:")).map((m) => [m.name, m.detail && m.detail.cpuMicros]));
+      require("node:fs").writeFileSync(process.env.SOCLE_USAGE_FILE, JSON.stringify({ maxRSS: usage.maxRSS, cpuMicros: usage.userCPUTime + usage.systemCPUTime, marks, modules }));
     }
   },
   (err) => {
