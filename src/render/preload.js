@@ -150,12 +150,15 @@ function compileOptions(filename, tsconfigRaw) {
  * when esbuild cannot be loaded: the caller then registers tsx. `root` is the socle checkout (tsconfig.json).
  */
 function registerTypeScript(root) {
-  let esbuild;
+  // esbuild itself is loaded on the first compilation only: with every file in the cache, not at all.
+  let esbuildPath, esbuildVersion, esbuild;
   try {
-    esbuild = require(require.resolve("esbuild", { paths: [dirname(require.resolve("tsx/package.json"))] }));
+    esbuildPath = require.resolve("esbuild", { paths: [dirname(require.resolve("tsx/package.json"))] });
+    esbuildVersion = JSON.parse(readFileSync(join(dirname(esbuildPath), "..", "package.json"), "utf8")).version;
   } catch {
     return false;
   }
+  if (typeof esbuildVersion !== "string") return false;
   let tsconfigRaw;
   try {
     tsconfigRaw = { compilerOptions: JSON.parse(readFileSync(join(root, "tsconfig.json"), "utf8")).compilerOptions ?? {} };
@@ -163,7 +166,7 @@ function registerTypeScript(root) {
     return false;
   }
   const dir = privateDir(typeScriptCacheDir());
-  const salt = JSON.stringify([esbuild.version, process.versions.node, tsconfigRaw]);
+  const salt = JSON.stringify([esbuildVersion, process.versions.node, tsconfigRaw]);
   const compile = (module, filename) => {
     const source = readFileSync(filename, "utf8");
     const key = createHash("sha256").update(salt).update("\0").update(filename).update("\0").update(source).digest("hex");
@@ -173,6 +176,7 @@ function registerTypeScript(root) {
       if (!cached) throw new Error("no cache");
       code = readFileSync(cached, "utf8");
     } catch {
+      esbuild ??= require(esbuildPath);
       code = esbuild.transformSync(source, compileOptions(filename, tsconfigRaw)).code;
       if (cached) {
         try {
