@@ -81,7 +81,7 @@ const RENDER_PACKAGES = [
   "@pulumi/random",
   "@pulumi/tls",
   "cdk8s",
-  "cdk8s-plus-33",
+  "cdk8s-plus-33/lib/imports/k8s",
   "commander",
   "yaml",
   "zod",
