@@ -39,12 +39,16 @@ export function runNode(args: readonly string[], what: string): ProcessSample {
   }
 }
 
-/** `socle render <stack> --out <outDir>` in a fresh process. */
-export const renderOnce = (stack: string, outDir: string): ProcessSample =>
-  runNode([join(ROOT, "bin/socle.js"), "render", stack, "--out", outDir], `render ${stack}`);
+/** `socle render <stack> --out <outDir> [args]` in a fresh process (a tenant: `--platform-state <file>`). */
+export const renderOnce = (stack: string, outDir: string, args: readonly string[] = []): ProcessSample =>
+  runNode([join(ROOT, "bin/socle.js"), "render", stack, "--out", outDir, ...args], `render ${stack}`);
 
-/** The floor program (bench/floor.js): the same resource tree and inputs through the SDK's `setMocks`. */
-export const floorOnce = (stateFile: string): ProcessSample => runNode([join(ROOT, "bench/floor.js"), stateFile], "floor program");
+/**
+ * The floor program (bench/floor.js): the same resource tree and inputs through the SDK's `setMocks`;
+ * `componentInputs: false` replays components with no inputs, as the floor did before (see its header).
+ */
+export const floorOnce = (stateFile: string, componentInputs = true): ProcessSample =>
+  runNode([join(ROOT, "bench/floor.js"), stateFile, ...(componentInputs ? [] : ["--no-component-inputs"])], "floor program");
 
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
