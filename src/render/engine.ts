@@ -1,6 +1,7 @@
 /**
  * Runs `work` (the program, under the render engine) with Node's source-mapped stack traces switched off
- * and, unless `captureStacks`, with V8 capturing no stack frame; restores both settings afterwards.
+ * and, unless `captureStacks`, with V8 capturing no stack frame (with it, at least V8's default of 10
+ * frames); restores both settings afterwards.
  *
  * Why: the Pulumi SDK's `debuggablePromise` (runtime/debuggable.js) reads `new Error().stack` for every
  * promise it tracks (about 12,000 in a demo render), to print it only when `PULUMI_DEBUG_PROMISE_LEAKS`
@@ -20,7 +21,8 @@ export async function underRenderEngine<T>(work: () => Promise<T>, captureStacks
   const sourceMaps = process.sourceMapsEnabled;
   const stackTraceLimit = Error.stackTraceLimit;
   if (sourceMaps) process.setSourceMapsEnabled(false);
-  if (!captureStacks) Error.stackTraceLimit = 0;
+  // With capture on, frames are captured even under a caller that turned capture off (V8's default is 10).
+  Error.stackTraceLimit = captureStacks ? Math.max(stackTraceLimit, 10) : 0;
   try {
     return await work();
   } finally {

@@ -45,6 +45,22 @@ describe("render engine: stack capture", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("reports a bug with its stack trace even when the caller had turned stack capture off", async () => {
+    calls.length = 0;
+    program.failWith = () => new Error("a bug in the program");
+    const previous = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let err: Error;
+    try {
+      err = (await renderStack({ root: ROOT, stack: "demo", outDir: outDir() }).catch((e: unknown) => e)) as Error;
+    } finally {
+      expect(Error.stackTraceLimit).toBe(0);
+      Error.stackTraceLimit = previous;
+    }
+    expect(err.stack).toMatch(/\n\s+at .*engine\.test\.ts:\d+:\d+/);
+    expect(calls).toHaveLength(2);
+  });
+
   it("runs a program failing on its input once: a configuration error needs no stack", async () => {
     calls.length = 0;
     program.failWith = () => new ConfigError("stacks/Pulumi.demo.yaml", [{ path: "socle:x", value: 1, problem: "is wrong", fix: "fix it" }]);
