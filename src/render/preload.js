@@ -41,34 +41,64 @@ function sdkDir() {
 }
 
 /**
- * Puts a forwarding module in `require.cache` for each deferred SDK file, unless it is already loaded.
- * Returns the files deferred.
+ * Zod's locales, which `zod` loads eagerly (v4/classic/external.cjs and v4/core/index.cjs export them as
+ * `locales`: 63 modules, about 20 ms) and socle never uses: its messages are its own, and zod's default
+ * English messages come from v4/locales/en.cjs, which zod requires directly. Every export is a function
+ * (checked with DEFERRED by test/cli/startup.test.ts).
  */
+const DEFERRED_ZOD = {
+  "v4/locales/index.cjs": ["ar", "az", "be", "bg", "bn", "ca", "ckb", "cs", "da", "de", "el", "en", "eo", "es", "fa", "fi", "fr", "frCA", "gu", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "kh", "km", "kn", "ko", "lt", "mk", "ms", "ne", "nl", "nn", "no", "ota", "ps", "pl", "pt", "ptBR", "ro", "ru", "sk", "sl", "sv", "ta", "tg", "th", "tk", "tr", "ua", "uk", "ur", "uz", "vi", "zhCN", "zhTW", "yo"],
+};
+
+/** A package's folder, as any `require(pkg)` from this checkout resolves it. */
+function packageDir(pkg) {
+  return dirname(require.resolve(`${pkg}/package.json`));
+}
+
+/**
+ * Puts a forwarding module in `require.cache` under `filename`, unless it is already loaded: each of
+ * `names` is a function that loads the real module on its first call and calls its namesake.
+ */
+function deferModule(filename, names) {
+  if (require.cache[filename]) return false;
+  const stub = new Module(filename, module);
+  stub.filename = filename;
+  stub.paths = Module._nodeModulePaths(dirname(filename));
+  stub.loaded = true;
+  let real;
+  const load = () => {
+    if (!real) {
+      if (require.cache[filename] === stub) delete require.cache[filename];
+      real = require(filename);
+    }
+    return real;
+  };
+  Object.defineProperty(stub.exports, "__esModule", { value: true });
+  for (const name of names) {
+    stub.exports[name] = function deferred(...args) {
+      return load()[name].apply(this, args);
+    };
+  }
+  require.cache[filename] = stub;
+  return true;
+}
+
+/** Puts a forwarding module in `require.cache` for each deferred SDK file. Returns the files deferred. */
 function deferClosureSerializer() {
   const deferred = [];
   for (const [rel, names] of Object.entries(DEFERRED)) {
     const filename = join(sdkDir(), rel);
-    if (require.cache[filename]) continue;
-    const stub = new Module(filename, module);
-    stub.filename = filename;
-    stub.paths = Module._nodeModulePaths(dirname(filename));
-    stub.loaded = true;
-    let real;
-    const load = () => {
-      if (!real) {
-        if (require.cache[filename] === stub) delete require.cache[filename];
-        real = require(filename);
-      }
-      return real;
-    };
-    Object.defineProperty(stub.exports, "__esModule", { value: true });
-    for (const name of names) {
-      stub.exports[name] = function deferred(...args) {
-        return load()[name].apply(this, args);
-      };
-    }
-    require.cache[filename] = stub;
-    deferred.push(filename);
+    if (deferModule(filename, names)) deferred.push(filename);
+  }
+  return deferred;
+}
+
+/** Puts a forwarding module in `require.cache` for zod's locales. Returns the files deferred. */
+function deferZodLocales() {
+  const deferred = [];
+  for (const [rel, names] of Object.entries(DEFERRED_ZOD)) {
+    const filename = join(packageDir("zod"), rel);
+    if (deferModule(filename, names)) deferred.push(filename);
   }
   return deferred;
 }
@@ -97,11 +127,13 @@ function preload(packages) {
 /** Prepares the process for `socle render` (and `socle audit <stack>`, which renders first). */
 function prepareRender() {
   deferClosureSerializer();
+  deferZodLocales();
   preload(RENDER_PACKAGES);
 }
 
 /** Prepares the process for `socle audit <file>`: no SDK, no render engine. */
 function prepareAudit() {
+  deferZodLocales();
   preload(AUDIT_PACKAGES);
 }
 
@@ -196,4 +228,4 @@ function registerTypeScript(root) {
   return true;
 }
 
-module.exports = { DEFERRED, deferClosureSerializer, prepareRender, prepareAudit, registerTypeScript, typeScriptCacheDir, RENDER_PACKAGES, AUDIT_PACKAGES };
+module.exports = { DEFERRED, DEFERRED_ZOD, deferClosureSerializer, deferZodLocales, prepareRender, prepareAudit, registerTypeScript, typeScriptCacheDir, RENDER_PACKAGES, AUDIT_PACKAGES };

@@ -11,6 +11,7 @@ import { ROOT } from "../helpers/render";
 
 const preload = require("../../src/render/preload.js") as {
   DEFERRED: Record<string, string[]>;
+  DEFERRED_ZOD: Record<string, string[]>;
 };
 
 function run(args: string[]): { code: number | null; stderr: string; modules: string[] } {
@@ -36,6 +37,38 @@ describe("process start-up", () => {
       expect(exported, rel).toEqual([...names].sort());
       for (const n of names) expect(typeof real[n], `${rel} ${n}`).toBe("function");
     }
+  });
+
+  it("zod's deferred locales module exports exactly the names its forwarding module forwards, all functions", () => {
+    const zod = dirname(require.resolve("zod/package.json"));
+    for (const [rel, names] of Object.entries(preload.DEFERRED_ZOD)) {
+      const real = require(join(zod, rel)) as Record<string, unknown>;
+      const exported = Object.keys(real).filter((k) => k !== "__esModule").sort();
+      expect(exported, rel).toEqual([...names].sort());
+      for (const n of names) expect(typeof real[n], `${rel} ${n}`).toBe("function");
+    }
+  });
+
+  it("zod with its locales deferred loads none of them until one is used, then answers as without", () => {
+    const script = `
+      const preload = require(${JSON.stringify(join(ROOT, "src/render/preload.js"))});
+      preload.deferZodLocales();
+      const { z } = require("zod");
+      const count = () => Object.keys(require.cache).filter((k) => k.includes("/locales/")).length;
+      const before = count();
+      const english = z.string().safeParse(1).error.issues[0].message;
+      const afterParse = count();
+      const french = z.locales.fr().localeError({ code: "invalid_type", expected: "string", input: 1 });
+      process.stdout.write(JSON.stringify({ before, afterParse, loaded: count() > 2, english, french }));`;
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { before: number; afterParse: number; loaded: boolean; english: string; french: string };
+    // The forwarding module and en.cjs (which zod requires directly) only.
+    expect(out.before).toBeLessThanOrEqual(2);
+    expect(out.afterParse).toBe(out.before);
+    expect(out.english).toBe("Invalid input: expected string, received number");
+    expect(out.loaded).toBe(true);
+    expect(out.french).toMatch(/^Entrée invalide/);
   });
 
   it("a forwarding module loads the real one on first call and answers as it does", () => {
