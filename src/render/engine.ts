@@ -10,10 +10,14 @@
  * formats nothing at all. Node formats a stack when `.stack` is first read, so an error thrown by the
  * program and printed after the run still gets source-mapped positions, and the render runs a program
  * that failed with a bug again with capture on (src/render/render.ts), so that the bug is reported with
- * its stack trace. The SDK's own source positions (`Resource.callsites`) raise the limit themselves
- * while they read a stack: they are unchanged. `PULUMI_DEBUG_PROMISE_LEAKS` set keeps both settings as
- * they are. Documented settings only: `process.setSourceMapsEnabled` and `process.sourceMapsEnabled`
- * (Node ≥ 20.7), `Error.stackTraceLimit` (V8, in Node's errors documentation).
+ * its stack trace. The SDK's `Resource.callsites` (resource.js) raises the limit to Infinity to read
+ * every resource's source position from `new Error().stack`; with capture off, a stack read during the
+ * run is formatted without frames (`Error.prepareStackTrace`, as V8 formats an error with no frame:
+ * `Name: message`), so the SDK finds no position and sends none, which the render's monitor never
+ * recorded anyway. `PULUMI_DEBUG_PROMISE_LEAKS` set keeps every setting as it is. Documented settings
+ * only: `process.setSourceMapsEnabled` and `process.sourceMapsEnabled` (Node ≥ 20.7),
+ * `Error.stackTraceLimit` and `Error.prepareStackTrace` (V8's stack trace API, in Node's errors
+ * documentation).
  * See docs/render.md, "Start-up and speed".
  */
 export async function underRenderEngine<T>(work: () => Promise<T>, captureStacks: boolean): Promise<T> {
@@ -23,10 +27,18 @@ export async function underRenderEngine<T>(work: () => Promise<T>, captureStacks
   if (sourceMaps) process.setSourceMapsEnabled(false);
   // With capture on, frames are captured even under a caller that turned capture off (V8's default is 10).
   Error.stackTraceLimit = captureStacks ? Math.max(stackTraceLimit, 10) : 0;
+  const prepareStackTrace = Error.prepareStackTrace;
+  if (!captureStacks) Error.prepareStackTrace = withoutFrames;
   try {
     return await work();
   } finally {
+    Error.prepareStackTrace = prepareStackTrace;
     Error.stackTraceLimit = stackTraceLimit;
     if (sourceMaps) process.setSourceMapsEnabled(true);
   }
+}
+
+/** A stack formatted as V8 formats an error with no frame captured: its `toString()` (`Name: message`). */
+function withoutFrames(error: Error): string {
+  return Error.prototype.toString.call(error);
 }

@@ -11,14 +11,19 @@ import { ROOT } from "../helpers/render";
 // reported with its stack trace. The program is replaced here by one that records what it saw and fails.
 
 const { calls, program } = vi.hoisted(() => ({
-  calls: [] as { stackFrames: number; sourceMaps: boolean }[],
+  calls: [] as { stackFrames: number; sourceMaps: boolean; unlimited: string }[],
   program: { failWith: (): Error => new Error("a bug in the program") },
 }));
 
 vi.mock("../../src/program", () => ({
   deploy: () => {
     const probe = new Error("probe").stack ?? "";
-    calls.push({ stackFrames: probe.split("\n").filter((l) => /^\s+at /.test(l)).length, sourceMaps: process.sourceMapsEnabled });
+    // As the SDK's Resource.callsites reads a source position: the limit raised, a stack read.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = Number.POSITIVE_INFINITY;
+    const unlimited = new TypeError("unlimited").stack ?? "";
+    Error.stackTraceLimit = limit;
+    calls.push({ stackFrames: probe.split("\n").filter((l) => /^\s+at /.test(l)).length, sourceMaps: process.sourceMapsEnabled, unlimited });
     throw program.failWith();
   },
 }));
@@ -33,15 +38,20 @@ describe("render engine: stack capture", () => {
     calls.length = 0;
     program.failWith = () => new Error("a bug in the program");
     const limit = Error.stackTraceLimit;
+    const prepare = Error.prepareStackTrace;
     const out = outDir();
     const err = (await renderStack({ root: ROOT, stack: "demo", outDir: out }).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toBe("a bug in the program");
     expect(err.stack).toMatch(/\n\s+at .*engine\.test\.ts:\d+:\d+/);
     expect(calls.map((c) => c.stackFrames > 0)).toEqual([false, true]);
+    // Without capture, even a stack read with the limit raised has no frame (Error.prepareStackTrace).
+    expect(calls[0]!.unlimited).toBe("TypeError: unlimited");
+    expect(calls[1]!.unlimited).toMatch(/^TypeError: unlimited\n\s+at /);
     expect(calls.every((c) => c.sourceMaps === false)).toBe(true);
-    // Both settings are restored, and nothing was written.
+    // The settings are restored, and nothing was written.
     expect(Error.stackTraceLimit).toBe(limit);
+    expect(Error.prepareStackTrace).toBe(prepare);
     expect(existsSync(out)).toBe(false);
   });
 
