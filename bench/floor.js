@@ -7,12 +7,20 @@
 // Plain JavaScript, loaded without tsx, using the SDK exactly as its documentation shows
 // (`require("@pulumi/pulumi")`, `pulumi.runtime.setMocks`).
 //
-// Usage: node bench/floor.js <state.json written by `socle render`>
+// Component resources are replayed with the inputs the program gave them: the SDK sends a component's
+// inputs to the engine (runtime/resource.js, ComponentResource: unless PULUMI_NODEJS_SKIP_COMPONENT_INPUTS),
+// `socle render` writes `inputs: {}` for components but records what they were sent as their `outputs`
+// (the mock monitor answers a registration with its inputs). A ConfigGroup's inputs are every object it
+// registers. `--no-component-inputs` replays them with `{}`, as this program did before.
+//
+// Usage: node bench/floor.js <state.json written by `socle render`> [--no-component-inputs]
 "use strict";
 const { readFileSync, writeFileSync } = require("node:fs");
 const pulumi = require("@pulumi/pulumi");
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+const componentInputs = !process.argv.includes("--no-component-inputs");
 
 async function main(file) {
   const state = JSON.parse(readFileSync(file, "utf8"));
@@ -54,7 +62,7 @@ async function main(file) {
     } else if (r.custom) {
       res = new pulumi.CustomResource(r.type, name, inputs, opts);
     } else {
-      res = new pulumi.ComponentResource(r.type, name, {}, opts);
+      res = new pulumi.ComponentResource(r.type, name, componentInputs ? revive(r.outputs ?? {}) : {}, opts);
     }
     byUrn.set(r.urn, res);
     registered.push(res);

@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { auditCold, auditWork, formatWork, medianOf, writeState, type WorkSample } from "./audit";
 import { runConfigBench } from "./config-validation";
 import { runFleetBench } from "./fleet";
@@ -16,9 +17,12 @@ import { floorOnce, renderOnce, ROOT, type ProcessSample } from "./render";
  * (render ≤ 1.5 s, cold audit ≤ 0.5 s, six formats ≤ 8 s) are those of a quiet 2-core machine: on a
  * loaded one they are printed with the CPU time beside them, so a reader can tell load from slowness.
  *
- * SOCLE_BENCH_RUNS (default 5) sets the number of fresh-process runs per render measurement.
+ * SOCLE_BENCH_RUNS (default 5) sets the number of fresh-process runs per render measurement; the argument
+ * `render` (`npx tsx bench/index.ts render`) runs the render part alone.
  */
 const RUNS = Math.max(1, Number(process.env.SOCLE_BENCH_RUNS ?? 5));
+/** `npx tsx bench/index.ts render`: the render part alone. */
+const RENDER_ONLY = process.argv.slice(2).includes("render");
 
 const BUDGET = {
   /** Demo render CPU over the floor program's CPU, medians of the same run. */
@@ -46,27 +50,42 @@ function line(what: string, figure: string, budget: string, ok: boolean | undefi
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+/** A tenant stack's platform stack (the last segment of `socle:platformStack`), or undefined. */
+function platformOf(stack: string): string | undefined {
+  const config = (parse(readFileSync(join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const ref = config["socle:platformStack"];
+  return config["socle:kind"] === "tenant" && typeof ref === "string" ? ref.split("/").pop() : undefined;
+}
+
+/** Every example stack: the demo first, tenants after the platforms they render against. */
 function stacks(): string[] {
+  const rank = (x: string) => (x === "demo" ? 0 : platformOf(x) ? 2 : 1);
   return readdirSync(join(ROOT, "stacks"))
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((x): x is string => !!x)
-    .sort((a, b) => (a === "demo" ? -1 : b === "demo" ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function renderBench(work: string): string {
   console.log(`\nrender: ${RUNS} fresh-process runs per stack, each followed by a run of the floor program (bench/floor.js: the stack's`);
-  console.log(`resource tree and inputs replayed through the SDK's setMocks with trivial mocks); medians`);
+  console.log(`resource tree and inputs replayed through the SDK's setMocks with trivial mocks); medians. The render's CPU includes`);
+  console.log(`writing its output (state.json, manifests, files), which the floor does not do: the ratio without it is printed below it`);
   let demoState = "";
   for (const stack of stacks()) {
     const out = join(work, "render", stack);
-    renderOnce(stack, out); // warm-up (tsx's transform cache) and the floor program's input
+    // A tenant renders against its platform's state, rendered earlier in this run (docs/render.md, "Tenant stacks").
+    const platform = platformOf(stack);
+    const args = platform ? ["--platform-state", join(work, "render", platform, "state.json")] : [];
+    renderOnce(stack, out, args); // warm-up (socle's compiled-TypeScript cache) and the floor program's input
     const state = join(out, "state.json");
     if (stack === "demo") demoState = state;
     const renders: ProcessSample[] = [];
     const floors: ProcessSample[] = [];
+    const bareFloors: ProcessSample[] = [];
     for (let i = 0; i < RUNS; i++) {
-      renders.push(renderOnce(stack, join(work, "render-runs", stack)));
+      renders.push(renderOnce(stack, join(work, "render-runs", stack), args));
       floors.push(floorOnce(state));
+      if (stack === "demo") bareFloors.push(floorOnce(state, false));
     }
     const wall = medianOf(renders, (x) => x.wallMs);
     const cpu = medianOf(renders, (x) => x.cpuMs);
@@ -82,6 +101,13 @@ function renderBench(work: string): string {
       stack === "demo" ? ratio <= BUDGET.demoCpuRatio : undefined,
       `floor wall ${s(medianOf(floors, (x) => x.wallMs))}`,
     );
+    if (bareFloors.length) {
+      const bare = medianOf(bareFloors, (x) => x.cpuMs);
+      line(`    same, floor without component inputs`, `${(cpu / bare).toFixed(2)}× (${s(cpu)}/${s(bare)})`, "(no budget)", undefined, "the floor before it replayed components' inputs");
+    }
+    // The floor writes nothing: the render's CPU without its output (state, manifests, files), for comparison.
+    const outputCpu = medianOf(renders, (x) => x.outputCpuMs ?? NaN);
+    line(`    same, render without writing its output`, `${((cpu - outputCpu) / floorCpu).toFixed(2)}×`, "(no budget)", undefined, `output ${s(outputCpu)} CPU (state.json, manifests, files)`);
     line(`    render peak RSS (max)`, `${rss.toFixed(0)} MiB`, `≤ ${BUDGET.renderRssMiB} MiB`, rss <= BUDGET.renderRssMiB);
   }
   return demoState;
@@ -135,10 +161,12 @@ function main(): void {
   try {
     console.log(`npm run bench: node ${process.version}, ${require("node:os").cpus().length} CPUs, load average ${require("node:os").loadavg()[0].toFixed(1)}`);
     const demoState = renderBench(work);
-    auditBench(work, demoState);
-    console.log("");
-    if (!runConfigBench()) missed++;
-    runFleetBench(line);
+    if (!RENDER_ONLY) {
+      auditBench(work, demoState);
+      console.log("");
+      if (!runConfigBench()) missed++;
+      runFleetBench(line);
+    }
     console.log(`\n${missed === 0 ? "every budget met" : `${missed} budget(s) missed`} (load average now ${require("node:os").loadavg()[0].toFixed(1)})`);
     if (missed > 0) process.exitCode = 1;
   } finally {

@@ -10,10 +10,13 @@ const { join } = require("node:path");
 // its closure serializer; an audit of a file gets no SDK and no render engine at all.
 const preload = require("../src/render/preload.js");
 const argv = process.argv.slice(2);
-if (needsRender(argv)) preload.prepareRender();
+const render = needsRender(argv);
+if (render) preload.prepareRender();
 else if (argv.includes("audit") || argv.includes("fleet")) preload.prepareAudit();
 
-require("tsx/cjs/api").register();
+// A render loads socle's TypeScript compiled once per source text (src/render/preload.js); other
+// commands, and a render where that compiler cannot be loaded, through tsx.
+if (!(render && preload.registerTypeScript(join(__dirname, "..")))) require("tsx/cjs/api").register();
 const { main } = require("../src/cli/main.ts");
 main(argv).then(
   (code) => {
@@ -23,7 +26,9 @@ main(argv).then(
     if (process.env.SOCLE_USAGE_FILE) {
       const usage = process.resourceUsage();
       const modules = Object.keys(require.cache);
-      require("node:fs").writeFileSync(process.env.SOCLE_USAGE_FILE, JSON.stringify({ maxRSS: usage.maxRSS, cpuMicros: usage.userCPUTime + usage.systemCPUTime, modules }));
+      // CPU time at the marks a render sets (src/render/render.ts): where its program's run ended, where its files were written.
+      const marks = Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("socle:")).map((m) => [m.name, m.detail && m.detail.cpuMicros]));
+      require("node:fs").writeFileSync(process.env.SOCLE_USAGE_FILE, JSON.stringify({ maxRSS: usage.maxRSS, cpuMicros: usage.userCPUTime + usage.systemCPUTime, marks, modules }));
     }
   },
   (err) => {

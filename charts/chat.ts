@@ -1,5 +1,5 @@
 import { App, Chart, JsonPatch } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "./lib/k8s";
 import type { SizingProfile } from "../src/model/names";
 import { defineSecret } from "../src/model/secrets";
 import { ELEMENT_CONFIG_DIR, ELEMENT_PORT, ELEMENT_UID, elementConfig, elementNginxConf, wellKnownClient, wellKnownServer } from "./chat/element";

@@ -1,5 +1,5 @@
 import { App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "./lib/k8s";
 import type { SizingProfile } from "../src/model/names";
 import { docsSize } from "./docs/sizing";
 import { frontendNginxConf } from "./docs/frontend-nginx";

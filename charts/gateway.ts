@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "./lib/k8s";
 import { allowDns, allowFlow, defaultDeny } from "./lib/network";
 import { podSecurityLabels } from "./lib/security";
 import { compareText } from "../src/compare";

@@ -1,5 +1,5 @@
 import { App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "./lib/k8s";
 import { disruptionBudget, spreadOverNodes } from "./lib/availability";
 import { certificate, ipAllowlist, postgresCluster, scheduledBackup, type GatewayRef, type S3Destination } from "./lib/crds";
 import { databaseFlows } from "./lib/database-flows";

@@ -1,5 +1,5 @@
 import { App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "./lib/k8s";
 import type { SizingProfile } from "../src/model/names";
 import { defineSecret, secretEnv } from "../src/model/secrets";
 import { ROUNDCUBE_CONFIG_DIR, ROUNDCUBE_PORT, ROUNDCUBE_UID, roundcubeConfig } from "./mail/roundcube";

@@ -1,5 +1,5 @@
 import { App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "./lib/k8s";
 import { certificate, httpRoute, postgresCluster, scheduledBackup, type GatewayRef, type S3Destination } from "./lib/crds";
 import { allowDns, allowFlow, defaultDeny, type Peer } from "./lib/network";
 import { exceptionsAnnotation, podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "./lib/security";

@@ -1,4 +1,4 @@
-import type { k8s } from "cdk8s-plus-33";
+import type { k8s } from "../lib/k8s";
 import { defineSecret, type SecretContract, type SecretKeys } from "../../src/model/secrets";
 import { databaseCredentials } from "../lib/secrets";
 

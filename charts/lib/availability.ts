@@ -1,5 +1,5 @@
 import type { Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "./k8s";
 
 /**
  * Replicated workloads: spread over nodes and kept above one ready pod through voluntary disruptions

@@ -1,5 +1,5 @@
 import type { Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "./k8s";
 import { disruptionBudget, spreadOverNodes } from "./availability";
 import { exceptionsAnnotation, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "./security";
 import { toK8sResources, type Resources } from "./sizing";

@@ -1,5 +1,5 @@
 import { Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "./k8s";
 
 /**
  * NetworkPolicies as data: a namespace denies everything, then each flow is declared once.

@@ -1,4 +1,4 @@
-import type { k8s } from "cdk8s-plus-33";
+import type { k8s } from "./k8s";
 
 /**
  * Secure defaults for every pod socle deploys: Pod Security `restricted` (non-root, no privilege

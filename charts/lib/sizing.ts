@@ -1,4 +1,4 @@
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "./k8s";
 import type { SizingProfile } from "../../src/model/names";
 
 /** Container resources, in Kubernetes quantity strings. */

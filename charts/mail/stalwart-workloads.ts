@@ -1,5 +1,5 @@
 import type { Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "../lib/k8s";
 import type { SecretContract } from "../../src/model/secrets";
 import type { DatabaseCredentials } from "../lib/secrets";
 import { exceptionsAnnotation, restrictedContainerSecurityContext, restrictedPodSecurityContext, type SecurityException } from "../lib/security";

@@ -1,5 +1,5 @@
 import type { Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "../lib/k8s";
 import { allowDns, allowFlow, defaultDeny, type Flow, type Peer, type Port } from "../lib/network";
 import { podSecurityLabels } from "../lib/security";
 

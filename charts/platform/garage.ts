@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { ApiObject, App, Chart } from "cdk8s";
 import { tenantsFlowPolicy } from "./capsule";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "../lib/k8s";
 import type { SizingProfile } from "../../src/model/names";
 import { defineSecret } from "../../src/model/secrets";
 import type { Peer } from "../lib/network";

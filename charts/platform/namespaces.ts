@@ -1,6 +1,6 @@
 import { tenantsFlowPolicy } from "./capsule";
 import { ApiObject, App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-33";
+import { k8s } from "../lib/k8s";
 import { ACME_SOLVER_LABELS, ACME_SOLVER_PORT, GATEWAY_NAMESPACE, GATEWAY_POD_LABELS } from "../gateway";
 import type { Peer } from "../lib/network";
 import { allowClusterWide, apiServerFlow, MONITORING_NAMESPACE, namespacePolicies, namespaceSecurityLabels, PROMETHEUS_POD_LABELS, scrapeFlow, webhookFlow, type ApiServer, type PodSecurityLevel } from "./flows";

@@ -92,12 +92,25 @@ export function compareManifests(a: Manifest, b: Manifest): number {
 export function manifestYaml(obj: unknown): string {
   const doc = new Document(obj, { version: "1.1", sortMapEntries: false });
   // `<<` is YAML 1.1's merge key and the library writes it plain whatever its node type: tag it a string.
-  visit(doc, {
-    Scalar: (_, node) => {
-      if (isScalar(node) && node.value === "<<") Object.assign(node, { type: "QUOTE_DOUBLE", tag: "tag:yaml.org,2002:str" });
-    },
-  });
+  // (Only a document holding the string `<<`, as a key or a value, has such a node to visit.)
+  if (holdsMergeKey(obj)) {
+    visit(doc, {
+      Scalar: (_, node) => {
+        if (isScalar(node) && node.value === "<<") Object.assign(node, { type: "QUOTE_DOUBLE", tag: "tag:yaml.org,2002:str" });
+      },
+    });
+  }
   return doc.toString({ lineWidth: 0 });
+}
+
+/** Whether `value` holds the string `<<` anywhere, as a map key or as a value. */
+function holdsMergeKey(value: unknown): boolean {
+  if (value === "<<") return true;
+  if (Array.isArray(value)) return value.some(holdsMergeKey);
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) if (k === "<<" || holdsMergeKey(v)) return true;
+  }
+  return false;
 }
 
 export function manifestFileText(objs: readonly Manifest[], stack: string): string {

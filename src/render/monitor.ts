@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { WIRE_UNKNOWN } from "./markers";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { SIG_KEY, WIRE_UNKNOWN } from "./markers";
 
 /** Everything the engine told us about one resource registration, in wire form. */
 export interface Registration {
@@ -96,32 +97,59 @@ export class RecordingMonitor extends MockMonitor {
     return { id: undefined, state: inputs };
   }
 
+  /**
+   * What the SDK's `MockMonitor.registerResource` does (runtime/mocks.js: decode the request's inputs,
+   * ask `newResource`, serialize the state it answers, store it, answer it), with the wire decoded once,
+   * recorded in full, and without protobuf in the answer. Two shortcuts, neither changing a value:
+   * - inputs holding only plain values (no signature key: no secret, asset, resource reference; no
+   *   unknown) are what the SDK's decode-then-serialize would give back, key for key: when `newResource`
+   *   answers them unchanged (every Kubernetes object, every cloud resource), they are the state;
+   * - the answer is the object the SDK reads from a response, as its own offline path builds it
+   *   (`runtime/resource.js`, `registerResource`: `getUrn`, `getId`, `getObject`,
+   *   `getPropertydependenciesMap`, `getResult`), its `getObject().toJavaScript()` the stored state,
+   *   which the SDK copies as it deserializes.
+   */
   override async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
-    const record: Registration = {
-      mockUrn: "",
-      type: req.getType(),
-      name: req.getName(),
-      custom: req.getCustom(),
-      parentMockUrn: req.getParent() || undefined,
-      protect: Boolean(req.getProtect()),
-      retainOnDelete: Boolean(req.getRetainondelete?.()),
-      dependencies: req.getDependenciesList(),
-      providerRef: req.getProvider() || undefined,
-      version: req.getVersion() || undefined,
-      inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-    };
-    await super.registerResource(req, (err: any, resp: any) => {
-      if (!err && resp) {
-        (record as { mockUrn: string }).mockUrn = resp.getUrn();
-        record.id = resp.getId() || undefined;
-        // The state the mock monitor just serialized and stored: the same values as decoding the
-        // response's protobuf Struct again (the state writer sorts keys), without a second decode.
-        record.outputs = (this.resources.get(record.mockUrn)?.state ?? resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-        this.registrations.set(record.mockUrn, record);
-      }
-      callback(err, resp);
-    });
+    let answer: RegisterAnswer;
+    try {
+      const wire = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      const record: Registration = {
+        mockUrn: "",
+        type: req.getType(),
+        name: req.getName(),
+        custom: req.getCustom(),
+        parentMockUrn: req.getParent() || undefined,
+        protect: Boolean(req.getProtect()),
+        retainOnDelete: Boolean(req.getRetainondelete?.()),
+        dependencies: req.getDependenciesList(),
+        providerRef: req.getProvider() || undefined,
+        version: req.getVersion() || undefined,
+        inputs: wire,
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      };
+      const plain = isPlainWire(wire);
+      const inputs = plain ? wire : rpc.deserializeProperties({ toJavaScript: () => wire } as Parameters<typeof rpc.deserializeProperties>[0]);
+      const result = this.newResource({ type: record.type, name: record.name, inputs, provider: req.getProvider(), custom: record.custom, id: req.getImportid() });
+      // The mock monitor's own URN (private in its typings only).
+      const urn = (this as unknown as { newUrn(parent: string, type: string, name: string): string }).newUrn(req.getParent(), record.type, record.name);
+      const state = plain && result.state === inputs ? wire : ((await rpc.serializeProperties("", result.state)) as Record<string, unknown>);
+      this.resources.set(urn, { urn, id: result.id ?? null, state });
+      (record as { mockUrn: string }).mockUrn = urn;
+      record.id = result.id || undefined;
+      record.outputs = state;
+      this.registrations.set(urn, record);
+      answer = {
+        getUrn: () => urn,
+        getId: () => result.id || "",
+        getObject: () => ({ toJavaScript: () => state }),
+        getPropertydependenciesMap: () => undefined,
+        getResult: () => 0,
+      };
+    } catch (err) {
+      callback(err, undefined);
+      return;
+    }
+    callback(null, answer);
   }
 
   override async readResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
@@ -156,6 +184,32 @@ export class RecordingMonitor extends MockMonitor {
     this.stackOutputs.set(req.getUrn(), outputs);
     super.registerResourceOutputs(req, callback);
   }
+}
+
+/** A RegisterResourceResponse, as far as the SDK reads one. */
+interface RegisterAnswer {
+  getUrn(): string;
+  getId(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> };
+  getPropertydependenciesMap(): undefined;
+  getResult(): number;
+}
+
+/**
+ * Whether decoded wire values are plain data: no object carries Pulumi's signature key (secret, asset,
+ * archive, resource reference, output value) and no string is the unknown sentinel. The SDK's
+ * `deserializeProperty` and `serializeProperty` (runtime/rpc.js) copy such values unchanged.
+ */
+export function isPlainWire(value: unknown): boolean {
+  if (typeof value === "string") return value !== WIRE_UNKNOWN;
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (!isPlainWire(v)) return false;
+    return true;
+  }
+  if (SIG_KEY in value) return false;
+  for (const k in value) if (!isPlainWire((value as Record<string, unknown>)[k])) return false;
+  return true;
 }
 
 function fakeSecret(stack: string, type: string, name: string, key: string): string {

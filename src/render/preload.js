@@ -14,8 +14,19 @@
 // 2. Load the npm dependencies a run needs before tsx registers: once tsx's hooks are installed, every
 //    `require` of a CommonJS file goes through its TypeScript-aware resolver and its ESM lexer (about
 //    twice the CPU for node_modules). socle's own TypeScript is loaded through tsx afterwards.
+//
+// 3. For a render, load socle's own TypeScript without tsx's hooks (`registerTypeScript`): each file is
+//    compiled by the compiler tsx runs (esbuild, resolved from tsx's own dependencies), with tsx's options
+//    for CommonJS, once per source text; the JavaScript is kept in a cache folder, under a hash of
+//    everything that decides it (source, file name, esbuild version, options, tsconfig). The per-file work
+//    tsx does besides (its resolver, its ESM lexer on every file, its cache look-up) is left out, and
+//    nothing else: an edited source gets a new hash, hence a fresh compilation. Tests keep running the
+//    TypeScript through vitest, other commands through tsx.
 "use strict";
 const Module = require("node:module");
+const { createHash } = require("node:crypto");
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const { tmpdir } = require("node:os");
 const { dirname, join } = require("node:path");
 
 /** Exports of the deferred SDK modules (checked against the real modules by test/render/preload.test.ts). */
@@ -30,34 +41,64 @@ function sdkDir() {
 }
 
 /**
- * Puts a forwarding module in `require.cache` for each deferred SDK file, unless it is already loaded.
- * Returns the files deferred.
+ * Zod's locales, which `zod` loads eagerly (v4/classic/external.cjs and v4/core/index.cjs export them as
+ * `locales`: 63 modules, about 20 ms) and socle never uses: its messages are its own, and zod's default
+ * English messages come from v4/locales/en.cjs, which zod requires directly. Every export is a function
+ * (checked with DEFERRED by test/cli/startup.test.ts).
  */
+const DEFERRED_ZOD = {
+  "v4/locales/index.cjs": ["ar", "az", "be", "bg", "bn", "ca", "ckb", "cs", "da", "de", "el", "en", "eo", "es", "fa", "fi", "fr", "frCA", "gu", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "kh", "km", "kn", "ko", "lt", "mk", "ms", "ne", "nl", "nn", "no", "ota", "ps", "pl", "pt", "ptBR", "ro", "ru", "sk", "sl", "sv", "ta", "tg", "th", "tk", "tr", "ua", "uk", "ur", "uz", "vi", "zhCN", "zhTW", "yo"],
+};
+
+/** A package's folder, as any `require(pkg)` from this checkout resolves it. */
+function packageDir(pkg) {
+  return dirname(require.resolve(`${pkg}/package.json`));
+}
+
+/**
+ * Puts a forwarding module in `require.cache` under `filename`, unless it is already loaded: each of
+ * `names` is a function that loads the real module on its first call and calls its namesake.
+ */
+function deferModule(filename, names) {
+  if (require.cache[filename]) return false;
+  const stub = new Module(filename, module);
+  stub.filename = filename;
+  stub.paths = Module._nodeModulePaths(dirname(filename));
+  stub.loaded = true;
+  let real;
+  const load = () => {
+    if (!real) {
+      if (require.cache[filename] === stub) delete require.cache[filename];
+      real = require(filename);
+    }
+    return real;
+  };
+  Object.defineProperty(stub.exports, "__esModule", { value: true });
+  for (const name of names) {
+    stub.exports[name] = function deferred(...args) {
+      return load()[name].apply(this, args);
+    };
+  }
+  require.cache[filename] = stub;
+  return true;
+}
+
+/** Puts a forwarding module in `require.cache` for each deferred SDK file. Returns the files deferred. */
 function deferClosureSerializer() {
   const deferred = [];
   for (const [rel, names] of Object.entries(DEFERRED)) {
     const filename = join(sdkDir(), rel);
-    if (require.cache[filename]) continue;
-    const stub = new Module(filename, module);
-    stub.filename = filename;
-    stub.paths = Module._nodeModulePaths(dirname(filename));
-    stub.loaded = true;
-    let real;
-    const load = () => {
-      if (!real) {
-        if (require.cache[filename] === stub) delete require.cache[filename];
-        real = require(filename);
-      }
-      return real;
-    };
-    Object.defineProperty(stub.exports, "__esModule", { value: true });
-    for (const name of names) {
-      stub.exports[name] = function deferred(...args) {
-        return load()[name].apply(this, args);
-      };
-    }
-    require.cache[filename] = stub;
-    deferred.push(filename);
+    if (deferModule(filename, names)) deferred.push(filename);
+  }
+  return deferred;
+}
+
+/** Puts a forwarding module in `require.cache` for zod's locales. Returns the files deferred. */
+function deferZodLocales() {
+  const deferred = [];
+  for (const [rel, names] of Object.entries(DEFERRED_ZOD)) {
+    const filename = join(packageDir("zod"), rel);
+    if (deferModule(filename, names)) deferred.push(filename);
   }
   return deferred;
 }
@@ -70,7 +111,7 @@ const RENDER_PACKAGES = [
   "@pulumi/random",
   "@pulumi/tls",
   "cdk8s",
-  "cdk8s-plus-33",
+  "cdk8s-plus-33/lib/imports/k8s",
   "commander",
   "yaml",
   "zod",
@@ -86,12 +127,105 @@ function preload(packages) {
 /** Prepares the process for `socle render` (and `socle audit <stack>`, which renders first). */
 function prepareRender() {
   deferClosureSerializer();
+  deferZodLocales();
   preload(RENDER_PACKAGES);
 }
 
 /** Prepares the process for `socle audit <file>`: no SDK, no render engine. */
 function prepareAudit() {
+  deferZodLocales();
   preload(AUDIT_PACKAGES);
 }
 
-module.exports = { DEFERRED, deferClosureSerializer, prepareRender, prepareAudit, RENDER_PACKAGES, AUDIT_PACKAGES };
+/** Where compiled sources are kept: per user, beside tsx's own cache (`<tmpdir>/tsx-<uid>`). */
+function typeScriptCacheDir() {
+  const uid = typeof process.getuid === "function" ? process.getuid() : "user";
+  return process.env.SOCLE_TS_CACHE || join(tmpdir(), `socle-ts-${uid}`);
+}
+
+/**
+ * The cache folder, created private to this user; undefined (no cache: every file compiled in memory)
+ * when it cannot be created or is not this user's alone, since whatever it holds is run as code.
+ */
+function privateDir(dir) {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
+    return st.isDirectory() && mine && (st.mode & 0o022) === 0 ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * esbuild's options for one file: those tsx passes for a CommonJS file (tsx/dist/register-*.cjs,
+ * `transformSync`: target `node<version>`, loader from the extension, format `cjs`, platform `node`,
+ * `keepNames`, `minifyWhitespace`, a source map, the tsconfig), the map inlined as tsx inlines it.
+ */
+function compileOptions(filename, tsconfigRaw) {
+  return {
+    target: `node${process.versions.node}`,
+    loader: filename.endsWith(".tsx") ? "tsx" : "ts",
+    format: "cjs",
+    platform: "node",
+    keepNames: true,
+    minifyWhitespace: true,
+    sourcemap: "inline",
+    sourcefile: filename,
+    tsconfigRaw,
+  };
+}
+
+/**
+ * Loads `.ts` files compiled once per source text (point 3 above). Returns false, and registers nothing,
+ * when esbuild cannot be loaded: the caller then registers tsx. `root` is the socle checkout (tsconfig.json).
+ */
+function registerTypeScript(root) {
+  // esbuild itself is loaded on the first compilation only: with every file in the cache, not at all.
+  let esbuildPath, esbuildVersion, esbuild;
+  try {
+    esbuildPath = require.resolve("esbuild", { paths: [dirname(require.resolve("tsx/package.json"))] });
+    esbuildVersion = JSON.parse(readFileSync(join(dirname(esbuildPath), "..", "package.json"), "utf8")).version;
+  } catch {
+    return false;
+  }
+  if (typeof esbuildVersion !== "string") return false;
+  let tsconfigRaw;
+  try {
+    tsconfigRaw = { compilerOptions: JSON.parse(readFileSync(join(root, "tsconfig.json"), "utf8")).compilerOptions ?? {} };
+  } catch {
+    return false;
+  }
+  const dir = privateDir(typeScriptCacheDir());
+  const salt = JSON.stringify([esbuildVersion, process.versions.node, tsconfigRaw]);
+  const compile = (module, filename) => {
+    const source = readFileSync(filename, "utf8");
+    const key = createHash("sha256").update(salt).update("\0").update(filename).update("\0").update(source).digest("hex");
+    const cached = dir && join(dir, `${key}.js`);
+    let code;
+    try {
+      if (!cached) throw new Error("no cache");
+      code = readFileSync(cached, "utf8");
+    } catch {
+      esbuild ??= require(esbuildPath);
+      code = esbuild.transformSync(source, compileOptions(filename, tsconfigRaw)).code;
+      if (cached) {
+        try {
+          const partial = `${cached}.${process.pid}.tmp`;
+          writeFileSync(partial, code, { mode: 0o600 });
+          renameSync(partial, cached);
+        } catch {
+          // A cache that cannot be written costs a compilation next time, nothing else.
+        }
+      }
+    }
+    module._compile(code, filename);
+  };
+  require.extensions[".ts"] = compile;
+  // As tsx does: errors show TypeScript positions (the compiled files carry their source maps).
+  process.setSourceMapsEnabled(true);
+  return true;
+}
+
+module.exports = { DEFERRED, DEFERRED_ZOD, deferClosureSerializer, deferZodLocales, prepareRender, prepareAudit, registerTypeScript, typeScriptCacheDir, RENDER_PACKAGES, AUDIT_PACKAGES };

@@ -172,24 +172,30 @@ export function sanitize(
   mapUrn: (u: string) => string,
   mode: "state" | "manifest" = "state",
 ): unknown {
-  const again = (v: unknown) => sanitize(v, secretValues, mapUrn, mode);
-  if (typeof value === "string") {
-    if (value === WIRE_UNKNOWN) return UNKNOWN;
-    for (const s of secretValues) if (value.includes(s)) return mode === "state" ? secretEnvelope() : SECRET;
+  const secrets = [...secretValues];
+  // A string shorter than every secret cannot hold one: most strings of a state (names, labels) are.
+  const shortest = secrets.reduce((min, s) => Math.min(min, s.length), Infinity);
+  const holdsSecret = (v: string) => v.length >= shortest && secrets.some((s) => v.includes(s));
+  const walk = (value: unknown): unknown => {
+    if (typeof value === "string") {
+      if (value === WIRE_UNKNOWN) return UNKNOWN;
+      if (holdsSecret(value)) return mode === "state" ? secretEnvelope() : SECRET;
+      return value;
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (value && typeof value === "object") {
+      const obj = value as Record<string, unknown>;
+      const sig = obj[SIG_KEY];
+      // State: one envelope per secret, as Pulumi stores it. Manifests: keep the shape (Secret keys stay readable).
+      if (sig === SECRET_SIG) return mode === "state" ? secretEnvelope() : maskLeaves(obj.value);
+      if (sig === RESOURCE_SIG && typeof obj.urn === "string") return mapUrn(obj.urn);
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(obj).sort()) out[key] = walk(obj[key]);
+      return out;
+    }
     return value;
-  }
-  if (Array.isArray(value)) return value.map(again);
-  if (value && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    const sig = obj[SIG_KEY];
-    // State: one envelope per secret, as Pulumi stores it. Manifests: keep the shape (Secret keys stay readable).
-    if (sig === SECRET_SIG) return mode === "state" ? secretEnvelope() : maskLeaves(obj.value);
-    if (sig === RESOURCE_SIG && typeof obj.urn === "string") return mapUrn(obj.urn);
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(obj).sort()) out[key] = again(obj[key]);
-    return out;
-  }
-  return value;
+  };
+  return walk(value);
 }
 
 function maskLeaves(value: unknown): unknown {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { ROOT } from "../helpers/render";
 
 const preload = require("../../src/render/preload.js") as {
   DEFERRED: Record<string, string[]>;
+  DEFERRED_ZOD: Record<string, string[]>;
 };
 
 function run(args: string[]): { code: number | null; stderr: string; modules: string[] } {
@@ -36,6 +37,38 @@ describe("process start-up", () => {
       expect(exported, rel).toEqual([...names].sort());
       for (const n of names) expect(typeof real[n], `${rel} ${n}`).toBe("function");
     }
+  });
+
+  it("zod's deferred locales module exports exactly the names its forwarding module forwards, all functions", () => {
+    const zod = dirname(require.resolve("zod/package.json"));
+    for (const [rel, names] of Object.entries(preload.DEFERRED_ZOD)) {
+      const real = require(join(zod, rel)) as Record<string, unknown>;
+      const exported = Object.keys(real).filter((k) => k !== "__esModule").sort();
+      expect(exported, rel).toEqual([...names].sort());
+      for (const n of names) expect(typeof real[n], `${rel} ${n}`).toBe("function");
+    }
+  });
+
+  it("zod with its locales deferred loads none of them until one is used, then answers as without", () => {
+    const script = `
+      const preload = require(${JSON.stringify(join(ROOT, "src/render/preload.js"))});
+      preload.deferZodLocales();
+      const { z } = require("zod");
+      const count = () => Object.keys(require.cache).filter((k) => k.includes("/locales/")).length;
+      const before = count();
+      const english = z.string().safeParse(1).error.issues[0].message;
+      const afterParse = count();
+      const french = z.locales.fr().localeError({ code: "invalid_type", expected: "string", input: 1 });
+      process.stdout.write(JSON.stringify({ before, afterParse, loaded: count() > 2, english, french }));`;
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { before: number; afterParse: number; loaded: boolean; english: string; french: string };
+    // The forwarding module and en.cjs (which zod requires directly) only.
+    expect(out.before).toBeLessThanOrEqual(2);
+    expect(out.afterParse).toBe(out.before);
+    expect(out.english).toBe("Invalid input: expected string, received number");
+    expect(out.loaded).toBe(true);
+    expect(out.french).toMatch(/^Entrée invalide/);
   });
 
   it("a forwarding module loads the real one on first call and answers as it does", () => {
@@ -67,6 +100,43 @@ describe("process start-up", () => {
     expect(has(r.modules, "/cdk8s")).toBe(false);
   });
 
+  it("a render compiles socle's TypeScript once per source text, keeps TypeScript positions, and recompiles an edited file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "socle-ts-loader-"));
+    const cache = join(dir, "cache");
+    const file = join(dir, "thrower.ts");
+    const script = `
+      const preload = require(${JSON.stringify(join(ROOT, "src/render/preload.js"))});
+      if (!preload.registerTypeScript(${JSON.stringify(ROOT)})) throw new Error("esbuild not found");
+      try { require(${JSON.stringify(file)}).fail(); } catch (err) { process.stdout.write(err.stack); }`;
+    const runIt = (cacheDir = cache) => {
+      const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, SOCLE_TS_CACHE: cacheDir } });
+      expect(r.status, r.stderr).toBe(0);
+      return { stack: r.stdout, cached: readdirSync(cacheDir).filter((f) => f.endsWith(".js")) };
+    };
+    writeFileSync(file, `interface Shape { readonly n: number }\nconst shape: Shape = { n: 1 };\n\nexport function fail(): never {\n  throw new Error("failed at line five " + shape.n);\n}\n`);
+    const first = runIt();
+    expect(first.stack).toContain("failed at line five 1");
+    expect(first.stack).toContain(`${file}:5:`);
+    expect(first.cached).toHaveLength(1);
+    // Same source: the cached compilation is used (the cache entry is not rewritten).
+    const entry = join(cache, first.cached[0]!);
+    const mtime = statSync(entry).mtimeMs;
+    expect(runIt().cached).toEqual(first.cached);
+    expect(statSync(entry).mtimeMs).toBe(mtime);
+    // An edited source is compiled again, whatever the cache holds.
+    writeFileSync(file, readFileSync(file, "utf8").replace("line five", "line five, edited"));
+    const edited = runIt();
+    expect(edited.stack).toContain("failed at line five, edited 1");
+    expect(edited.cached).toHaveLength(2);
+    // A cache folder others may write to is not used: what it holds would run as code.
+    const shared = join(dir, "shared");
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const unshared = runIt(shared);
+    expect(unshared.stack).toContain("failed at line five, edited 1");
+    expect(unshared.cached).toEqual([]);
+  });
+
   it("a render loads neither TypeScript nor the closure serializer's package tooling nor the audit", () => {
     const out = join(mkdtempSync(join(tmpdir(), "socle-startup-render-")), "out");
     const r = run(["render", "demo", "--out", out]);
@@ -76,5 +146,8 @@ describe("process start-up", () => {
     expect(has(r.modules, "/@npmcli/arborist/")).toBe(false);
     expect(has(r.modules, "/src/audit/command.ts")).toBe(false);
     expect(has(r.modules, "/policies/catalog.ts")).toBe(false);
+    // socle's TypeScript is loaded without tsx's hooks (src/render/preload.js, registerTypeScript).
+    expect(has(r.modules, "/src/render/render.ts")).toBe(true);
+    expect(has(r.modules, "/tsx/dist/")).toBe(false);
   });
 });
