@@ -9,10 +9,14 @@ const URN_MEMBER = /"urn"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 export function urnLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
   let line = 1;
-  let scanned = 0;
+  // The next newline not yet counted: each newline is found once, so a state written on one line (no newline
+  // at all) costs one scan, not one per URN.
+  let newline = text.indexOf("\n");
   for (const m of text.matchAll(URN_MEMBER)) {
-    for (let i = text.indexOf("\n", scanned); i !== -1 && i < m.index; i = text.indexOf("\n", i + 1)) line++;
-    scanned = m.index;
+    while (newline !== -1 && newline < m.index) {
+      line++;
+      newline = text.indexOf("\n", newline + 1);
+    }
     let urn: string;
     try {
       urn = JSON.parse(`"${m[1]}"`) as string;
