@@ -63,6 +63,14 @@ export function podSpecOf(obj: KubernetesObject): LocatedPodSpec | undefined {
   };
 }
 
+/**
+ * The pod as the checks see it. Of the pod's metadata, only `annotations` is passed: the only metadata upstream's
+ * checks read (kubernetes/pod-security-admission v0.37.0-alpha.2: `podMetadata.Annotations` in
+ * policy/check_appArmorProfile.go and policy/check_seccompProfile_baseline.go; no other check reads `podMetadata`).
+ * So a check's outcome depends on the spec, the annotations and the paths alone, which pods of the same
+ * template share (evaluatePodSecurity's structural cache relies on it).
+ */
 export function podUnderCheck(located: LocatedPodSpec): PodUnderCheck {
-  return { spec: located.spec, metadata: located.metadata, specPath: located.path, metadataPath: located.metadataPath };
+  const metadata: ObjectMeta = Object.prototype.hasOwnProperty.call(located.metadata, "annotations") ? { annotations: located.metadata.annotations! } : {};
+  return { spec: located.spec, metadata, specPath: located.path, metadataPath: located.metadataPath };
 }
