@@ -80,9 +80,10 @@ function outcomesOf(obj: KubernetesObject, shared: PodSecurityCache | undefined)
   const fresh = (): PodOutcomes => ({ pod, bySlot: new Array<readonly Violation[] | undefined>(slotCount), results: { baseline: new Map(), restricted: new Map() } });
   if (shared === undefined) return fresh();
   const spec = structuralKey(pod.spec);
-  const annotations = spec === undefined ? undefined : structuralKey(pod.metadata.annotations);
+  // No annotations ("-") or their JSON text; JSON text holds no raw NUL, so "\0" separates the parts.
+  const annotations = spec === undefined ? undefined : pod.metadata.annotations === undefined ? "-" : structuralKey(pod.metadata.annotations);
   if (annotations === undefined) return fresh();
-  const key = `${pod.specPath.length}:${pod.specPath}${pod.metadataPath.length}:${pod.metadataPath}${spec}${annotations}`;
+  const key = `${pod.specPath}\0${pod.metadataPath}\0${spec}\0${annotations}`;
   let outcomes = shared.byStructure.get(key);
   if (!outcomes) {
     outcomes = fresh();

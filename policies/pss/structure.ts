@@ -1,51 +1,37 @@
 /**
  * A structural key of a JSON-like value: two values with the same key have the same own enumerable string keys,
- * in the same order, holding the same primitives (`undefined`, `null`, `NaN`, `-0` and the infinities all kept
- * apart), at every depth. Strings are length-prefixed, so no content can forge a boundary. Anything that is not a
- * plain object, a dense array or a primitive (a Map, a Date, a class instance, a function, a symbol, a bigint, an
- * array with holes) or nested deeper than `maxDepth` has no key (undefined): the caller then keeps that value to
- * itself. A pure function of the value read through `Object.keys` and indexing, as the Pod Security checks read it.
+ * in the same order, holding the same primitives, at every depth. The key is the value's JSON text, given only
+ * to values JSON renders exactly: strings, finite numbers other than -0, booleans, null, dense arrays and plain
+ * objects of those. Anything JSON would blur (undefined, NaN, the infinities, -0, an array hole) or cannot hold
+ * (a Map, a Date, a class instance, a function, a symbol, a bigint, an object with `toJSON`), or nested deeper
+ * than `maxDepth`, has no key (undefined): the caller then keeps that value to itself.
  */
 export function structuralKey(value: unknown, maxDepth = 64): string | undefined {
-  return keyOf(value, maxDepth);
+  return isExactJson(value, maxDepth) ? JSON.stringify(value) : undefined;
 }
 
-function keyOf(v: unknown, depth: number): string | undefined {
+function isExactJson(v: unknown, depth: number): boolean {
   switch (typeof v) {
     case "string":
-      return `s${v.length}:${v}`;
-    case "number":
-      // String(-0) is "0": keep -0 apart; ";" never occurs in a number's text, so it ends one.
-      return Object.is(v, -0) ? "n-0;" : `n${v};`;
     case "boolean":
-      return v ? "T" : "F";
-    case "undefined":
-      return "U";
+      return true;
+    case "number":
+      return Number.isFinite(v) && !Object.is(v, -0);
     case "object": {
-      if (v === null) return "N";
-      if (depth <= 0) return undefined;
+      if (v === null) return true;
+      if (depth <= 0) return false;
       if (Array.isArray(v)) {
-        let key = `[${v.length}:`;
-        for (let i = 0; i < v.length; i++) {
-          if (!(i in v)) return undefined;
-          const item = keyOf(v[i], depth - 1);
-          if (item === undefined) return undefined;
-          key += item;
-        }
-        return `${key}]`;
+        for (let i = 0; i < v.length; i++) if (!(i in v) || !isExactJson(v[i], depth - 1)) return false;
+        return true;
       }
       const proto: unknown = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) return undefined;
+      if (proto !== Object.prototype && proto !== null) return false;
       const obj = v as Record<string, unknown>;
-      let key = "{";
-      for (const k of Object.keys(obj)) {
-        const item = keyOf(obj[k], depth - 1);
-        if (item === undefined) return undefined;
-        key += `${k.length}:${k}${item}`;
-      }
-      return `${key}}`;
+      if ("toJSON" in obj) return false;
+      for (const k in obj) if (Object.prototype.hasOwnProperty.call(obj, k) && !isExactJson(obj[k], depth - 1)) return false;
+      return true;
     }
     default:
-      return undefined;
+      return false;
   }
 }

@@ -16,15 +16,24 @@ describe("structuralKey", () => {
 
   it("keeps apart every pair of values a check could tell apart", () => {
     const values: unknown[] = [
-      undefined, null, 0, -0, 1, "1", "", "0", NaN, Infinity, -Infinity, true, false, "true",
-      [], {}, [null], [undefined], [[]], [{}], { a: undefined }, { a: null }, { a: 1 }, { b: 1 }, { a: 1, b: 2 }, { b: 2, a: 1 },
-      { a: "x", b: "y" }, { a: 'x"b:"y' }, { a: "x", b: "y", c: "" }, ["a", "b"], ["ab"], ["a,b"], { "1:a": "" }, { 1: "a" },
-      { s1: "" }, { "": "s1:" },
+      null, 0, 1, "1", "", "0", true, false, "true", "null",
+      [], {}, [null], [[]], [{}], { a: null }, { a: 1 }, { b: 1 }, { a: 1, b: 2 }, { b: 2, a: 1 },
+      { a: "x", b: "y" }, { a: 'x","b":"y' }, { a: "x", b: "y", c: "" }, ["a", "b"], ["ab"], ["a,b"], { "1:a": "" }, { 1: "a" },
+      { s1: "" }, { "": "s1:" }, { a: "\u0000" }, { a: "\\0" },
     ];
     const keys = values.map((v) => structuralKey(v));
     expect(keys.every((k) => typeof k === "string")).toBe(true);
     // {a: 1, b: 2} and {b: 2, a: 1} differ (key order): a miss, never a wrong hit.
     expect(new Set(keys).size).toBe(values.length);
+  });
+
+  it("gives no key to what JSON text would blur: undefined, NaN, the infinities, -0", () => {
+    for (const v of [undefined, NaN, Infinity, -Infinity, -0]) {
+      expect(structuralKey(v)).toBeUndefined();
+      expect(structuralKey({ a: v })).toBeUndefined();
+      expect(structuralKey([v])).toBeUndefined();
+    }
+    expect(structuralKey({ toJSON: "x" })).toBeUndefined();
   });
 
   it("gives no key to what is not plain data, or too deep", () => {
