@@ -18,7 +18,19 @@ export interface RealmSource {
 }
 
 /** Every realm representation of the input: KeycloakRealmImport `spec.realm`, annotated ConfigMaps' JSON values. */
+const realmsCache = new WeakMap<readonly ResourceView[], readonly RealmSource[]>();
+
+/** The realms of the resources, in input order: read once per resource list (three identity controls ask). */
 export function realmsOf(resources: readonly ResourceView[]): readonly RealmSource[] {
+  let found = realmsCache.get(resources);
+  if (!found) {
+    found = readRealms(resources);
+    realmsCache.set(resources, found);
+  }
+  return found;
+}
+
+function readRealms(resources: readonly ResourceView[]): readonly RealmSource[] {
   const out: RealmSource[] = [];
   for (const { view, obj } of k8sResources(resources)) {
     if (isKind(obj, "k8s.keycloak.org", "KeycloakRealmImport")) {
