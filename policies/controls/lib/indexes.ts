@@ -74,3 +74,60 @@ export function byUrn(resources: readonly ResourceView[]): ReadonlyMap<string, R
     return map;
   });
 }
+
+const NO_VIEW: readonly ResourceView[] = Object.freeze([]);
+
+/** The input positions of the resources of each Pulumi type (types in first-seen order, positions ascending). */
+function positionsByType(resources: readonly ResourceView[]): ReadonlyMap<string, readonly number[]> {
+  return cached(resources, "type", () => {
+    const map = new Map<string, number[]>();
+    for (let i = 0; i < resources.length; i++) {
+      const type = resources[i]!.type;
+      const list = map.get(type);
+      if (list) list.push(i);
+      else map.set(type, [i]);
+    }
+    return map;
+  });
+}
+
+/** The elements of `list` at the union of `positions` (each ascending), in ascending position: input order kept. */
+function atPositions<T>(list: readonly T[], positions: readonly (readonly number[])[]): readonly T[] {
+  if (positions.length === 1) return positions[0]!.map((i) => list[i]!);
+  const merged = Int32Array.from(positions.flat()).sort();
+  return Array.from(merged, (i) => list[i]!);
+}
+
+/**
+ * The resources whose Pulumi type passes `test`, in input order, as a scan of every resource with `test(view.type)`
+ * would list them; `test` must depend on the type alone (it runs once per distinct type).
+ */
+export function ofTypes(resources: readonly ResourceView[], test: (type: string) => boolean): readonly ResourceView[] {
+  const positions: (readonly number[])[] = [];
+  for (const [type, at] of positionsByType(resources)) if (test(type)) positions.push(at);
+  return positions.length === 0 ? NO_VIEW : atPositions(resources, positions);
+}
+
+/**
+ * Kubernetes objects of any of the given kinds (`[group, kind]`, group "" for the core group), in input order, as a
+ * scan of every object with `isKind` would list them.
+ */
+export function ofKinds(resources: readonly ResourceView[], kinds: readonly (readonly [string, string])[]): readonly K8sResource[] {
+  const byKind = cached(resources, "kind-positions", () => {
+    const map = new Map<string, number[]>();
+    const list = k8sResources(resources);
+    for (let i = 0; i < list.length; i++) {
+      const key = `${apiGroup(list[i]!.obj)}\0${list[i]!.obj.kind}`;
+      const at = map.get(key);
+      if (at) at.push(i);
+      else map.set(key, [i]);
+    }
+    return map;
+  });
+  const positions: (readonly number[])[] = [];
+  for (const key of new Set(kinds.map(([group, kind]) => `${group}\0${kind}`))) {
+    const at = byKind.get(key);
+    if (at) positions.push(at);
+  }
+  return positions.length === 0 ? EMPTY : atPositions(k8sResources(resources), positions);
+}
