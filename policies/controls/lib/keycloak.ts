@@ -1,5 +1,6 @@
 import type { CheckResult, ResourceView } from "../../types";
-import { describe, isKind, k8sResources } from "./k8s";
+import { describe, isKind } from "./k8s";
+import { ofKinds } from "./indexes";
 import { verdict, violation } from "./results";
 import { asRecord, asString, isRecord, type Json } from "./values";
 
@@ -32,7 +33,8 @@ export function realmsOf(resources: readonly ResourceView[]): readonly RealmSour
 
 function readRealms(resources: readonly ResourceView[]): readonly RealmSource[] {
   const out: RealmSource[] = [];
-  for (const { view, obj } of k8sResources(resources)) {
+  // Only these two kinds can hold a realm: the kind index lists them in input order, as a scan would.
+  for (const { view, obj } of ofKinds(resources, [["k8s.keycloak.org", "KeycloakRealmImport"], ["", "ConfigMap"]])) {
     if (isKind(obj, "k8s.keycloak.org", "KeycloakRealmImport")) {
       const realm = asRecord(obj.spec).realm;
       out.push(isRecord(realm) ? { view, where: describe(obj), path: "spec.realm", realm } : { view, where: describe(obj), path: "spec.realm", error: "spec.realm is missing" });

@@ -1,6 +1,7 @@
 import { LATEST_MINOR, createPodSecurityCache, evaluatePodSecurity, parsePolicyVersion, type PodSecurityCache } from "../../pss";
 import type { CheckResult, Control, KubernetesObject, ResourceView } from "../../types";
-import { type K8sResource, describe, isKind, k8sResources } from "./k8s";
+import { type K8sResource, describe, k8sResources } from "./k8s";
+import { ofKind } from "./indexes";
 import { verdict } from "./results";
 import { chapterOnly } from "./snc";
 
@@ -48,16 +49,16 @@ interface Shared {
 
 const shared = new WeakMap<readonly K8sResource[], Shared>();
 
-function sharedOf(resources: readonly K8sResource[]): Shared {
-  let found = shared.get(resources);
+function sharedOf(resources: readonly ResourceView[], k8s: readonly K8sResource[]): Shared {
+  let found = shared.get(k8s);
   if (!found) {
     const map = new Map<string, Readonly<Record<string, string>>>();
-    for (const { obj } of resources) {
+    for (const { obj } of ofKind(resources, "", "Namespace")) {
       const labels = obj.metadata.labels;
-      if (isKind(obj, "", "Namespace") && obj.metadata.name !== undefined && labels && typeof labels === "object") map.set(obj.metadata.name, labels);
+      if (obj.metadata.name !== undefined && labels && typeof labels === "object") map.set(obj.metadata.name, labels);
     }
     found = { namespaceLabels: map, versions: { baseline: new Map(), restricted: new Map() }, pods: createPodSecurityCache() };
-    shared.set(resources, found);
+    shared.set(k8s, found);
   }
   return found;
 }
@@ -86,7 +87,7 @@ export function podSecurityControl(level: PodSecurityLevel, meta: Pick<Control, 
     evidence: [`pod specs of Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs, evaluated by policies/pss at level ${level}`, `namespace labels pod-security.kubernetes.io/<mode> and <mode>-version (policy version; latest = v1.${LATEST_MINOR})`],
     check(resources: readonly ResourceView[]): readonly CheckResult[] {
       const k8s = k8sResources(resources);
-      const s = sharedOf(k8s);
+      const s = sharedOf(resources, k8s);
       const results: CheckResult[] = [];
       for (const { view, obj } of k8s) {
         const { version, at } = versionFor(s, obj, level);

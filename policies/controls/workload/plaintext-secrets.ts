@@ -1,5 +1,6 @@
 import type { CheckResult, Control, Violation } from "../../types";
-import { describe, isKind, k8sResources } from "../lib/k8s";
+import { describe } from "../lib/k8s";
+import { ofKind } from "../lib/indexes";
 import { containersOf, workloadsOf } from "../lib/pod";
 import { verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
@@ -49,8 +50,7 @@ export const control: Control = {
       }
       results.push(verdict(view, violations, `no secret-named environment variable of ${describe(obj)} has a literal value`));
     }
-    for (const { view, obj } of k8sResources(resources)) {
-      if (!isKind(obj, "", "ConfigMap")) continue;
+    for (const { view, obj } of ofKind(resources, "", "ConfigMap")) {
       const violations: Violation[] = [];
       for (const [key, value] of Object.entries(asRecord(obj.data))) {
         if (isSecret(key) && nonEmptyString(value)) {
