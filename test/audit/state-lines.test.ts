@@ -2,6 +2,7 @@
  * The URN line index of a state file (src/audit/state-lines.ts), which SARIF uses to point at a resource:
  * right for pretty-printed and single-line states, first occurrence wins, references are not entries.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { urnLines } from "../../src/audit/state-lines";
 
@@ -32,6 +33,31 @@ describe("urnLines", () => {
         ["u2", 4],
         ["u3", 6],
       ]),
+    );
+  });
+
+  it("finds what a global search of the member pattern finds, on any text", () => {
+    // The reference: every match of the pattern, left to right, decoded by JSON.parse (skipped when it refuses).
+    const reference = (text: string): Map<string, number> => {
+      const lines = new Map<string, number>();
+      for (const m of text.matchAll(/"urn"\s*:\s*"((?:[^"\\]|\\.)*)"/g)) {
+        let urn: string;
+        try {
+          urn = JSON.parse(`"${m[1]}"`) as string;
+        } catch {
+          continue;
+        }
+        if (!lines.has(urn)) lines.set(urn, text.slice(0, m.index).split("\n").length);
+      }
+      return lines;
+    };
+    const piece = fc.constantFrom('"urn"', '"urn": "', ":", " ", "\n", '"', "\\", "\\\"", "\\n", "\\u0041", "a", "b", "\u0001", '"urn":"a"', ",");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join("");
+        expect(urnLines(text)).toEqual(reference(text));
+      }),
+      { numRuns: 2000 },
     );
   });
 
