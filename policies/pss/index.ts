@@ -11,7 +11,7 @@ import { structuralKey } from "./structure";
 
 export type { PssCheck, PssLevel } from "./check";
 export type { ObjectMeta, PodSpec } from "./podSpec";
-export { podSpecOf, type LocatedPodSpec } from "./podSpecOf";
+export { POD_BEARING_KINDS, podSpecOf, type LocatedPodSpec } from "./podSpecOf";
 export { BASELINE_CHECKS, LATEST_MINOR, RESTRICTED_CHECKS, checksFor, effectiveMinor, parsePolicyVersion } from "./registry";
 export { revisionAt } from "./check";
 

@@ -23,6 +23,12 @@ const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   "batch/CronJob": ["spec", "jobTemplate", "spec", "template"],
 };
 
+/** Every kind `podSpecOf` finds a pod spec in, as `[API group, kind]` (core group: ""): the others carry none. */
+export const POD_BEARING_KINDS: readonly (readonly [string, string])[] = [
+  ["", "Pod"],
+  ...Object.keys(TEMPLATE_PATHS).map((key): readonly [string, string] => [key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1)]),
+];
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,7 +1,7 @@
-import { LATEST_MINOR, createPodSecurityCache, evaluatePodSecurity, parsePolicyVersion, type PodSecurityCache } from "../../pss";
+import { LATEST_MINOR, POD_BEARING_KINDS, createPodSecurityCache, evaluatePodSecurity, parsePolicyVersion, type PodSecurityCache } from "../../pss";
 import type { CheckResult, Control, KubernetesObject, ResourceView } from "../../types";
 import { type K8sResource, describe, k8sResources } from "./k8s";
-import { ofKind } from "./indexes";
+import { ofKind, ofKinds } from "./indexes";
 import { verdict } from "./results";
 import { chapterOnly } from "./snc";
 
@@ -89,7 +89,9 @@ export function podSecurityControl(level: PodSecurityLevel, meta: Pick<Control, 
       const k8s = k8sResources(resources);
       const s = sharedOf(resources, k8s);
       const results: CheckResult[] = [];
-      for (const { view, obj } of k8s) {
+      // Only pod-bearing kinds can have an outcome (evaluatePodSecurity says "does not apply" for the others):
+      // the kind index lists them in input order, as the scan of every object did.
+      for (const { view, obj } of ofKinds(resources, POD_BEARING_KINDS)) {
         const { version, at } = versionFor(s, obj, level);
         const outcome = evaluatePodSecurity(obj, level, version.minor, s.pods);
         if (!outcome.applies) continue;
