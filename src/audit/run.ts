@@ -51,6 +51,7 @@ export function runAudit(
   const matched = new Map<Waiver, number>(waivers.map((w) => [w, 0]));
   const findings: AuditFinding[] = [];
   const firstOf = new Map<string, AuditFinding>();
+  const perControl = new Map<string, Counter>();
 
   for (const control of sorted) {
     // Controls run in id order, so each control's findings are sorted on their own and appended.
@@ -91,9 +92,12 @@ export function runAudit(
     }
     const first = appendSorted(findings, produced, entries, views.length);
     if (first) firstOf.set(control.id, first);
+    const counts = zero();
+    for (const f of produced) counts[f.status]++;
+    perControl.set(control.id, counts);
   }
 
-  return summarize(sorted, findings, firstOf, views.length, [...matched].map(([waiver, n]): WaiverOutcome => ({ waiver, expired: isExpired(waiver, context.today), matched: n })));
+  return summarize(sorted, findings, perControl, firstOf, views.length, [...matched].map(([waiver, n]): WaiverOutcome => ({ waiver, expired: isExpired(waiver, context.today), matched: n })));
 }
 
 /**
@@ -155,13 +159,10 @@ function appendSorted(findings: AuditFinding[], produced: readonly AuditFinding[
   return findings[start];
 }
 
-function summarize(controls: readonly Control[], findings: readonly AuditFinding[], firstOf: ReadonlyMap<string, AuditFinding>, resources: number, waivers: readonly WaiverOutcome[]): AuditResult {
-  const perControl = new Map<string, Counter>(controls.map((c) => [c.id, zero()]));
+/** `perControl`: each control's counts by status, taken as its findings were made. */
+function summarize(controls: readonly Control[], findings: readonly AuditFinding[], perControl: ReadonlyMap<string, Counter>, firstOf: ReadonlyMap<string, AuditFinding>, resources: number, waivers: readonly WaiverOutcome[]): AuditResult {
   const total = zero();
-  for (const f of findings) {
-    perControl.get(f.controlId)![f.status]++;
-    total[f.status]++;
-  }
+  for (const counts of perControl.values()) for (const s of ["pass", "fail", "waived", "notApplicable"] as const) total[s] += counts[s];
   let mandatoryFailures = 0;
   let advisoryFailures = 0;
   const chapterCounts = new Map<SncChapter, { counts: Counter; controls: number }>();
