@@ -46,8 +46,22 @@ export interface VisitedContainer {
 
 const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
 
-/** Every container of the pod, in upstream's order (init, regular, ephemeral), as `visitContainers` does. */
+const visitedOf = new WeakMap<PodUnderCheck, readonly VisitedContainer[]>();
+
+/**
+ * Every container of the pod, in upstream's order (init, regular, ephemeral), as `visitContainers` does.
+ * Listed once per pod (every check asks; pods are never mutated).
+ */
 export function containersOf(pod: PodUnderCheck): readonly VisitedContainer[] {
+  let visited = visitedOf.get(pod);
+  if (!visited) {
+    visited = listContainers(pod);
+    visitedOf.set(pod, visited);
+  }
+  return visited;
+}
+
+function listContainers(pod: PodUnderCheck): readonly VisitedContainer[] {
   const visited: VisitedContainer[] = [];
   for (const list of CONTAINER_LISTS) {
     const containers = pod.spec[list];

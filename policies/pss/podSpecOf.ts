@@ -23,6 +23,12 @@ const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   "batch/CronJob": ["spec", "jobTemplate", "spec", "template"],
 };
 
+/** Every kind `podSpecOf` finds a pod spec in, as `[API group, kind]` (core group: ""): the others carry none. */
+export const POD_BEARING_KINDS: readonly (readonly [string, string])[] = [
+  ["", "Pod"],
+  ...Object.keys(TEMPLATE_PATHS).map((key): readonly [string, string] => [key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1)]),
+];
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -63,6 +69,14 @@ export function podSpecOf(obj: KubernetesObject): LocatedPodSpec | undefined {
   };
 }
 
+/**
+ * The pod as the checks see it. Of the pod's metadata, only `annotations` is passed: the only metadata upstream's
+ * checks read (kubernetes/pod-security-admission v0.37.0-alpha.2: `podMetadata.Annotations` in
+ * policy/check_appArmorProfile.go and policy/check_seccompProfile_baseline.go; no other check reads `podMetadata`).
+ * So a check's outcome depends on the spec, the annotations and the paths alone, which pods of the same
+ * template share (evaluatePodSecurity's structural cache relies on it).
+ */
 export function podUnderCheck(located: LocatedPodSpec): PodUnderCheck {
-  return { spec: located.spec, metadata: located.metadata, specPath: located.path, metadataPath: located.metadataPath };
+  const metadata: ObjectMeta = Object.prototype.hasOwnProperty.call(located.metadata, "annotations") ? { annotations: located.metadata.annotations! } : {};
+  return { spec: located.spec, metadata, specPath: located.path, metadataPath: located.metadataPath };
 }

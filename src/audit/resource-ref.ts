@@ -6,15 +6,15 @@ import type { ResourceRef, ResourceView } from "../../policies/types";
  */
 export function resourceRef(view: ResourceView): ResourceRef {
   const meta = view.k8s?.metadata;
-  const kind = view.k8s?.kind ?? view.type;
-  const name = meta?.name ?? view.name;
-  return {
-    ...(view.urn !== undefined ? { urn: view.urn } : {}),
-    kind,
-    ...(meta?.namespace !== undefined ? { namespace: meta.namespace } : {}),
-    name,
-    ...(view.file !== undefined ? { file: view.file } : {}),
-  };
+  // Built property by property in the order reports show them (urn, kind, namespace, name, file): object
+  // spreads of conditional literals cost a few microseconds per resource, and every finding names one.
+  const ref: { -readonly [K in keyof ResourceRef]: ResourceRef[K] } = {};
+  if (view.urn !== undefined) ref.urn = view.urn;
+  ref.kind = view.k8s?.kind ?? view.type;
+  if (meta?.namespace !== undefined) ref.namespace = meta.namespace;
+  ref.name = meta?.name ?? view.name;
+  if (view.file !== undefined) ref.file = view.file;
+  return ref;
 }
 
 /** The sort and identity key of a resource: URN, else manifest file reference, else name. */

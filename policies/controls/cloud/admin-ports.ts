@@ -1,6 +1,7 @@
 import type { CheckResult, Control, ResourceView, Violation } from "../../types";
 import { DEFAULT_ADMIN_MIN_PREFIX, parseRange, publicAddressCount, rangeSize, type AddressRange } from "../lib/address-ranges";
 import { pass, verdict, violation } from "../lib/results";
+import { ofTypes } from "../lib/indexes";
 import { verifiedSection } from "../lib/snc";
 import { asArray, asInteger, asString, isUnknown, nonEmptyString, records } from "../lib/values";
 
@@ -51,7 +52,7 @@ export const control: Control = {
     const minPrefix = { 4: ctx?.adminMinPrefix ?? DEFAULT_ADMIN_MIN_PREFIX[4], 6: DEFAULT_ADMIN_MIN_PREFIX[6] };
     const byView = new Map<ResourceView, Violation[]>();
     const exposures: Exposure[] = [];
-    for (const view of resources) {
+    for (const view of ofTypes(resources, (type) => type === OPENSTACK_RULE || type === OUTSCALE_RULE)) {
       const p = view.props;
       if (view.type === OPENSTACK_RULE) {
         if (p.direction !== "ingress") continue;

@@ -1,5 +1,6 @@
 import type { CheckResult, Control, ResourceView } from "../../types";
 import { notApplicable, verdict, violation } from "../lib/results";
+import { ofTypes } from "../lib/indexes";
 import { verifiedSection } from "../lib/snc";
 import { asArray, asRecord, asString, isUnknown, records } from "../lib/values";
 
@@ -29,13 +30,13 @@ export const control: Control = {
     `${OUTSCALE_VM} with tag \`${ROLE_KEY}=${CONTROL_PLANE}\`: placementSubregionName`,
   ],
   check(resources) {
-    const groups = resources.filter((r) => r.type === SERVER_GROUP);
+    const groups = ofTypes(resources, (type) => type === SERVER_GROUP);
     const results: CheckResult[] = [];
-    for (const view of resources) {
+    for (const view of ofTypes(resources, (type) => type === INSTANCE)) {
       if (view.type !== INSTANCE || asRecord(view.props.metadata)[ROLE_KEY] !== CONTROL_PLANE) continue;
       results.push(openstackInstance(view, groups));
     }
-    const vms = resources.filter((r) => r.type === OUTSCALE_VM && records(r.props.tags).some(({ item }) => item.key === ROLE_KEY && item.value === CONTROL_PLANE));
+    const vms = ofTypes(resources, (type) => type === OUTSCALE_VM).filter((r) => records(r.props.tags).some(({ item }) => item.key === ROLE_KEY && item.value === CONTROL_PLANE));
     const subregions = new Set(vms.map((vm) => asString(vm.props.placementSubregionName)).filter((s): s is string => s !== undefined));
     for (const vm of vms) {
       const sub = asString(vm.props.placementSubregionName);

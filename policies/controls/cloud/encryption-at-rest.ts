@@ -1,5 +1,6 @@
 import type { CheckResult, Control, ResourceView, Violation } from "../../types";
 import { pass, verdict, violation } from "../lib/results";
+import { ofTypes } from "../lib/indexes";
 import { verifiedSection } from "../lib/snc";
 import { encryptionDeclaration } from "../lib/stack";
 import { asArray, asInteger, asString, nonEmptyString, records } from "../lib/values";
@@ -45,7 +46,8 @@ export const control: Control = {
       return [violation(`${what} ${type !== undefined ? `has volume type ${type}, which is not declared encrypted` : "has no volume type declared encrypted"}: ${HOW_TO_DECLARE}`, path)];
     };
     const results: CheckResult[] = [];
-    for (const view of resources) {
+    const candidates = ofTypes(resources, (type) => OPENSTACK_VOLUME.test(type) || type === OUTSCALE_VOLUME || type === OPENSTACK_INSTANCE || type === OUTSCALE_VM || OPENSTACK_CONTAINER.test(type));
+    for (const view of candidates) {
       if (OPENSTACK_VOLUME.test(view.type) || view.type === OUTSCALE_VOLUME) {
         results.push(verdict(view, blockEvidence(view.props.volumeType, "volumeType", "the volume"), note(allBlock, view.props.volumeType)));
       } else if (view.type === OPENSTACK_INSTANCE) {

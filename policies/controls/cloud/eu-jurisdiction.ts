@@ -1,6 +1,7 @@
 import type { CheckResult, Control } from "../../types";
 import { packageOf } from "../lib/cloud";
 import { notApplicable, verdict, violation } from "../lib/results";
+import { ofTypes } from "../lib/indexes";
 import { verifiedSection } from "../lib/snc";
 import { stackView } from "../lib/stack";
 
@@ -57,7 +58,7 @@ export const control: Control = {
     } else {
       results.push(notApplicable(stack, "no hosting provider is declared (see snc-cloud-provider-attestation)"));
     }
-    for (const view of resources) {
+    for (const view of ofTypes(resources, (type) => EXTRA_EU_PACKAGES[packageOf(type)] !== undefined)) {
       const pkg = packageOf(view.type);
       const owner = EXTRA_EU_PACKAGES[pkg];
       if (owner !== undefined) results.push(verdict(view, [violation(`${view.type} is a resource of package ${pkg}: ${owner}, subject to extra-European law`)]));

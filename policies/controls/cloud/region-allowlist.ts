@@ -1,6 +1,7 @@
 import type { CheckResult, Control } from "../../types";
 import { packageOf, regionOf, REGIONAL_PACKAGES } from "../lib/cloud";
 import { notApplicable, verdict, violation } from "../lib/results";
+import { ofTypes } from "../lib/indexes";
 import { verifiedSection } from "../lib/snc";
 import { socleMetadata, stackView } from "../lib/stack";
 import { nonEmptyString } from "../lib/values";
@@ -37,8 +38,7 @@ export const control: Control = {
         ),
       );
     }
-    for (const view of resources) {
-      if (!(REGIONAL_PACKAGES as readonly string[]).includes(packageOf(view.type))) continue;
+    for (const view of ofTypes(resources, (type) => (REGIONAL_PACKAGES as readonly string[]).includes(packageOf(type)))) {
       const found = regionOf(resources, view);
       if (!found) {
         results.push(notApplicable(view, "the resource records no region, subregion or provider region"));

@@ -1,5 +1,6 @@
 import type { CheckResult, Control, KubernetesObject, Violation } from "../../types";
-import { describe, isKind, k8sResources, specOf } from "../lib/k8s";
+import { describe, isKind, specOf } from "../lib/k8s";
+import { ofKinds } from "../lib/indexes";
 import { verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
 import { asRecord, asString, isRecord, nonEmptyString, type Json } from "../lib/values";
@@ -29,7 +30,12 @@ export const control: Control = {
   check(resources, ctx) {
     const allowed = ctx.allowedRegions;
     const results: CheckResult[] = [];
-    for (const { view, obj } of k8sResources(resources)) {
+    const stores = ofKinds(resources, [
+      ["postgresql.cnpg.io", "Cluster"],
+      ["barmancloud.cnpg.io", "ObjectStore"],
+      ["velero.io", "BackupStorageLocation"],
+    ]);
+    for (const { view, obj } of stores) {
       const annotated = asString(obj.metadata.annotations?.[REGION_ANNOTATION]);
       let violations: Violation[] | undefined;
       if (isKind(obj, "postgresql.cnpg.io", "Cluster")) {

@@ -1,6 +1,6 @@
 import type { CheckResult, Control, KubernetesObject, Violation } from "../../types";
 import { describe, isKind, k8sResources, nameOf, namespaceOf, namespaceView, specOf, type K8sResource } from "../lib/k8s";
-import { ofKind } from "../lib/indexes";
+import { ofKind, ofKinds } from "../lib/indexes";
 import { verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
 import { asArray, asRecord, asString, nonEmptyString, records } from "../lib/values";
@@ -54,7 +54,7 @@ export const control: Control = {
       if (schedules.length === 0) violations.push(violation(`no active ScheduledBackup targets ${describe(obj)}`));
       results.push(verdict(view, violations, `${describe(obj)} is backed up by ${schedules.map((s) => nameOf(s.obj)).join(", ")} with a retention policy`));
     }
-    const namespaces = [...new Set(k8s.filter(({ obj }) => holdsVolumes(obj)).map(({ obj }) => namespaceOf(obj)))].sort();
+    const namespaces = [...new Set(ofKinds(resources, [["", "PersistentVolumeClaim"], ["apps", "StatefulSet"]]).filter(({ obj }) => holdsVolumes(obj)).map(({ obj }) => namespaceOf(obj)))].sort();
     // The stack's own active Schedules, then (a tenant) its platform's, which live in the platform's state.
     const velero: Schedule[] = [
       ...ofKind(resources, "velero.io", "Schedule")

@@ -18,19 +18,37 @@ function cached<T>(owner: object, name: string, build: () => T): T {
 
 const EMPTY: readonly K8sResource[] = Object.freeze([]);
 
+/** Per API group and kind (group "" for the core group): the objects, in input order, and their positions in k8sResources. */
+interface KindEntry {
+  readonly list: K8sResource[];
+  readonly positions: number[];
+}
+
+function kindIndex(resources: readonly ResourceView[]): ReadonlyMap<string, ReadonlyMap<string, KindEntry>> {
+  return cached(resources, "kind", () => {
+    // kind -> group -> entry: no key string built per object; each distinct apiVersion's group is sliced once.
+    const byKind = new Map<string, Map<string, KindEntry>>();
+    const groupOf = new Map<string, string>();
+    const list = k8sResources(resources);
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
+      let group = groupOf.get(r.obj.apiVersion);
+      if (group === undefined) groupOf.set(r.obj.apiVersion, (group = apiGroup(r.obj)));
+      let groups = byKind.get(r.obj.kind);
+      if (!groups) byKind.set(r.obj.kind, (groups = new Map()));
+      const entry = groups.get(group);
+      if (entry) {
+        entry.list.push(r);
+        entry.positions.push(i);
+      } else groups.set(group, { list: [r], positions: [i] });
+    }
+    return byKind;
+  });
+}
+
 /** Kubernetes objects of one kind (`group` "" for the core group), in input order. */
 export function ofKind(resources: readonly ResourceView[], group: string, kind: string): readonly K8sResource[] {
-  const byKind = cached(resources, "kind", () => {
-    const map = new Map<string, K8sResource[]>();
-    for (const r of k8sResources(resources)) {
-      const key = `${apiGroup(r.obj)}\0${r.obj.kind}`;
-      const list = map.get(key);
-      if (list) list.push(r);
-      else map.set(key, [r]);
-    }
-    return map;
-  });
-  return byKind.get(`${group}\0${kind}`) ?? EMPTY;
+  return kindIndex(resources).get(kind)?.get(group)?.list ?? EMPTY;
 }
 
 /** The objects of `list` grouped by namespace (input order within a namespace). */
@@ -73,4 +91,53 @@ export function byUrn(resources: readonly ResourceView[]): ReadonlyMap<string, R
     for (const r of resources) if (r.urn !== undefined && !map.has(r.urn)) map.set(r.urn, r);
     return map;
   });
+}
+
+const NO_VIEW: readonly ResourceView[] = Object.freeze([]);
+
+/** The input positions of the resources of each Pulumi type (types in first-seen order, positions ascending). */
+function positionsByType(resources: readonly ResourceView[]): ReadonlyMap<string, readonly number[]> {
+  return cached(resources, "type", () => {
+    const map = new Map<string, number[]>();
+    for (let i = 0; i < resources.length; i++) {
+      const type = resources[i]!.type;
+      const list = map.get(type);
+      if (list) list.push(i);
+      else map.set(type, [i]);
+    }
+    return map;
+  });
+}
+
+/** The elements of `list` at the union of `positions` (each ascending), in ascending position: input order kept. */
+function atPositions<T>(list: readonly T[], positions: readonly (readonly number[])[]): readonly T[] {
+  if (positions.length === 1) return positions[0]!.map((i) => list[i]!);
+  const merged = Int32Array.from(positions.flat()).sort();
+  return Array.from(merged, (i) => list[i]!);
+}
+
+/**
+ * The resources whose Pulumi type passes `test`, in input order, as a scan of every resource with `test(view.type)`
+ * would list them; `test` must depend on the type alone (it runs once per distinct type).
+ */
+export function ofTypes(resources: readonly ResourceView[], test: (type: string) => boolean): readonly ResourceView[] {
+  const positions: (readonly number[])[] = [];
+  for (const [type, at] of positionsByType(resources)) if (test(type)) positions.push(at);
+  return positions.length === 0 ? NO_VIEW : atPositions(resources, positions);
+}
+
+/**
+ * Kubernetes objects of any of the given kinds (`[group, kind]`, group "" for the core group), in input order, as a
+ * scan of every object with `isKind` would list them.
+ */
+export function ofKinds(resources: readonly ResourceView[], kinds: readonly (readonly [string, string])[]): readonly K8sResource[] {
+  const index = kindIndex(resources);
+  const found = new Set<KindEntry>();
+  for (const [group, kind] of kinds) {
+    const entry = index.get(kind)?.get(group);
+    if (entry) found.add(entry);
+  }
+  if (found.size === 0) return EMPTY;
+  if (found.size === 1) return [...found][0]!.list;
+  return atPositions(k8sResources(resources), [...found].map((e) => e.positions));
 }

@@ -1,5 +1,6 @@
 import type { CheckResult, ResourceView } from "../../types";
-import { describe, isKind, k8sResources } from "./k8s";
+import { describe, isKind } from "./k8s";
+import { ofKinds } from "./indexes";
 import { verdict, violation } from "./results";
 import { asRecord, asString, isRecord, type Json } from "./values";
 
@@ -18,9 +19,22 @@ export interface RealmSource {
 }
 
 /** Every realm representation of the input: KeycloakRealmImport `spec.realm`, annotated ConfigMaps' JSON values. */
+const realmsCache = new WeakMap<readonly ResourceView[], readonly RealmSource[]>();
+
+/** The realms of the resources, in input order: read once per resource list (three identity controls ask). */
 export function realmsOf(resources: readonly ResourceView[]): readonly RealmSource[] {
+  let found = realmsCache.get(resources);
+  if (!found) {
+    found = readRealms(resources);
+    realmsCache.set(resources, found);
+  }
+  return found;
+}
+
+function readRealms(resources: readonly ResourceView[]): readonly RealmSource[] {
   const out: RealmSource[] = [];
-  for (const { view, obj } of k8sResources(resources)) {
+  // Only these two kinds can hold a realm: the kind index lists them in input order, as a scan would.
+  for (const { view, obj } of ofKinds(resources, [["k8s.keycloak.org", "KeycloakRealmImport"], ["", "ConfigMap"]])) {
     if (isKind(obj, "k8s.keycloak.org", "KeycloakRealmImport")) {
       const realm = asRecord(obj.spec).realm;
       out.push(isRecord(realm) ? { view, where: describe(obj), path: "spec.realm", realm } : { view, where: describe(obj), path: "spec.realm", error: "spec.realm is missing" });

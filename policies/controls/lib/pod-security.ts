@@ -1,6 +1,7 @@
-import { LATEST_MINOR, evaluatePodSecurity, parsePolicyVersion } from "../../pss";
+import { LATEST_MINOR, POD_BEARING_KINDS, createPodSecurityCache, evaluatePodSecurity, parsePolicyVersion, type PodSecurityCache } from "../../pss";
 import type { CheckResult, Control, KubernetesObject, ResourceView } from "../../types";
-import { type K8sResource, describe, isKind, k8sResources } from "./k8s";
+import { type K8sResource, describe, k8sResources } from "./k8s";
+import { ofKind, ofKinds } from "./indexes";
 import { verdict } from "./results";
 import { chapterOnly } from "./snc";
 
@@ -38,24 +39,39 @@ export function pinnedVersion(labels: Readonly<Record<string, string>> | undefin
   return { minor: Math.min(parsed, LATEST_MINOR), label: `v1.${parsed}`, from: key };
 }
 
-const nsLabels = new WeakMap<readonly K8sResource[], ReadonlyMap<string, Readonly<Record<string, string>>>>();
+/** What the two Pod Security controls share per resource list: namespace versions, and pods evaluated by structure. */
+interface Shared {
+  readonly namespaceLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Per level, the version of each namespace asked for so far, with how its findings state it. */
+  readonly versions: Record<PodSecurityLevel, Map<string, { readonly version: PinnedVersion; readonly at: string }>>;
+  readonly pods: PodSecurityCache;
+}
 
-function namespaceLabels(resources: readonly K8sResource[]): ReadonlyMap<string, Readonly<Record<string, string>>> {
-  let found = nsLabels.get(resources);
+const shared = new WeakMap<readonly K8sResource[], Shared>();
+
+function sharedOf(resources: readonly ResourceView[], k8s: readonly K8sResource[]): Shared {
+  let found = shared.get(k8s);
   if (!found) {
     const map = new Map<string, Readonly<Record<string, string>>>();
-    for (const { obj } of resources) {
+    for (const { obj } of ofKind(resources, "", "Namespace")) {
       const labels = obj.metadata.labels;
-      if (isKind(obj, "", "Namespace") && obj.metadata.name !== undefined && labels && typeof labels === "object") map.set(obj.metadata.name, labels);
+      if (obj.metadata.name !== undefined && labels && typeof labels === "object") map.set(obj.metadata.name, labels);
     }
-    found = map;
-    nsLabels.set(resources, found);
+    found = { namespaceLabels: map, versions: { baseline: new Map(), restricted: new Map() }, pods: createPodSecurityCache() };
+    shared.set(k8s, found);
   }
   return found;
 }
 
-function versionFor(resources: readonly K8sResource[], obj: KubernetesObject, level: PodSecurityLevel): PinnedVersion {
-  return pinnedVersion(namespaceLabels(resources).get(obj.metadata.namespace ?? "default"), level);
+function versionFor(s: Shared, obj: KubernetesObject, level: PodSecurityLevel): { readonly version: PinnedVersion; readonly at: string } {
+  const ns = obj.metadata.namespace ?? "default";
+  let found = s.versions[level].get(ns);
+  if (!found) {
+    const version = pinnedVersion(s.namespaceLabels.get(ns), level);
+    found = { version, at: version.from ? `${version.label} (namespace label ${version.from})` : version.label };
+    s.versions[level].set(ns, found);
+  }
+  return found;
 }
 
 /** A control that runs the Pod Security Standards evaluator at one level on every workload. */
@@ -71,12 +87,18 @@ export function podSecurityControl(level: PodSecurityLevel, meta: Pick<Control, 
     evidence: [`pod specs of Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs, evaluated by policies/pss at level ${level}`, `namespace labels pod-security.kubernetes.io/<mode> and <mode>-version (policy version; latest = v1.${LATEST_MINOR})`],
     check(resources: readonly ResourceView[]): readonly CheckResult[] {
       const k8s = k8sResources(resources);
-      return k8s.flatMap(({ view, obj }) => {
-        const version = versionFor(k8s, obj, level);
-        const outcome = evaluatePodSecurity(obj, level, version.minor);
-        const at = version.from ? `${version.label} (namespace label ${version.from})` : version.label;
-        return outcome.applies ? [verdict(view, outcome.violations, `${describe(obj)} meets the ${level} profile at policy version ${at}`)] : [];
-      });
+      const s = sharedOf(resources, k8s);
+      const results: CheckResult[] = [];
+      // Only pod-bearing kinds can have an outcome (evaluatePodSecurity says "does not apply" for the others):
+      // the kind index lists them in input order, as the scan of every object did.
+      for (const { view, obj } of ofKinds(resources, POD_BEARING_KINDS)) {
+        const { version, at } = versionFor(s, obj, level);
+        const outcome = evaluatePodSecurity(obj, level, version.minor, s.pods);
+        if (!outcome.applies) continue;
+        // The pass note names the object: written only for the objects that pass.
+        results.push(verdict(view, outcome.violations, outcome.violations.length > 0 ? undefined : `${describe(obj)} meets the ${level} profile at policy version ${at}`));
+      }
+      return results;
     },
   };
 }

@@ -15,8 +15,12 @@ const TEMPLATE_KINDS: Readonly<Record<string, readonly string[]>> = {
   batch: ["Job"],
 };
 
+const WORKLOAD_KIND_NAMES: ReadonlySet<string> = new Set(["Pod", "CronJob", ...Object.values(TEMPLATE_KINDS).flat()]);
+
 /** The pod spec of a workload object (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob). */
 export function podTemplateOf(obj: KubernetesObject): PodTemplate | undefined {
+  // Most objects are not workloads: their kind says so before their API group is read.
+  if (!WORKLOAD_KIND_NAMES.has(obj.kind)) return undefined;
   const group = apiGroup(obj);
   if (group === "" && obj.kind === "Pod") return fromSpec(obj.spec, asRecord(obj.metadata), "spec");
   if (group === "batch" && obj.kind === "CronJob") {

@@ -1,11 +1,10 @@
 import type { CheckResult, ResourceView, Violation } from "../../types";
 
-export const pass = (resource: ResourceView, note?: string): CheckResult => ({
-  resource,
-  status: "pass",
-  violations: [],
-  ...(note !== undefined ? { note } : {}),
-});
+const NO_VIOLATION: readonly Violation[] = Object.freeze([]);
+
+/** A pass (with its note when given). Built without a spread: controls return one per resource. */
+export const pass = (resource: ResourceView, note?: string): CheckResult =>
+  note !== undefined ? { resource, status: "pass", violations: NO_VIOLATION, note } : { resource, status: "pass", violations: NO_VIOLATION };
 
 export const notApplicable = (resource: ResourceView, note: string): CheckResult => ({
   resource,

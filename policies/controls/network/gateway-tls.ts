@@ -1,6 +1,7 @@
 import type { CheckResult, Control, Violation } from "../../types";
-import { attachedListeners, gatewayKey, gatewaysOf, isHttpRoute, isHttpsRedirectOnly, listenersOf, routeGatewayKeys } from "../lib/gateway";
-import { describe, k8sResources, type K8sResource } from "../lib/k8s";
+import { GATEWAY_GROUP, attachedListeners, gatewayKey, isHttpsRedirectOnly, listenersOf, routeGatewayKeys } from "../lib/gateway";
+import { describe, type K8sResource } from "../lib/k8s";
+import { ofKind } from "../lib/indexes";
 import { notApplicable, verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
 import { asArray } from "../lib/values";
@@ -25,9 +26,9 @@ export const control: Control = {
     "gateway.networking.k8s.io HTTPRoute `spec.parentRefs[]` (name, namespace, sectionName, port) and `spec.rules[]` (filters, backendRefs)",
   ],
   check(resources) {
-    const k8s = k8sResources(resources);
-    const gateways = gatewaysOf(k8s);
-    const routes = k8s.filter(({ obj }) => isHttpRoute(obj));
+    // The kind index keeps input order: the same lists as filtering every object with isGateway / isHttpRoute.
+    const gateways = ofKind(resources, GATEWAY_GROUP, "Gateway");
+    const routes = ofKind(resources, GATEWAY_GROUP, "HTTPRoute");
     // Indexes (linear in the input): each Gateway's routes and each route's Gateways, by the parentRefs' names, in input order.
     const gatewaysByKey = new Map<string, number[]>();
     gateways.forEach(({ obj }, i) => {

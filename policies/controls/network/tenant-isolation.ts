@@ -1,7 +1,7 @@
 import type { CheckResult, Control, KubernetesObject, ResourceView, Violation } from "../../types";
 import { canReach, selectingPolicies, selects, type NetworkPolicy, type Workload as FlowWorkload } from "../lib/reachability";
 import { apiGroup, isKind, k8sResources, nameOf, namespaceOf, type K8sResource } from "../lib/k8s";
-import { ofKind } from "../lib/indexes";
+import { ofKind, ofTypes } from "../lib/indexes";
 import { workloadsOf } from "../lib/pod";
 import { notApplicable, verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
@@ -95,8 +95,7 @@ function stackNameOf(urn: string | undefined): string | undefined {
 function fleetModel(resources: readonly ResourceView[]): Fleet {
   const stackOf = new Map<string, ResourceView>();
   const tenantByStack = new Map<string, string>();
-  for (const r of resources) {
-    if (r.type !== ROOT_STACK_TYPE) continue;
+  for (const r of ofTypes(resources, (type) => type === ROOT_STACK_TYPE)) {
     const socle = asRecord(r.props.socle);
     const org = asString(socle.organization);
     const kind = asString(socle.kind);

@@ -1,6 +1,7 @@
 import type { CheckResult, Control, Violation } from "../../types";
-import { gatewaysOf, listenersOf } from "../lib/gateway";
-import { describe, isKind, k8sResources, specOf } from "../lib/k8s";
+import { GATEWAY_GROUP, listenersOf } from "../lib/gateway";
+import { describe, isKind, specOf } from "../lib/k8s";
+import { ofKind, ofKinds, ofTypes } from "../lib/indexes";
 import { notApplicable, verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
 import { asArray, asInteger, asRecord, asString } from "../lib/values";
@@ -32,9 +33,8 @@ export const control: Control = {
     "cert-manager.io Certificate `spec.privateKey.algorithm`, `spec.privateKey.size`",
   ],
   check(resources) {
-    const k8s = k8sResources(resources);
     const results: CheckResult[] = [];
-    for (const { view, obj } of gatewaysOf(k8s)) {
+    for (const { view, obj } of ofKind(resources, GATEWAY_GROUP, "Gateway")) {
       const violations: Violation[] = [];
       let floors = 0;
       for (const l of listenersOf(obj)) {
@@ -46,7 +46,7 @@ export const control: Control = {
       }
       if (floors > 0) results.push(verdict(view, violations, `every TLS minimum version set on ${describe(obj)} is 1.2 or later`));
     }
-    for (const { view, obj } of k8s) {
+    for (const { view, obj } of ofKinds(resources, [["gateway.envoyproxy.io", "ClientTrafficPolicy"], ["cert-manager.io", "Certificate"]])) {
       if (isKind(obj, "gateway.envoyproxy.io", "ClientTrafficPolicy")) {
         const min = asString(asRecord(specOf(obj).tls).minVersion);
         if (min === undefined) continue;
@@ -55,7 +55,7 @@ export const control: Control = {
         results.push(verdict(view, keyViolations(asRecord(specOf(obj).privateKey)), `${describe(obj)} has a strong private key`));
       }
     }
-    for (const view of resources) {
+    for (const view of ofTypes(resources, (type) => type === OCTAVIA_LISTENER)) {
       if (view.type !== OCTAVIA_LISTENER || view.props.protocol !== "TERMINATED_HTTPS") continue;
       const versions = asArray(view.props.tlsVersions).filter((v): v is string => typeof v === "string");
       if (versions.length === 0) {

@@ -36,6 +36,17 @@ export const control: Control = {
   check(resources, ctx) {
     const registries = ctx.allowedRegistries.map((r) => r.replace(/\/+$/, ""));
     const allowed = (repo: string): boolean => registries.some((r) => repo === r || repo.startsWith(`${r}/`));
+    // A fleet names the same images again and again: each distinct reference is parsed once per check.
+    const judged = new Map<string, { readonly pinned: boolean; readonly repo: string; readonly allowed: boolean }>();
+    const judge = (image: string) => {
+      let found = judged.get(image);
+      if (!found) {
+        const repo = repositoryOf(image);
+        found = { pinned: DIGEST.test(image), repo, allowed: registries.length === 0 || allowed(repo) };
+        judged.set(image, found);
+      }
+      return found;
+    };
     return workloadsOf(resources).map(({ view, obj, pod }) => {
       const violations: Violation[] = [];
       for (const c of containersOf(pod)) {
@@ -44,9 +55,9 @@ export const control: Control = {
           violations.push(violation(`container ${c.name} has no image`, `${c.path}.image`));
           continue;
         }
-        if (!DIGEST.test(image)) violations.push(violation(`container ${c.name} image ${image} is not pinned by a sha256 digest: run \`socle images lock\` to record the digest the registry serves in images.lock.yaml, then render again`, `${c.path}.image`));
-        const repo = repositoryOf(image);
-        if (registries.length > 0 && !allowed(repo)) violations.push(violation(`container ${c.name} image ${repo} is not from an allowed registry (${registries.join(", ")})`, `${c.path}.image`));
+        const { pinned, repo, allowed: fromAllowed } = judge(image);
+        if (!pinned) violations.push(violation(`container ${c.name} image ${image} is not pinned by a sha256 digest: run \`socle images lock\` to record the digest the registry serves in images.lock.yaml, then render again`, `${c.path}.image`));
+        if (!fromAllowed) violations.push(violation(`container ${c.name} image ${repo} is not from an allowed registry (${registries.join(", ")})`, `${c.path}.image`));
       }
       const scope = registries.length > 0 ? "from an allowed registry" : "(no allowed registry is declared: registries not checked)";
       return verdict(view, violations, `every image of ${describe(obj)} is pinned by digest ${scope}`);

@@ -1,5 +1,6 @@
 import type { CheckResult, Control, Violation } from "../../types";
-import { describe, isKind, k8sResources } from "../lib/k8s";
+import { describe } from "../lib/k8s";
+import { ofKind } from "../lib/indexes";
 import { containersOf, workloadsOf } from "../lib/pod";
 import { verdict, violation } from "../lib/results";
 import { verifiedSection } from "../lib/snc";
@@ -25,27 +26,39 @@ export const control: Control = {
   ],
   check(resources) {
     const results: CheckResult[] = [];
+    // Names and configuration values repeat across workloads and tenants: each distinct one is judged once per check.
+    const secretNames = new Map<string, boolean>();
+    const isSecret = (name: string): boolean => {
+      let found = secretNames.get(name);
+      if (found === undefined) secretNames.set(name, (found = isSecretName(name)));
+      return found;
+    };
+    const linesOf = new Map<string, ReturnType<typeof secretLines>>();
+    const hitsIn = (text: string): ReturnType<typeof secretLines> => {
+      let found = linesOf.get(text);
+      if (!found) linesOf.set(text, (found = secretLines(text)));
+      return found;
+    };
     for (const { view, obj, pod } of workloadsOf(resources)) {
       const violations: Violation[] = [];
       for (const c of containersOf(pod, ["initContainers", "containers"])) {
         for (const { item, index } of records(c.container.env)) {
-          if (nonEmptyString(item.name) && isSecretName(item.name) && nonEmptyString(item.value)) {
+          if (nonEmptyString(item.name) && isSecret(item.name) && nonEmptyString(item.value)) {
             violations.push(violation(`container ${c.name} sets ${item.name} as a literal value: use valueFrom.secretKeyRef`, `${c.path}.env[${index}].value`));
           }
         }
       }
       results.push(verdict(view, violations, `no secret-named environment variable of ${describe(obj)} has a literal value`));
     }
-    for (const { view, obj } of k8sResources(resources)) {
-      if (!isKind(obj, "", "ConfigMap")) continue;
+    for (const { view, obj } of ofKind(resources, "", "ConfigMap")) {
       const violations: Violation[] = [];
       for (const [key, value] of Object.entries(asRecord(obj.data))) {
-        if (isSecretName(key) && nonEmptyString(value)) {
+        if (isSecret(key) && nonEmptyString(value)) {
           violations.push(violation(`key ${key} looks like a secret: store it in a Secret`, `data.${key}`));
           continue;
         }
         if (typeof value !== "string") continue;
-        for (const hit of secretLines(value)) violations.push(violation(`key ${key}, line ${hit.line}: ${hit.what}`, `data.${key}`));
+        for (const hit of hitsIn(value)) violations.push(violation(`key ${key}, line ${hit.line}: ${hit.what}`, `data.${key}`));
       }
       results.push(verdict(view, violations, `no secret-looking key or value in ${describe(obj)}`));
     }

@@ -79,7 +79,9 @@ function loadFile(file: string, overrides: ContextOverrides): LoadedInput {
 
 /** State inputs locate resources by the line of their URN in the file (keys are URNs, never manifest references). */
 function withUrnLines(input: LoadedInput, text: string): LoadedInput {
-  return { ...input, lines: new Map([...input.lines, ...urnLines(text)]) };
+  const urns = urnLines(text);
+  if (input.lines.size === 0) return { ...input, lines: urns };
+  return { ...input, lines: new Map([...input.lines, ...urns]) };
 }
 
 function requireVersion(obj: Record<string, unknown>, shown: string): void {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { byNamespace, byUrn, inNamespace, named, ofKind } from "../../../policies/controls/lib/indexes";
+import { byNamespace, byUrn, inNamespace, named, ofKind, ofKinds, ofTypes } from "../../../policies/controls/lib/indexes";
 import { isKind, k8sResources, namespaceOf } from "../../../policies/controls/lib/k8s";
 import { providerOf } from "../../../policies/controls/lib/stack";
 import type { ResourceView } from "../../../policies/types";
@@ -47,6 +47,27 @@ describe("shared control indexes", () => {
             }
           }
           expect([...byNamespace(list).values()].flat().length).toBe(list.length);
+        }
+      }),
+    );
+  });
+
+  it("ofTypes and ofKinds list what a scan with the same test lists, the same objects in the same order", () => {
+    const typed = fc.tuple(view, fc.constantFrom("openstack:a:A", "outscale:b:B", "kubernetes:core/v1:Service", "t")).map(([v, type]) => ({ ...v, type }));
+    fc.assert(
+      fc.property(fc.array(typed, { maxLength: 40 }), fc.nat(3), (list, dup) => {
+        // The same view twice in the input is listed twice, as a scan lists it.
+        const resources = list.length > 0 ? [...list, list[dup % list.length]!] : list;
+        const same = <T>(got: readonly T[], expected: readonly T[]) => {
+          expect(got.length).toBe(expected.length);
+          got.forEach((x, i) => expect(x).toBe(expected[i]));
+        };
+        for (const test of [(t: string) => t.startsWith("openstack:"), (t: string) => t === "outscale:b:B" || t === "t", () => true, () => false]) {
+          same(ofTypes(resources, test), resources.filter((r) => test(r.type)));
+        }
+        const k8s = k8sResources(resources);
+        for (const kinds of [[["", "Service"], ["apps", "Deployment"]], [["networking.k8s.io", "NetworkPolicy"]], [["", "Service"], ["", "Service"], ["", "ServiceAccount"]], []] as const) {
+          same(ofKinds(resources, kinds), k8s.filter(({ obj }) => kinds.some(([g, k]) => isKind(obj, g, k))));
         }
       }),
     );

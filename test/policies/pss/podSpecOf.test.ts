@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BASELINE_CHECKS, RESTRICTED_CHECKS, checksFor, evaluatePodSecurity, podSpecOf } from "../../../policies/pss";
+import { POD_BEARING_KINDS as POD_SPEC_KINDS } from "../../../policies/pss";
 import type { KubernetesObject } from "../../../policies/types";
 import { POD_BEARING_KINDS, compliantPod } from "./fixtures";
 
@@ -68,5 +69,20 @@ describe("check registry", () => {
       "capabilities_restricted",
       "procMount_restricted",
     ]);
+  });
+});
+
+describe("POD_BEARING_KINDS", () => {
+  it("lists exactly the kinds podSpecOf finds a pod spec in (the audit evaluates only those)", () => {
+    const template = { metadata: {}, spec: { containers: [] } };
+    const body = { template, spec: { template, jobTemplate: { spec: { template } } } };
+    const kinds = ["Pod", "PodTemplate", "ReplicationController", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Service", "ConfigMap", "Namespace"];
+    for (const apiVersion of ["v1", "apps/v1", "batch/v1", "extensions/v1beta1", "example.com/v1"]) {
+      for (const kind of kinds) {
+        const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+        const listed = POD_SPEC_KINDS.some(([g, k]) => g === group && k === kind);
+        expect(podSpecOf({ apiVersion, kind, metadata: {}, ...body }) !== undefined, `${apiVersion} ${kind}`).toBe(listed);
+      }
+    }
   });
 });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { evaluatePodSecurity } from "../../../policies/pss";
+import { createPodSecurityCache, evaluatePodSecurity } from "../../../policies/pss";
 import type { PssLevel } from "../../../policies/pss";
 import type { KubernetesObject } from "../../../policies/types";
 
@@ -38,5 +38,28 @@ describe("upstream Pod Security Admission fixtures (v0.37.0-alpha.2)", () => {
       if (passed !== (m[3] === "pass")) disagreements.push(`${name}: upstream ${m[3]}, socle ${passed ? "pass" : `fail (${result.violations.map((v) => v.message).join("; ")})`}`);
     }
     expect(disagreements).toEqual([]);
+  });
+
+  it("gives the same outcome through the audit's structural cache, for each fixture and its copies", () => {
+    // The audit evaluates pods of one structure once (policies/pss/index.ts): every fixture, copied three times
+    // (three objects, one structure), evaluated at its level and version, then at the other level at latest,
+    // must get exactly what it gets alone.
+    const cache = createPodSecurityCache();
+    const differences: string[] = [];
+    for (const [name, text] of entries) {
+      const m = /^(baseline|restricted)\/v1\.(\d+)\//.exec(name)!;
+      const level = m[1] as PssLevel;
+      const other: PssLevel = level === "baseline" ? "restricted" : "baseline";
+      const pod = parse(text) as KubernetesObject;
+      for (const [l, v] of [[level, Number(m[2])], [other, undefined]] as const) {
+        const alone = evaluatePodSecurity(structuredClone(pod), l, v);
+        for (let copy = 0; copy < 2; copy++) {
+          const shared = evaluatePodSecurity(structuredClone(pod), l, v, cache);
+          if (JSON.stringify(shared) !== JSON.stringify(alone)) differences.push(`${name} at ${l} v${v ?? "latest"}`);
+        }
+      }
+    }
+    expect(differences).toEqual([]);
+    expect(cache.byStructure.size).toBeLessThan(entries.length);
   });
 });
