@@ -10,6 +10,8 @@ import { APP_NAMES, SIZING_PROFILES, type AppName, type SizingProfile, type Socl
 import { fleetOf } from "../fleet/members";
 import { InputError } from "../model/input-error";
 import { PLAN_USER_CEILING, tenantHostnames } from "./plans";
+import { protectedNamespaceRegex } from "../../charts/platform/capsule";
+import { PLATFORM_OWNED_NAMESPACES } from "../../components/platform/capsule";
 import { commitTenantsEdit, prepareTenantsEdit } from "./platform-list";
 
 /** What `socle tenant add` is given. */
@@ -123,6 +125,15 @@ export function addTenant(root: string, req: TenantRequest): { file: string; con
     { stack: req.platform, organization: platform.organization.id, hostnames: [] as string[] },
     ...fleetConfigs(root, req.platform).map(({ stack, config: c }) => ({ stack, organization: c.organization.id, hostnames: tenantHostnames(c.apps, c.domain) })),
   ];
+  // The platform's Capsule refuses these namespaces to every tenant (its protectedNamespaceRegex, the same the
+  // platform's tenancy output gives and `socle render` of the tenant checks): refused here, before anything is written.
+  const reserved = new RegExp(protectedNamespaceRegex(PLATFORM_OWNED_NAMESPACES));
+  const taken = config.apps.map((app) => `${config.organization.id}-${app}`).filter((ns) => reserved.test(ns));
+  if (taken.length) {
+    throw new InputError(
+      `tenant ${req.name} cannot be added to platform ${req.platform}: its namespaces ${taken.join(", ")} are reserved to the platform (Capsule refuses every namespace matching ${reserved.source}). Choose another --organization; nothing was written.`,
+    );
+  }
   const found = conflicts({ stack: req.name, organization: config.organization.id, hostnames }, others);
   if (existsSync(file) && !found.some((c) => c.what === "name")) found.unshift({ what: "name", value: req.name, holder: `stacks/Pulumi.${req.name}.yaml` });
   if (found.length) {

@@ -35,6 +35,7 @@ describe("socle tenant add", () => {
     ["a namespace prefix that claims another's", ["mairie-d", "--organization", "tenant", "--domain", "other.fr"], /namespace prefix tenant- is already taken/],
     ["the platform's own prefix", ["hebergeur", "--domain", "other.fr"], /namespace prefix hebergeur- is already taken by hebergeur-plateforme/],
     ["a hostname already served", ["mairie-d", "--domain", "tenant-a.hebergeur.test", "--apps", "wiki"], /hostname wiki.tenant-a.hebergeur.test is already taken by tenant-exemple-a/],
+    ["an organization whose namespaces the platform's Capsule reserves", ["mairie-d", "--organization", "socle", "--domain", "other.fr"], /namespaces socle-identity, socle-wiki are reserved to the platform \(Capsule refuses/],
     ["an invalid domain (the real parser)", ["mairie-d", "--domain", "Not A Domain"], /socle:domain/],
   ];
   for (const [what, args, message] of refusals) {
