@@ -98,6 +98,7 @@ export function buildContext(meta: StackMetadata | undefined, overrides: Context
     declaredLoadBalancers: meta?.declaredLoadBalancers ?? [],
     ...(meta?.provider ? { provider: meta.provider } : {}),
     ...(meta?.platformBackups ? { platformBackupSchedules: meta.platformBackups.schedules.map((sch) => ({ platformStack: meta.platformBackups!.platformStack, ...sch })) } : {}),
+    ...(meta?.kind !== undefined ? { stackKind: meta.kind } : {}),
     hasStackMetadata: meta !== undefined,
     today: overrides.today,
   };

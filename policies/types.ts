@@ -96,6 +96,8 @@ export interface AuditContext {
    * render recorded them (its `socle.platformBackups`): they live in the platform's state, not the tenant's.
    */
   readonly platformBackupSchedules?: readonly PlatformBackupSchedule[];
+  /** The stack's `socle:kind` (dedicated, platform, tenant), when the input carries stack metadata. */
+  readonly stackKind?: string;
   /** True when the input carries stack metadata (a state export or checkpoint made by socle). */
   readonly hasStackMetadata: boolean;
   /** Evaluation date, YYYY-MM-DD: fixed for reproducible reports. */

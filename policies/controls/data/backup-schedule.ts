@@ -55,6 +55,8 @@ export const control: Control = {
       results.push(verdict(view, violations, `${describe(obj)} is backed up by ${schedules.map((s) => nameOf(s.obj)).join(", ")} with a retention policy`));
     }
     const namespaces = [...new Set(ofKinds(resources, [["", "PersistentVolumeClaim"], ["apps", "StatefulSet"]]).filter(({ obj }) => holdsVolumes(obj)).map(({ obj }) => namespaceOf(obj)))].sort();
+    // A tenant whose platform has reported no Schedule for it: say where its backups come from, and what to run.
+    const unboundTenant = ctx.stackKind === "tenant" && (ctx.platformBackupSchedules ?? []).length === 0;
     // The stack's own active Schedules, then (a tenant) its platform's, which live in the platform's state.
     const velero: Schedule[] = [
       ...ofKind(resources, "velero.io", "Schedule")
@@ -86,7 +88,7 @@ export const control: Control = {
       const covering = candidates.map((i) => velero[i]!).filter(({ template }) => covers(template, ns));
       const withTtl = covering.filter(({ template }) => positiveDuration(template.ttl));
       const violations: Violation[] = [];
-      if (covering.length === 0) violations.push(violation(`namespace ${ns} holds volumes but no active Velero Schedule includes it`));
+      if (covering.length === 0) violations.push(violation(`namespace ${ns} holds volumes but no active Velero Schedule includes it${unboundTenant ? UNBOUND_TENANT : ""}`));
       else if (withTtl.length === 0) violations.push(violation(`the Velero Schedule(s) covering namespace ${ns} (${covering.map(({ label }) => label).join(", ")}) set no spec.template.ttl`));
       results.push(verdict(namespaceView(k8s, ns), violations, `namespace ${ns} is covered by Velero Schedule ${withTtl.map(({ label }) => label).join(", ")}`));
     }
@@ -103,6 +105,10 @@ function hasRetention(cluster: KubernetesObject, storesWithRetention: ReadonlySe
     return store !== undefined && storesWithRetention.has(`${namespaceOf(cluster)}\0${store}`);
   });
 }
+
+const UNBOUND_TENANT =
+  ": a tenant's volumes are backed up by its platform, which has not bound this tenant (list the tenant in the platform's socle:tenants, " +
+  "then render or update the platform after the tenant and the tenant again: socle fleet render|up does both)";
 
 const holdsVolumes = (obj: KubernetesObject): boolean =>
   isKind(obj, "", "PersistentVolumeClaim") || (isKind(obj, "apps", "StatefulSet") && asArray(specOf(obj).volumeClaimTemplates).length > 0);

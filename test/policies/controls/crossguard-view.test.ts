@@ -95,6 +95,7 @@ describe("CrossGuard audit context", () => {
       minLogRetentionDays: 400,
       declaredLoadBalancers: ["gateway/public"],
       provider: socle.provider,
+      stackKind: "dedicated",
       hasStackMetadata: true,
       today: "2026-03-01",
     });

@@ -102,6 +102,14 @@ describe("snc-data-backup-schedule: a tenant's volumes backed up by its platform
     ]);
   });
 
+  it("tells a tenant stack (stack metadata: kind tenant) that its platform has not bound it, and what to run", () => {
+    const messages = violationsOf(run(backupSchedule, tenantVolumes(), { ...context(), stackKind: "tenant" })).map((v) => v.message);
+    expect(messages).toHaveLength(2);
+    for (const m of messages) expect(m).toMatch(/no active Velero Schedule includes it: a tenant's volumes are backed up by its platform, which has not bound this tenant .*socle:tenants.*socle fleet render\|up/);
+    // Not on a dedicated stack, whose own Velero backs it up.
+    expect(violationsOf(run(backupSchedule, tenantVolumes(), { ...context(), stackKind: "dedicated" }))[0]!.message).toBe("namespace tenant-a-chat holds volumes but no active Velero Schedule includes it");
+  });
+
   it("fails a namespace the platform's Schedule leaves out, pauses or keeps without ttl", () => {
     const ctx = (s: ReturnType<typeof platformSchedule>) => ({ ...context(), platformBackupSchedules: [s] });
     expect(violationsOf(run(backupSchedule, tenantVolumes(), ctx(platformSchedule(["tenant-a-wiki"])))).map((v) => v.resource)).toEqual(["tenant-a-chat"]);
