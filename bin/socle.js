@@ -11,7 +11,10 @@ const { join } = require("node:path");
 const preload = require("../src/render/preload.js");
 const argv = process.argv.slice(2);
 const render = needsRender(argv);
-if (render) preload.prepareRender();
+if (render) {
+  preload.useCodeCache();
+  preload.prepareRender();
+}
 else if (argv.includes("audit") || argv.includes("fleet")) preload.prepareAudit();
 
 // A render loads socle's TypeScript compiled once per source text (src/render/preload.js); other

@@ -22,12 +22,17 @@
 //    tsx does besides (its resolver, its ESM lexer on every file, its cache look-up) is left out, and
 //    nothing else: an edited source gets a new hash, hence a fresh compilation. Tests keep running the
 //    TypeScript through vitest, other commands through tsx.
+//
+// 4. For a render, compile the npm dependencies with V8's code cache (`useCodeCache`): the cached data V8
+//    produced for each file on an earlier run, checked by V8 against the source.
 "use strict";
 const Module = require("node:module");
 const { createHash } = require("node:crypto");
 const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
-const { dirname, join } = require("node:path");
+const { dirname, join, sep } = require("node:path");
+const vm = require("node:vm");
+const v8 = require("node:v8");
 
 /** Exports of the deferred SDK modules (checked against the real modules by test/render/preload.test.ts). */
 const DEFERRED = {
@@ -228,4 +233,87 @@ function registerTypeScript(root) {
   return true;
 }
 
-module.exports = { DEFERRED, DEFERRED_ZOD, deferClosureSerializer, deferZodLocales, prepareRender, prepareAudit, registerTypeScript, typeScriptCacheDir, RENDER_PACKAGES, AUDIT_PACKAGES };
+/**
+ * V8's code cache for the npm dependencies of a render (point 4 above): each CommonJS file under
+ * node_modules is compiled through `vm.Script` (documented) with the cached data V8 produced for it on an
+ * earlier run, kept in the same private folder as the compiled TypeScript, under a hash of the file's name
+ * and of V8's version and flags (`v8.cachedDataVersionTag()`). V8 checks the data against the source and
+ * rejects what does not match (`cachedDataRejected`): the file is then compiled as usual and its data
+ * written again at exit, after the run compiled its lazy functions (`script.createCachedData()`). The
+ * module runs in the wrapper Node itself gives CommonJS files, with a `require` made of documented parts
+ * (`requireOf`). A file that may use dynamic `import()` (its text holds `import(`:
+ * a script compiled from cached data loses the callback that resolves it, ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING,
+ * and the option that would give it one is experimental and warns), a hashbang, or a file this cannot
+ * compile (ESM syntax) goes to Node's own loader, which says what it says. Returns false, and hooks nothing,
+ * without a private cache folder, or with SOCLE_NO_CODE_CACHE set.
+ */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
+/**
+ * The `require` a CommonJS module gets, from documented parts: `module.require` (so the module is the parent
+ * of what it loads, as with Node's own), the shared `require.cache` and `require.main`, and `resolve` (with
+ * `resolve.paths`) from `Module.createRequire`, made on first use only.
+ */
+function requireOf(module, filename) {
+  const req = (id) => module.require(id);
+  let made;
+  const created = () => (made ??= Module.createRequire(filename));
+  req.resolve = (request, options) => created().resolve(request, options);
+  req.resolve.paths = (request) => created().resolve.paths(request);
+  req.cache = require.cache;
+  req.main = require.main;
+  req.extensions = require.extensions;
+  return req;
+}
+
+function useCodeCache() {
+  if (process.env.SOCLE_NO_CODE_CACHE) return false;
+  const dir = privateDir(typeScriptCacheDir());
+  if (!dir) return false;
+  const tag = `${process.versions.v8}\0${v8.cachedDataVersionTag()}`;
+  const nodeLoader = require.extensions[".js"];
+  const stale = [];
+  require.extensions[".js"] = function (module, filename) {
+    if (!filename.includes(`${sep}node_modules${sep}`)) return nodeLoader(module, filename);
+    let content;
+    try {
+      content = readFileSync(filename, "utf8");
+    } catch {
+      return nodeLoader(module, filename);
+    }
+    if (content.startsWith("#!") || DYNAMIC_IMPORT.test(content)) return nodeLoader(module, filename);
+    const file = join(dir, `v8-${createHash("sha256").update(tag).update("\0").update(filename).digest("hex")}.bin`);
+    let cachedData;
+    try {
+      cachedData = readFileSync(file);
+    } catch {
+      cachedData = undefined;
+    }
+    let script;
+    try {
+      script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${content}\n});`, {
+        filename,
+        ...(cachedData ? { cachedData } : {}),
+      });
+    } catch {
+      return nodeLoader(module, filename);
+    }
+    if (!cachedData || script.cachedDataRejected) stale.push({ script, file });
+    const wrapper = script.runInThisContext({ displayErrors: true });
+    wrapper.call(module.exports, module.exports, requireOf(module, filename), module, filename, dirname(filename));
+  };
+  process.once("exit", () => {
+    for (const { script, file } of stale) {
+      try {
+        const partial = `${file}.${process.pid}.tmp`;
+        writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+        renameSync(partial, file);
+      } catch {
+        // A cache that cannot be written costs a compilation next time, nothing else.
+      }
+    }
+  });
+  return true;
+}
+
+module.exports = { useCodeCache, DEFERRED, DEFERRED_ZOD, deferClosureSerializer, deferZodLocales, prepareRender, prepareAudit, registerTypeScript, typeScriptCacheDir, RENDER_PACKAGES, AUDIT_PACKAGES };

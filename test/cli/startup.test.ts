@@ -137,6 +137,68 @@ describe("process start-up", () => {
     expect(unshared.cached).toEqual([]);
   });
 
+  it("a render's npm dependencies run through V8's code cache: the same module behaviour, data written once, bad data rejected", () => {
+    const dir = mkdtempSync(join(tmpdir(), "socle-code-cache-"));
+    const cache = join(dir, "cache");
+    const pkg = join(dir, "node_modules", "pkg");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "other.js"), `module.exports = "other";\n`);
+    // A file that may import() is left to Node's own loader (code cache data would lose its import callback).
+    writeFileSync(join(pkg, "dynamic.js"), `exports.dynamic = () => import("node:path").then((m) => typeof m.join);\n`);
+    writeFileSync(
+      join(pkg, "index.js"),
+      [
+        `"use strict";`,
+        `exports.self = this === module.exports;`,
+        `exports.where = [__filename, __dirname];`,
+        `exports.other = require("./other");`,
+        `exports.resolved = require.resolve("./other");`,
+        `exports.cached = require.cache[__filename] === module;`,
+        `exports.dynamic = require("./dynamic").dynamic;`,
+        `exports.fail = () => { throw new Error("failed at line eight"); };`,
+      ].join("\n") + "\n",
+    );
+    const script = `
+      const preload = require(${JSON.stringify(join(ROOT, "src/render/preload.js"))});
+      if (!preload.useCodeCache()) throw new Error("no code cache");
+      const m = require(${JSON.stringify(join(pkg, "index.js"))});
+      let stack = ""; try { m.fail(); } catch (err) { stack = err.stack; }
+      m.dynamic().then((d) => process.stdout.write(JSON.stringify({ self: m.self, where: m.where, other: m.other, resolved: m.resolved, cached: m.cached, dynamic: d, stack })));`;
+    const runIt = () => {
+      const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, SOCLE_TS_CACHE: cache } });
+      expect(r.status, r.stderr).toBe(0);
+      return { out: JSON.parse(r.stdout) as Record<string, unknown>, data: readdirSync(cache).filter((f) => f.startsWith("v8-")) };
+    };
+    const first = runIt();
+    expect(first.out).toMatchObject({ self: true, where: [join(pkg, "index.js"), pkg], other: "other", resolved: join(pkg, "other.js"), cached: true, dynamic: "function" });
+    expect(String(first.out.stack)).toContain(`${join(pkg, "index.js")}:8:`);
+    expect(first.data).toHaveLength(2); // index.js and other.js (not dynamic.js), written at exit
+    // Accepted data is not written again.
+    const entry = join(cache, first.data[0]!);
+    const mtime = statSync(entry).mtimeMs;
+    expect(runIt().out).toEqual(first.out);
+    expect(statSync(entry).mtimeMs).toBe(mtime);
+    // Data V8 rejects (here: garbage) costs a compilation and is written again; the module behaves the same.
+    for (const f of first.data) writeFileSync(join(cache, f), "not V8 code cache data");
+    const rejected = runIt();
+    expect(rejected.out).toEqual(first.out);
+    expect(readFileSync(entry).toString("utf8")).not.toBe("not V8 code cache data");
+  });
+
+  it("a render writes the same bytes with V8's code cache as without it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "socle-code-cache-render-"));
+    const render = (out: string, env: Record<string, string>) => {
+      const r = spawnSync(process.execPath, [join(ROOT, "bin/socle.js"), "render", "demo", "--out", join(dir, out)], { cwd: ROOT, encoding: "utf8", env: { ...process.env, SOCLE_TS_CACHE: join(dir, "cache"), ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)).map((f) => `${e.name}/${f}`) : [e.name])).sort();
+      return files(join(dir, out)).map((f) => [f, readFileSync(join(dir, out, f), "utf8")]);
+    };
+    const without = render("without", { SOCLE_NO_CODE_CACHE: "1" });
+    render("cold", {});
+    expect(readdirSync(join(dir, "cache")).some((f) => f.startsWith("v8-"))).toBe(true);
+    expect(render("warm", {})).toEqual(without);
+  });
+
   it("a render loads neither TypeScript nor the closure serializer's package tooling nor the audit", () => {
     const out = join(mkdtempSync(join(tmpdir(), "socle-startup-render-")), "out");
     const r = run(["render", "demo", "--out", out]);
