@@ -36,38 +36,10 @@ export function retentionTtl(days: number): string {
 export class VeleroChart extends Chart {
   constructor(scope: App, id: string, props: VeleroChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    new ApiObject(this, "location", {
-      apiVersion: "velero.io/v1",
-      kind: "BackupStorageLocation",
-      metadata: { name: BACKUP_LOCATION, namespace: VELERO_NAMESPACE },
-      spec: {
-        provider: "aws",
-        default: true,
-        accessMode: "ReadWrite",
-        objectStorage: { bucket: props.bucket, prefix: props.prefix },
-        credential: VELERO_CREDENTIALS_SECRET.ref("cloud"),
-        // velero-plugin-for-aws BackupStorageLocation config keys: region, s3Url, s3ForcePathStyle.
-        config: { region: props.region, s3Url: props.s3Url, s3ForcePathStyle: "true" },
-      },
-    });
+    new ApiObject(this, "location", storageLocation({ name: BACKUP_LOCATION, namespace: VELERO_NAMESPACE }, props, true, VELERO_CREDENTIALS_SECRET.ref("cloud")));
     const ttl = retentionTtl(props.retentionDays);
     for (const ns of [...props.namespaces].sort()) {
-      new ApiObject(this, `schedule-${ns}`, {
-        apiVersion: "velero.io/v1",
-        kind: "Schedule",
-        metadata: { name: `nightly-${ns}`, namespace: VELERO_NAMESPACE, labels: { "socle.io/backup-of": ns } },
-        spec: {
-          schedule: "30 1 * * *",
-          useOwnerReferencesInBackup: false,
-          template: {
-            includedNamespaces: [ns],
-            storageLocation: BACKUP_LOCATION,
-            ttl,
-            snapshotVolumes: false,
-            defaultVolumesToFsBackup: true,
-          },
-        },
-      });
+      new ApiObject(this, `schedule-${ns}`, nightlySchedule({ name: `nightly-${ns}`, namespace: VELERO_NAMESPACE, labels: { "socle.io/backup-of": ns } }, [ns], BACKUP_LOCATION, ttl));
     }
   }
 }
@@ -88,17 +60,9 @@ export function tenantScheduleName(organization: string): string {
   return `tenant-${organization}-nightly`;
 }
 
-export interface TenantBackupProps {
+/** The tenant's backup bucket, prefix and store; exactly its namespaces (its stack output's); its retention. */
+export interface TenantBackupProps extends VeleroChartProps {
   readonly organization: string;
-  /** The tenant's backup bucket and the prefix Velero writes under. */
-  readonly bucket: string;
-  readonly prefix: string;
-  readonly region: string;
-  readonly s3Url: string;
-  /** Exactly the tenant's namespaces, as its stack output says. */
-  readonly namespaces: readonly string[];
-  /** The tenant's retention (its socle:backupRetentionDays). */
-  readonly retentionDays: number;
 }
 
 /**
@@ -113,34 +77,47 @@ export function renderTenantBackup(props: TenantBackupProps): Record<string, unk
   const location = tenantBackupLocation(props.organization);
   const labels = { "socle.io/tenant": props.organization };
   return [
-    {
-      apiVersion: "velero.io/v1",
-      kind: "BackupStorageLocation",
-      metadata: { name: location, namespace: VELERO_NAMESPACE, labels },
-      spec: {
-        provider: "aws",
-        default: false,
-        accessMode: "ReadWrite",
-        objectStorage: { bucket: props.bucket, prefix: props.prefix },
-        credential: tenantCredentialsSecret(props.organization).ref("cloud"),
-        config: { region: props.region, s3Url: props.s3Url, s3ForcePathStyle: "true" },
-      },
-    },
-    {
-      apiVersion: "velero.io/v1",
-      kind: "Schedule",
-      metadata: { name: tenantScheduleName(props.organization), namespace: VELERO_NAMESPACE, labels },
-      spec: {
-        schedule: "30 1 * * *",
-        useOwnerReferencesInBackup: false,
-        template: {
-          includedNamespaces: [...props.namespaces].sort(),
-          storageLocation: location,
-          ttl: retentionTtl(props.retentionDays),
-          snapshotVolumes: false,
-          defaultVolumesToFsBackup: true,
-        },
-      },
-    },
+    storageLocation({ name: location, namespace: VELERO_NAMESPACE, labels }, props, false, tenantCredentialsSecret(props.organization).ref("cloud")),
+    nightlySchedule({ name: tenantScheduleName(props.organization), namespace: VELERO_NAMESPACE, labels }, [...props.namespaces].sort(), location, retentionTtl(props.retentionDays)),
   ];
+}
+
+type Metadata = { name: string; namespace: string; labels?: Record<string, string> };
+
+/** A BackupStorageLocation on an S3 bucket, path-style (the platform's own, or a bound tenant's). */
+function storageLocation(metadata: Metadata, store: Pick<VeleroChartProps, "bucket" | "prefix" | "region" | "s3Url">, isDefault: boolean, credential: unknown) {
+  return {
+    apiVersion: "velero.io/v1",
+    kind: "BackupStorageLocation",
+    metadata,
+    spec: {
+      provider: "aws",
+      default: isDefault,
+      accessMode: "ReadWrite",
+      objectStorage: { bucket: store.bucket, prefix: store.prefix },
+      credential,
+      // velero-plugin-for-aws BackupStorageLocation config keys: region, s3Url, s3ForcePathStyle.
+      config: { region: store.region, s3Url: store.s3Url, s3ForcePathStyle: "true" },
+    },
+  };
+}
+
+/** A nightly Schedule of `namespaces`, every volume by file-system backup (kopia), kept `ttl`. */
+function nightlySchedule(metadata: Metadata, namespaces: string[], location: string, ttl: string) {
+  return {
+    apiVersion: "velero.io/v1",
+    kind: "Schedule",
+    metadata,
+    spec: {
+      schedule: "30 1 * * *",
+      useOwnerReferencesInBackup: false,
+      template: {
+        includedNamespaces: namespaces,
+        storageLocation: location,
+        ttl,
+        snapshotVolumes: false,
+        defaultVolumesToFsBackup: true,
+      },
+    },
+  };
 }
