@@ -195,33 +195,12 @@ export class GarageChart extends Chart {
 
     new k8s.KubeJob(this, "bootstrap", {
       metadata: { name: "garage-bootstrap", namespace: ns, labels: { ...GARAGE_BOOTSTRAP_LABELS } },
-      spec: {
-        backoffLimit: 10,
-        template: {
-          metadata: { labels: { ...GARAGE_BOOTSTRAP_LABELS } },
-          spec: {
-            restartPolicy: "OnFailure",
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(GARAGE_UID),
-            containers: [
-              {
-                name: "bootstrap",
-                image: props.images.curl,
-                command: ["sh", "-c", bootstrapScript(capacityBytes(storage))],
-                env: [
-                  secretEnv("ADMIN_TOKEN", "admin-token"),
-                  GARAGE_KEY_SECRET.env("KEY_ID", "access-key-id"),
-                  GARAGE_KEY_SECRET.env("KEY_SECRET", "secret-access-key"),
-                  { name: "BUCKETS", value: [...props.buckets].sort().join(" ") },
-                ],
-                securityContext: restrictedContainerSecurityContext(),
-                resources: toK8sResources({ cpuRequest: "10m", memoryRequest: "16Mi", memoryLimit: "64Mi" }),
-              },
-            ],
-          },
-        },
-      },
+      spec: adminApiJobSpec({ ...GARAGE_BOOTSTRAP_LABELS }, "bootstrap", props.images.curl, bootstrapScript(capacityBytes(storage)), [
+        secretEnv("ADMIN_TOKEN", "admin-token"),
+        GARAGE_KEY_SECRET.env("KEY_ID", "access-key-id"),
+        GARAGE_KEY_SECRET.env("KEY_SECRET", "secret-access-key"),
+        { name: "BUCKETS", value: [...props.buckets].sort().join(" ") },
+      ]),
     });
 
     namespacePolicies(this, ns, [
@@ -301,36 +280,44 @@ export function renderTenantBucketsJob(props: TenantBucketsProps): Record<string
   const chart = new Chart(new App(), "garage-tenant", { disableResourceNameHashes: true });
   new k8s.KubeJob(chart, "job", {
     metadata: { name: tenantBucketsJobName(props), namespace: GARAGE_NAMESPACE, labels },
-    spec: {
-      backoffLimit: 10,
-      template: {
-        metadata: { labels },
-        spec: {
-          restartPolicy: "OnFailure",
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: restrictedPodSecurityContext(GARAGE_UID),
-          containers: [
-            {
-              name: "tenant-buckets",
-              image: props.image,
-              command: ["sh", "-c", tenantBucketsScript()],
-              env: [
-                GARAGE_SECRET.env("ADMIN_TOKEN", "admin-token"),
-                key.env("KEY_ID", "access-key-id"),
-                key.env("KEY_SECRET", "secret-access-key"),
-                { name: "KEY_NAME", value: tenantKeyName(props.organization) },
-                { name: "BUCKETS", value: [...props.buckets].sort().join(" ") },
-              ],
-              securityContext: restrictedContainerSecurityContext(),
-              resources: toK8sResources({ cpuRequest: "10m", memoryRequest: "16Mi", memoryLimit: "64Mi" }),
-            },
-          ],
-        },
-      },
-    },
+    spec: adminApiJobSpec(labels, "tenant-buckets", props.image, tenantBucketsScript(), [
+      GARAGE_SECRET.env("ADMIN_TOKEN", "admin-token"),
+      key.env("KEY_ID", "access-key-id"),
+      key.env("KEY_SECRET", "secret-access-key"),
+      { name: "KEY_NAME", value: tenantKeyName(props.organization) },
+      { name: "BUCKETS", value: [...props.buckets].sort().join(" ") },
+    ]),
   });
   return chart.toJson() as Record<string, unknown>[];
+}
+
+/**
+ * A Job that calls Garage's admin API with curl (the bootstrap, a bound tenant's buckets): restricted, no
+ * service account token, retried on failure, the admin token and key from `env`.
+ */
+function adminApiJobSpec(labels: Record<string, string>, container: string, image: string, script: string, env: k8s.EnvVar[]): k8s.JobSpec {
+  return {
+    backoffLimit: 10,
+    template: {
+      metadata: { labels },
+      spec: {
+        restartPolicy: "OnFailure",
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        securityContext: restrictedPodSecurityContext(GARAGE_UID),
+        containers: [
+          {
+            name: container,
+            image,
+            command: ["sh", "-c", script],
+            env,
+            securityContext: restrictedContainerSecurityContext(),
+            resources: toK8sResources({ cpuRequest: "10m", memoryRequest: "16Mi", memoryLimit: "64Mi" }),
+          },
+        ],
+      },
+    },
+  };
 }
 
 function claim(storageClass: string, size: string): k8s.PersistentVolumeClaimSpec {
