@@ -85,7 +85,8 @@ export async function runStack(job: StackRun): Promise<StackRunResult> {
   let resources: number;
   let organization: string | undefined;
   try {
-    const result = await renderQuickly(opts);
+    // The render engine captures no stack while the program runs, and renders a bug again with capture on (src/render/engine.ts).
+    const result = await renderStack(opts);
     statePath = join(result.outDir, "state.json");
     resources = result.state.deployment.resources.length;
     for (const r of result.state.deployment.resources) {
@@ -113,25 +114,4 @@ export async function runStack(job: StackRun): Promise<StackRunResult> {
   if (job.mode === "render") return verdict;
   const judged = await stackJob({ mode: job.mode, stack: job.stack, statePath, outDir: job.outDir, waiversFile: job.waiversFile, today: job.today, root: job.root, force: job.force }, job.mode === "audit" ? loaded : undefined);
   return { ...verdict, ...judged };
-}
-
-/**
- * A render with V8's stack capture off (`Error.stackTraceLimit = 0`): the Pulumi SDK's `debuggablePromise`
- * (runtime/debuggable.js) reads `new Error().stack` for every promise it tracks, a string read only with
- * PULUMI_DEBUG_PROMISE_LEAKS; capturing no frame saves about a quarter of a render's CPU (measured: 0.65 s
- * to 0.47 s per tenant in one process). A configuration or input error needs no stack; any other error is
- * a bug: the stack is rendered again with stack capture on, so that it is reported with its stack trace.
- */
-async function renderQuickly(opts: Parameters<typeof renderStack>[0]): ReturnType<typeof renderStack> {
-  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return renderStack(opts);
-  const previous = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return await renderStack(opts);
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof InputError) throw err;
-  } finally {
-    Error.stackTraceLimit = previous;
-  }
-  return renderStack(opts);
 }
