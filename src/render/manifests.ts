@@ -1,4 +1,4 @@
-import { Document, isScalar, visit } from "yaml";
+import { manifestYaml } from "./manifest-yaml";
 import { isSecretEnvelope, SECRET } from "./markers";
 import { CONTEXT_FILE_NAME, CONTEXT_FILE_VERSION, type ContextObject } from "./context-file";
 import type { StateExport } from "./state";
@@ -82,36 +82,7 @@ export function compareManifests(a: Manifest, b: Manifest): number {
   );
 }
 
-/**
- * One object as YAML that YAML 1.1 and 1.2 parsers read back to the same object. `kubectl` and Helm parse
- * with go-yaml (YAML 1.1 rules: `on`, `off`, `yes`, `no`, `y`, `n`, sexagesimal `1:30`, `0777` are not
- * strings), so a string such as CloudNativePG's `log_connections: "on"` written plain would arrive as a
- * boolean and be rejected. Stringifying under the 1.1 schema quotes every string 1.1 would read as
- * something else; what it writes is also valid YAML 1.2 with the same meaning (test/render/yaml-1.1.test.ts).
- */
-export function manifestYaml(obj: unknown): string {
-  const doc = new Document(obj, { version: "1.1", sortMapEntries: false });
-  // `<<` is YAML 1.1's merge key and the library writes it plain whatever its node type: tag it a string.
-  // (Only a document holding the string `<<`, as a key or a value, has such a node to visit.)
-  if (holdsMergeKey(obj)) {
-    visit(doc, {
-      Scalar: (_, node) => {
-        if (isScalar(node) && node.value === "<<") Object.assign(node, { type: "QUOTE_DOUBLE", tag: "tag:yaml.org,2002:str" });
-      },
-    });
-  }
-  return doc.toString({ lineWidth: 0 });
-}
-
-/** Whether `value` holds the string `<<` anywhere, as a map key or as a value. */
-function holdsMergeKey(value: unknown): boolean {
-  if (value === "<<") return true;
-  if (Array.isArray(value)) return value.some(holdsMergeKey);
-  if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) if (k === "<<" || holdsMergeKey(v)) return true;
-  }
-  return false;
-}
+export { manifestYaml } from "./manifest-yaml";
 
 export function manifestFileText(objs: readonly Manifest[], stack: string): string {
   const header = `# Rendered by \`socle render ${stack}\`. Secret values are replaced by "${SECRET}": apply with \`pulumi up\`, or fill them from your secret store.\n`;
