@@ -33,9 +33,11 @@ export const MAX_CONCURRENCY = 64;
  * Young generation of each worker thread's V8 heap. A render keeps many short-lived SDK promises and outputs
  * alive across a scavenge: with Node's default (16 MiB semi-spaces) garbage collection is about a third of a
  * worker's CPU. Measured on 20 tenants, one worker: 11.8 to 13.3 s CPU by default, 11.1 to 11.3 s with 128 or
- * 256 MiB, for about 100 MiB more peak memory per thread (docs/hosters-isolation.md, "Speed").
+ * 256 MiB. With two workers on two cores (`socle fleet audit` of 100 generated tenants, wall): 16.3 and 16.5 s
+ * at 128 MiB, 14.8, 14.9 and 15.6 s at 256 MiB, 15.2 s at 384 MiB; peak memory about 1.0 GiB at 256 MiB
+ * against 0.87 GiB at 128 MiB (docs/hosters-isolation.md, "Speed").
  */
-const WORKER_YOUNG_GENERATION_MB = 128;
+const WORKER_YOUNG_GENERATION_MB = 256;
 
 export interface FleetOptions {
   /** Repository root (Pulumi.yaml, waivers/). */

@@ -11,7 +11,7 @@ import { statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isolationEvidence } from "../../policies/controls/network/tenant-isolation";
 import type { ResourceView } from "../../policies/types";
-import { loadInput } from "../audit/inputs/load";
+import { loadJsonText } from "../audit/inputs/load";
 import { ConfigError } from "../config/issues";
 import { InputError } from "../model/input-error";
 import { readPlatformOutputs, renderStack } from "../render/render";
@@ -82,12 +82,14 @@ export async function runStack(job: StackRun): Promise<StackRunResult> {
     readPlatform: readPlatformOnce,
   };
   let statePath: string;
+  let stateText: string;
   let resources: number;
   let organization: string | undefined;
   try {
     // The render engine captures no stack while the program runs, and renders a bug again with capture on (src/render/engine.ts).
     const result = await renderStack(opts);
     statePath = join(result.outDir, "state.json");
+    stateText = result.stateText;
     resources = result.state.deployment.resources.length;
     for (const r of result.state.deployment.resources) {
       if (r.type === ROOT_STACK_TYPE) {
@@ -103,8 +105,8 @@ export async function runStack(job: StackRun): Promise<StackRunResult> {
     throw err;
   }
   if (job.bindingPass) return { render: "ok", resources, ...(organization !== undefined ? { organization } : {}), evidence: [] };
-  // Loaded once, for the isolation evidence and the audit both.
-  const loaded = await loadInput(statePath, { today: job.today });
+  // Loaded once, for the isolation evidence and the audit both, from the text the render has just written.
+  const loaded = loadJsonText(statePath, stateText, { today: job.today });
   const evidence: ResourceView[] = [];
   for (const view of loaded.views) {
     const e = isolationEvidence(view);

@@ -46,6 +46,8 @@ export interface RenderOptions {
 export interface RenderResult {
   readonly outDir: string;
   readonly state: StateExport;
+  /** The text written to `state.json` (an audit in the same process reads it from here, not back from the file). */
+  readonly stateText: string;
   /** Manifest file (relative to outDir) to object count. */
   readonly manifestFiles: ReadonlyMap<string, number>;
   /** Top-level component name to the number of resources under it. */
@@ -159,7 +161,8 @@ async function renderOnce(opts: RenderOptions, captureStacks: boolean): Promise<
       );
     }
   }
-  const files: OutputFile[] = [["state.json", JSON.stringify(state, null, 2) + "\n"]];
+  const stateText = JSON.stringify(state, null, 2) + "\n";
+  const files: OutputFile[] = [["state.json", stateText]];
   const dnsRecords = dnsRecordsFile(state);
   if (dnsRecords !== null) files.push(["dns-records.txt", dnsRecords]);
   for (const [component, objs] of manifests) files.push([`manifests/${component}.yaml`, manifestFileText(objs, opts.stack)]);
@@ -172,6 +175,7 @@ async function renderOnce(opts: RenderOptions, captureStacks: boolean): Promise<
   return {
     outDir,
     state,
+    stateText,
     manifestFiles: new Map([...manifests].map(([c, objs]) => [`manifests/${c}.yaml`, objs.length])),
     resourcesByComponent: countByComponent(state),
     invokes: monitor.invokes,

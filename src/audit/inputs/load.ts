@@ -51,7 +51,16 @@ function loadFile(file: string, overrides: ContextOverrides): LoadedInput {
   if (ext !== ".json") {
     throw new InputError(`has an unsupported extension "${ext || "(none)"}": expected .json (state export, checkpoint or manifest), .yaml or .yml (manifests)`, shown);
   }
-  const text = readText(file, shown);
+  return loadJsonText(file, readText(file, shown), overrides);
+}
+
+/**
+ * A JSON input whose text is already in memory: what `loadInput` does with the file's text. A fleet run
+ * audits the state its render has just written (src/fleet/stack-run.ts) from the text it wrote, instead of
+ * reading it back.
+ */
+export function loadJsonText(file: string, text: string, overrides: ContextOverrides): LoadedInput {
+  const shown = displayPath(file);
   const doc = parseJson(text, shown);
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw new InputError(`must hold a JSON object (stack export, checkpoint or Kubernetes object), found ${typeName(doc)}`, shown);
