@@ -119,9 +119,18 @@ function policiesIn(policies: readonly NetworkPolicy[], namespace: string): read
   return index.get(namespace) ?? [];
 }
 
-/** The policies of `subject`'s namespace that select it for `direction`; empty: the pod is open in that direction. */
+const selectingCache = new WeakMap<readonly NetworkPolicy[], WeakMap<Workload, { Ingress?: readonly NetworkPolicy[]; Egress?: readonly NetworkPolicy[] }>>();
+
+/**
+ * The policies of `subject`'s namespace that select it for `direction`; empty: the pod is open in that direction.
+ * Computed once per list, pod and direction: a fleet's analysis asks it for every pair and port it tries.
+ */
 export function selectingPolicies(policies: readonly NetworkPolicy[], subject: Workload, direction: "Ingress" | "Egress"): readonly NetworkPolicy[] {
-  return policiesIn(policies, subject.namespace).filter((p) => policyTypes(p).includes(direction) && selects(p.spec.podSelector, subject.labels));
+  let bySubject = selectingCache.get(policies);
+  if (!bySubject) selectingCache.set(policies, (bySubject = new WeakMap()));
+  let entry = bySubject.get(subject);
+  if (!entry) bySubject.set(subject, (entry = {}));
+  return (entry[direction] ??= policiesIn(policies, subject.namespace).filter((p) => policyTypes(p).includes(direction) && selects(p.spec.podSelector, subject.labels)));
 }
 
 function allowed(policies: readonly NetworkPolicy[], subject: Workload, other: Workload, port: number, direction: "Ingress" | "Egress", opts: ReachOptions): boolean {
