@@ -81,6 +81,43 @@ describe("snc-network-tenant-isolation", () => {
     expect(messages([...clean(), viewOf("tenant-tenant-b", openIngress), viewOf("tenant-tenant-a", none)])).toEqual([]);
   });
 
+  it("reads every way an ingress can let another tenant in (the control tries a pod only against pods whose ingress may admit it)", () => {
+    const openEgress: KubernetesObject = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "allow-out", namespace: "tenant-a-chat" },
+      spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] },
+    };
+    const flow = "NetworkPolicies allow a cross-tenant flow: tenant-a-chat/chat (tenant tenant-a) -> tenant-b-wiki/wiki:8080 (tenant tenant-b)";
+    const ingress = (from: unknown[] | undefined): KubernetesObject => ({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "planted-in", namespace: "tenant-b-wiki" },
+      spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [from === undefined ? {} : { from }] },
+    });
+    const admitting = [
+      ingress(undefined), // a rule without peers: every source
+      ingress([]), // an empty peer list: every source
+      ingress([{ ipBlock: { cidr: "0.0.0.0/0" } }]), // the whole address space: every pod (as the control reads it)
+      ingress([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tenant-a-chat" } } }]),
+      ingress([{ namespaceSelector: { matchLabels: { "socle.dev/tenant": "tenant-a" } }, podSelector: {} }]),
+    ];
+    for (const planted of admitting) {
+      expect(messages([...clean(), viewOf("tenant-tenant-b", planted), viewOf("tenant-tenant-a", openEgress)]), JSON.stringify(planted.spec)).toEqual([
+        `socle-tenant-tenant-a: ${flow}`,
+        `socle-tenant-tenant-b: ${flow}`,
+      ]);
+    }
+    const notAdmitting = [
+      ingress([{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }]), // not every address: no pod
+      ingress([{ namespaceSelector: { matchLabels: { "socle.dev/tenant": "tenant-c" } } }]),
+      ingress([{ podSelector: {} }]), // the policy's own namespace only
+    ];
+    for (const planted of notAdmitting) {
+      expect(messages([...clean(), viewOf("tenant-tenant-b", planted), viewOf("tenant-tenant-a", openEgress)]), JSON.stringify(planted.spec)).toEqual([]);
+    }
+  });
+
   it("finds no flow when only one side opens (ingress open to all namespaces, egress still limited to the tenant)", () => {
     const planted: KubernetesObject = {
       apiVersion: "networking.k8s.io/v1",
