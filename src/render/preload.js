@@ -28,7 +28,7 @@
 "use strict";
 const Module = require("node:module");
 const { createHash } = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { dirname, join, sep } = require("node:path");
 const vm = require("node:vm");
@@ -157,9 +157,53 @@ function privateDir(dir) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = statSync(dir);
     const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
-    return st.isDirectory() && mine && (st.mode & 0o022) === 0 ? dir : undefined;
+    if (!(st.isDirectory() && mine && (st.mode & 0o022) === 0)) return undefined;
+    pruneCache(dir);
+    return dir;
   } catch {
     return undefined;
+  }
+}
+
+/** Names of what this cache writes, and nothing else: compiled sources, V8 code caches, their partial writes. */
+const CACHE_ENTRY = /^(?:[0-9a-f]{64}\.js|v8-[0-9a-f]{64}\.bin)(?:\.\d+\.tmp)?$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Entries older than this are removed (a file still in use is compiled again once, then kept another 30 days). */
+const CACHE_MAX_AGE_MS = 30 * DAY_MS;
+/** Partial writes of a process that died are removed after a day. */
+const PARTIAL_MAX_AGE_MS = DAY_MS;
+const PRUNE_STAMP = ".pruned";
+const pruned = new Set();
+
+/**
+ * Keeps the cache from growing without end: every edited source leaves an entry, and every checkout of socle
+ * its own code caches. At most once a day (the modification time of `.pruned` in the folder), removes the
+ * entries this cache wrote (names matching CACHE_ENTRY, nothing else) whose modification time is older than
+ * 30 days, and partial writes older than a day. Never fails the run: the cache is an optimisation.
+ */
+function pruneCache(dir, now = Date.now()) {
+  if (pruned.has(dir)) return;
+  pruned.add(dir);
+  const stamp = join(dir, PRUNE_STAMP);
+  try {
+    if (now - statSync(stamp).mtimeMs < DAY_MS) return;
+  } catch {
+    // no stamp yet: prune now
+  }
+  try {
+    writeFileSync(stamp, "", { mode: 0o600 });
+    for (const name of readdirSync(dir)) {
+      if (!CACHE_ENTRY.test(name)) continue;
+      const file = join(dir, name);
+      try {
+        const age = now - statSync(file).mtimeMs;
+        if (age > (name.endsWith(".tmp") ? PARTIAL_MAX_AGE_MS : CACHE_MAX_AGE_MS)) unlinkSync(file);
+      } catch {
+        // gone meanwhile, or not ours to remove: left as it is
+      }
+    }
+  } catch {
+    // a folder that cannot be listed or stamped is left as it is
   }
 }
 
@@ -316,4 +360,4 @@ function useCodeCache() {
   return true;
 }
 
-module.exports = { useCodeCache, DEFERRED, DEFERRED_ZOD, deferClosureSerializer, deferZodLocales, prepareRender, prepareAudit, registerTypeScript, typeScriptCacheDir, RENDER_PACKAGES, AUDIT_PACKAGES };
+module.exports = { useCodeCache, DEFERRED, DEFERRED_ZOD, deferClosureSerializer, deferZodLocales, prepareRender, prepareAudit, pruneCache, registerTypeScript, typeScriptCacheDir, RENDER_PACKAGES, AUDIT_PACKAGES };

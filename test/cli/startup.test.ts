@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { ROOT } from "../helpers/render";
 const preload = require("../../src/render/preload.js") as {
   DEFERRED: Record<string, string[]>;
   DEFERRED_ZOD: Record<string, string[]>;
+  pruneCache(dir: string, now?: number): void;
 };
 
 function run(args: string[]): { code: number | null; stderr: string; modules: string[] } {
@@ -197,6 +198,38 @@ describe("process start-up", () => {
     render("cold", {});
     expect(readdirSync(join(dir, "cache")).some((f) => f.startsWith("v8-"))).toBe(true);
     expect(render("warm", {})).toEqual(without);
+  });
+
+  it("the compile cache is pruned at most once a day, of its own entries older than 30 days only", () => {
+    const dir = mkdtempSync(join(tmpdir(), "socle-prune-"));
+    const day = 24 * 60 * 60 * 1000;
+    const now = Date.now();
+    const hex = (c: string) => c.repeat(64);
+    const files: Record<string, number> = {
+      [`${hex("a")}.js`]: 31, // compiled source, unused for 31 days: removed
+      [`${hex("b")}.js`]: 29, // 29 days: kept
+      [`v8-${hex("c")}.bin`]: 40, // V8 code cache, 40 days: removed
+      [`${hex("d")}.js.1234.tmp`]: 2, // partial write of a dead process: removed after a day
+      [`${hex("e")}.js.1234.tmp`]: 0.5, // a write maybe in progress: kept
+      "notes.txt": 400, // not the cache's: never removed
+      [`${hex("f")}.js.bak`]: 400,
+    };
+    for (const [name, age] of Object.entries(files)) {
+      writeFileSync(join(dir, name), "x");
+      utimesSync(join(dir, name), (now - age * day) / 1000, (now - age * day) / 1000);
+    }
+    preload.pruneCache(dir, now);
+    expect(readdirSync(dir).sort()).toEqual([".pruned", `${hex("b")}.js`, `${hex("e")}.js.1234.tmp`, `${hex("f")}.js.bak`, "notes.txt"].sort());
+    // Stamped: another process within the day removes nothing, even an entry old enough.
+    writeFileSync(join(dir, `${hex("9")}.js`), "x");
+    utimesSync(join(dir, `${hex("9")}.js`), (now - 100 * day) / 1000, (now - 100 * day) / 1000);
+    const fresh = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(join(ROOT, "src/render/preload.js"))}).pruneCache(${JSON.stringify(dir)}, ${now + day / 2})`]);
+    expect(fresh.status).toBe(0);
+    expect(readdirSync(dir)).toContain(`${hex("9")}.js`);
+    // A day later, it is pruned again.
+    const later = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(join(ROOT, "src/render/preload.js"))}).pruneCache(${JSON.stringify(dir)}, ${now + 2 * day})`]);
+    expect(later.status).toBe(0);
+    expect(readdirSync(dir)).not.toContain(`${hex("9")}.js`);
   });
 
   it("a render loads neither TypeScript nor the closure serializer's package tooling nor the audit", () => {
