@@ -17,6 +17,7 @@ const config = (cloud: CloudConfig, over: Partial<SocleConfig> = {}): SocleConfi
   gatewayClass: "envoy-gateway",
   logs: { retentionDays: 365 },
   backups: { retentionDays: 30 },
+  monitoring: { nodeCidrs: [], source: "none" },
   ...over,
 });
 const paths = (c: SocleConfig) => validateCloud(c).map((i) => i.path);
