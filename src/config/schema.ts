@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidCidr } from "../model/cidr";
+import { isValidCidr, parseCidr } from "../model/cidr";
 import { OUTSCALE_SECNUMCLOUD_REGION } from "../model/cloud";
 import { SIZING_PROFILES, TLS_ISSUERS, type SizingProfile, type TlsIssuerKind } from "../model/names";
 import { priceSheetSchema, type PriceSheet } from "../model/prices";
@@ -251,7 +251,7 @@ export const monitoringSettingsSchema = z
   .object({
     nodeCidrs: z
       .array(
-        cidr.refine((c) => Number(c.split("/")[1]) >= NODE_CIDR_MIN_PREFIX, {
+        cidr.refine((c) => (parseCidr(c)?.prefix ?? NODE_CIDR_MIN_PREFIX) >= NODE_CIDR_MIN_PREFIX, {
           message: `is larger than a /${NODE_CIDR_MIN_PREFIX}: give the nodes' own ranges, not the Internet`,
         }),
       )
