@@ -57,6 +57,15 @@ export const PLATFORM_PORTS = {
   veleroMetrics: 8085,
   prometheus: 9090,
   prometheusOperator: 8080,
+  /**
+   * The kubelet's secure port, where Prometheus reads cAdvisor's container series (`/metrics/cadvisor`): the
+   * port of the `https-metrics` endpoint the Prometheus operator writes for every node in its kubelet
+   * Service and Endpoints (prometheus-operator/prometheus-operator pkg/kubelet/controller.go, `httpsPort =
+   * int32(10250)`, stored version 037f9bb33f2224be943fa63a787df58adec960fa), which the chart's kubelet
+   * ServiceMonitor scrapes (kube-prometheus-stack templates/exporters/kubelet/servicemonitor.yaml, `port:
+   * https-metrics`).
+   */
+  kubelet: 10250,
 } as const;
 
 export interface PlatformNamespacesProps {
@@ -71,6 +80,11 @@ export interface PlatformNamespacesProps {
   readonly scrapePorts: readonly number[];
   /** A platform: the gateway proxies forward to its tenants' namespaces too (Capsule-labelled). */
   readonly tenants?: boolean;
+  /**
+   * The nodes' address ranges (`socle:monitoring.nodeCidrs`, or the cloud network the stack provisions): Prometheus
+   * may reach the kubelets there on their port only. Absent or empty: no egress to the nodes (kubelet scraping off).
+   */
+  readonly nodeCidrs?: readonly string[];
 }
 
 interface NamespaceSpec {
@@ -185,6 +199,10 @@ export class PlatformNamespacesChart extends Chart {
       apiServerFlow("to-api-server", {}, api),
       { name: "prometheus-to-own-namespace", pods: PROMETHEUS_POD_LABELS, egressTo: [{}], ports: [{ port: P.prometheus }, { port: P.prometheusOperator }] },
       { name: "own-namespace-from-prometheus", pods: {}, ingressFrom: [{ pods: PROMETHEUS_POD_LABELS }], ports: [{ port: P.prometheus }, { port: P.prometheusOperator }] },
+      // cAdvisor's container usage, read from each kubelet at the node's address (charts/platform/values.ts, kubelet).
+      ...(props.nodeCidrs?.length
+        ? [{ name: "prometheus-to-kubelets", pods: PROMETHEUS_POD_LABELS, egressTo: props.nodeCidrs.map((cidr) => ({ cidr })), ports: [{ port: P.kubelet }] }]
+        : []),
     ]);
     allowClusterWide(monChart, MONITORING_NAMESPACE, {
       name: "prometheus-scrapes",

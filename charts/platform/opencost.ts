@@ -41,8 +41,8 @@ export const OPENCOST_CONFIGMAP = "socle-custom-pricing";
  * release name `kube-prometheus-stack`, which contains the chart's name: templates/_helpers.tpl).
  */
 export const PLATFORM_PROMETHEUS = { service: "kube-prometheus-stack-prometheus", namespace: MONITORING_NAMESPACE, port: PLATFORM_PORTS.prometheus } as const;
-/** The kubelet's port, where Prometheus reads cAdvisor's container usage series (`/metrics/cadvisor`). */
-export const KUBELET_PORT = 10250;
+/** The kubelet's port, where Prometheus reads cAdvisor's container usage series (`/metrics/cadvisor`): `PLATFORM_PORTS.kubelet`. */
+export const KUBELET_PORT = PLATFORM_PORTS.kubelet;
 
 /**
  * Hours in a month as OpenCost counts them: the custom provider divides the ConfigMap's CPU, RAM, GPU and

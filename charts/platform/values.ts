@@ -95,7 +95,46 @@ export function veleroValues(images: PlatformImages, sizing: SizingProfile, cred
 /** Metrics are kept this long; logs follow `socle:logRetentionDays` separately. */
 export const METRICS_RETENTION_DAYS = 30;
 
-export function kubePrometheusStackValues(images: PlatformImages, sizing: SizingProfile, storageClass: string): Record<string, unknown> {
+/**
+ * The kubelet scrape of kube-prometheus-stack: cAdvisor's container series only, or nothing.
+ *
+ * Keys and defaults read in prometheus-community/helm-charts charts/kube-prometheus-stack at
+ * ea930baeebeba39f56d6b44e351f23b2a072a600 (chart 88.5.3, the newest in the stored snapshot; the pinned 91.5.0 is
+ * not in it: src/check/releases/kube-prometheus-stack.ts says so): values.yaml `kubelet:` (enabled, and
+ * serviceMonitor `kubelet: true`, `probes: true`, `cAdvisor: true`, `resource: false`, `https: true`,
+ * `insecureSkipVerify: true` by default) and `prometheusOperator.kubeletService` (enabled by default: the operator
+ * writes Service and Endpoints `<fullname>-kubelet` in kube-system, one address per node, `--kubelet-service`
+ * in templates/prometheus-operator/deployment.yaml); templates/exporters/kubelet/servicemonitor.yaml (one
+ * endpoint per enabled path, port `https-metrics`, bearer token and `caFile` the service account's CA,
+ * `_helpers.tpl` `kube-prometheus-stack.kubelet.authConfig`); templates/prometheus/clusterrole.yaml (`nodes/metrics`
+ * and the non-resource URL `/metrics/cadvisor` when `cAdvisor` is on).
+ *
+ * On (the nodes' ranges are known, so the monitoring namespace lets Prometheus reach them on 10250): only
+ * `/metrics/cadvisor`, whose `container_cpu_usage_seconds_total` and `container_memory_working_set_bytes` are the
+ * usage OpenCost allocates (opencost/opencost pkg/costmodel/allocation.go `queryFmtCPUUsageAvg`,
+ * `queryFmtRAMUsageAvg`, stored version 5f6533303e3850c8635796a74bb22802d16e9090). The kubelet's own `/metrics`
+ * (whose `kubelet_volume_stats_used_bytes` OpenCost reads for volume usage in pkg/costmodel/cluster.go
+ * `ClusterDisks`, not for a price: volumes are priced on their capacity) and `/metrics/probes` are off.
+ * TLS: the chart's default, `insecureSkipVerify: true`, is kept and written out: kubelet serving certificates are
+ * self-signed unless the cluster issues them from its CA (kubelet serving-certificate bootstrap), which socle does
+ * not verify on any target; the scrape is encrypted and authenticated by the service account's token, but the
+ * kubelet's identity is not checked (docs/components/platform.md, "Metrics").
+ * Off (ranges unknown): the ServiceMonitor and the operator's kubelet Service are not rendered, rather than a
+ * target every scrape of which the monitoring namespace's NetworkPolicies would deny.
+ */
+export function kubeletScrapeValues(on: boolean): Record<string, unknown> {
+  if (!on) return { kubelet: { enabled: false }, kubeletService: { enabled: false } };
+  return {
+    kubelet: {
+      enabled: true,
+      serviceMonitor: { enabled: true, kubelet: false, probes: false, resource: false, cAdvisor: true, https: true, insecureSkipVerify: true },
+    },
+    kubeletService: { enabled: true },
+  };
+}
+
+export function kubePrometheusStackValues(images: PlatformImages, sizing: SizingProfile, storageClass: string, opts: { readonly kubeletScrape: boolean } = { kubeletScrape: false }): Record<string, unknown> {
+  const kubelet = kubeletScrapeValues(opts.kubeletScrape);
   const size = prometheusSize(sizing);
   const img = (ref: string) => {
     const i = splitImage(ref);
@@ -109,7 +148,9 @@ export function kubePrometheusStackValues(images: PlatformImages, sizing: Sizing
     alertmanager: { enabled: false },
     nodeExporter: { enabled: false },
     kubeStateMetrics: { enabled: false },
+    kubelet: kubelet["kubelet"],
     prometheusOperator: {
+      kubeletService: kubelet["kubeletService"],
       image: img(images["prometheus-operator"]),
       prometheusConfigReloader: { image: img(images["prometheus-config-reloader"]) },
       admissionWebhooks: { enabled: false },

@@ -90,6 +90,20 @@ export function validateCloud(config: CloudCheckInput): ConfigIssue[] {
       fix: `choose another ${networkPath}, e.g. ${cloud.target === "openstack" ? "10.20.0.0/16" : "10.30.0.0/16"}`,
     });
   }
+  // The nodes' ranges Prometheus may reach on the kubelet port (socle:monitoring.nodeCidrs): never the pod or service network.
+  if (config.monitoring?.source === "setting") {
+    for (const cidr of config.monitoring.nodeCidrs) {
+      for (const [, other] of overlaps({ node: cidr, "pod network": POD_CIDR, "service network": SERVICE_CIDR }).filter(([a]) => a === "node")) {
+        issues.push({
+          path: "socle:monitoring.nodeCidrs",
+          value: cidr,
+          problem: `overlaps the Kubernetes ${other} (${other === "pod network" ? POD_CIDR : SERVICE_CIDR}): Prometheus' egress to the kubelets (port 10250) would reach pods or services there too`,
+          allowed: `the nodes' ranges, within ${networkPath} (${s.networkCidr})`,
+          fix: `list the nodes' own ranges, or remove socle:monitoring to use ${networkPath}`,
+        });
+      }
+    }
+  }
   config.adminCidrs.forEach((cidr, i) => {
     if (overlaps({ a: s.networkCidr, b: cidr }).length > 0) {
       issues.push({ path: `socle:adminCidrs[${i}]`, value: cidr, problem: `overlaps ${networkPath} (${s.networkCidr}): the admin network would be the node network`, allowed: `ranges outside ${s.networkCidr}`, fix: `list the admin networks' own ranges, or move ${networkPath}` });

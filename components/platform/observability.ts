@@ -17,6 +17,8 @@ export interface ObservabilityArgs {
   readonly logRetentionDays: number;
   readonly apiServer: ApiServer;
   readonly scrapeTargets: readonly ScrapeTarget[];
+  /** The nodes' address ranges: when known, Prometheus scrapes the kubelets' cAdvisor (charts/platform/values.ts `kubeletScrapeValues`). */
+  readonly nodeCidrs: readonly string[];
 }
 
 /** Logs (Fluent Bit to VictoriaLogs, kept `logRetentionDays`) and metrics (Prometheus with PodMonitors for the platform). */
@@ -32,7 +34,7 @@ export class Observability extends pulumi.ComponentResource {
       parent: this,
       dependsOn: [store],
     });
-    const prometheus = pinnedRelease("kube-prometheus-stack", KUBE_PROMETHEUS_STACK_CHART, kubePrometheusStackValues(args.images, args.sizing, args.storageClass), { parent: this }, args.images.registryMirror);
+    const prometheus = pinnedRelease("kube-prometheus-stack", KUBE_PROMETHEUS_STACK_CHART, kubePrometheusStackValues(args.images, args.sizing, args.storageClass, { kubeletScrape: args.nodeCidrs.length > 0 }), { parent: this }, args.images.registryMirror);
     manifestGroup(`${name}-monitors`, renderMonitorsChart(args.scrapeTargets), { parent: this, dependsOn: [prometheus] });
     this.registerOutputs({});
   }

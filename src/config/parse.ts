@@ -161,6 +161,14 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
       fix: "remove socle:opencost, or set it on the platform stack (socle:kind platform)",
     });
   }
+  if (raw.monitoring && raw.kind === "tenant") {
+    issues.push({
+      path: `${NAMESPACE}:monitoring`,
+      value: "(a settings block)",
+      problem: "configures the platform's Prometheus, but socle:kind is tenant (a tenant runs no Prometheus)",
+      fix: "remove socle:monitoring, or set it on the platform stack",
+    });
+  }
   const apps = raw.kind === "platform" ? [] : [...new Set(raw.apps)].sort();
   if (raw.kind === "platform" && raw.apps.length > 0 && appsGiven) {
     issues.push({
@@ -217,7 +225,22 @@ function normalize(raw: RawConfig, ctx: ParseContext, issues: ConfigIssue[], app
     ...(federation ? { identityFederation: federation } : {}),
     chat: { federationAllowlist: raw.chat?.federation ? [...new Set(raw.chat.federation)].sort() : [] },
     ...(raw.opencost ? { opencost: { priceSheet: raw.opencost.priceSheet } } : {}),
+    monitoring: monitoringOf(raw, cloud),
   };
+}
+
+/**
+ * The nodes' address ranges Prometheus scrapes the kubelets at: the setting, else the network the stack
+ * provisions its nodes in (`networkCidr`: OpenStack VMs and Magnum's fixed subnet are subnets of it,
+ * components/cloud/openstack/network.ts and magnum.ts; Outscale VMs' subnets are cut from it,
+ * components/cloud/outscale/network.ts, and an OKS project's network is it, oks.ts `cidr`), else none.
+ */
+function monitoringOf(raw: RawConfig, cloud: CloudConfig | undefined): SocleConfig["monitoring"] {
+  if (raw.kind === "tenant") return { nodeCidrs: [], source: "none" };
+  const set = raw.monitoring?.nodeCidrs;
+  if (set) return { nodeCidrs: [...new Set(set)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), source: "setting" };
+  if (cloud && cloud.target !== "existing") return { nodeCidrs: [cloud.settings.networkCidr], source: "cloud network" };
+  return { nodeCidrs: [], source: "none" };
 }
 
 function defaultsOf<K extends "existing">(key: K): NonNullable<RawConfig[K]> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidCidr } from "../model/cidr";
+import { isValidCidr, parseCidr } from "../model/cidr";
 import { OUTSCALE_SECNUMCLOUD_REGION } from "../model/cloud";
 import { SIZING_PROFILES, TLS_ISSUERS, type SizingProfile, type TlsIssuerKind } from "../model/names";
 import { priceSheetSchema, type PriceSheet } from "../model/prices";
@@ -238,6 +238,29 @@ export const openCostSettingsSchema = z
   })
   .strict();
 
+/** Node ranges are nodes' networks, never the Internet: at most a /8 each. */
+export const NODE_CIDR_MIN_PREFIX = 8;
+
+/**
+ * Monitoring settings of a stack that runs the platform services (`dedicated` or `platform`).
+ * `nodeCidrs`: the IPv4 ranges of the cluster's node addresses (the kubelets' `InternalIP`). When known,
+ * Prometheus may reach the kubelets there on 10250 and scrapes cAdvisor's container usage (what OpenCost needs
+ * for measured actuals). Default: the cloud network when the stack provisions the cluster; none on `existing`.
+ */
+export const monitoringSettingsSchema = z
+  .object({
+    nodeCidrs: z
+      .array(
+        cidr.refine((c) => (parseCidr(c)?.prefix ?? NODE_CIDR_MIN_PREFIX) >= NODE_CIDR_MIN_PREFIX, {
+          message: `is larger than a /${NODE_CIDR_MIN_PREFIX}: give the nodes' own ranges, not the Internet`,
+        }),
+      )
+      .min(1, "needs at least one CIDR, the nodes' address range; remove socle:monitoring to leave kubelet scraping off")
+      .max(LIMITS.listEntries)
+      .optional(),
+  })
+  .strict();
+
 /** The raw `socle:*` keys of a stack file, before normalisation. Key names without the `socle:` prefix. */
 export const rawConfigSchema = z
   .object({
@@ -277,6 +300,7 @@ export const rawConfigSchema = z
     identityFederation: identityFederationSchema.optional(),
     chat: chatSettingsSchema.optional(),
     opencost: openCostSettingsSchema.optional(),
+    monitoring: monitoringSettingsSchema.optional(),
   })
   .strict();
 
@@ -324,4 +348,10 @@ export interface SocleConfig {
   readonly chat?: { readonly federationAllowlist: readonly string[] };
   /** OpenCost on a platform stack, priced by this sheet (`socle:opencost`); absent: not deployed. */
   readonly opencost?: { readonly priceSheet: PriceSheet };
+  /**
+   * Prometheus' view of the nodes: their address ranges (`socle:monitoring.nodeCidrs`, else the cloud network the
+   * stack provisions), sorted; empty when unknown (`target: existing` without the setting, or a tenant stack),
+   * and then the kubelets are not scraped.
+   */
+  readonly monitoring: { readonly nodeCidrs: readonly string[]; readonly source: "setting" | "cloud network" | "none" };
 }

@@ -63,4 +63,6 @@ export interface CloudCheckInput {
   readonly cloud: CloudConfig;
   readonly adminCidrs: readonly string[];
   readonly sizing: SizingProfile;
+  /** The nodes' ranges Prometheus scrapes the kubelets at, and where they come from (`socle:monitoring.nodeCidrs`). */
+  readonly monitoring?: { readonly nodeCidrs: readonly string[]; readonly source: "setting" | "cloud network" | "none" };
 }

@@ -39,6 +39,7 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
     backupStore: { peer: ctx.backup.peer, port: ctx.backup.port },
     acme: config.tls.issuer === "acme",
     scrapePorts: scrapeTargets.map((t) => t.port),
+    nodeCidrs: config.monitoring.nodeCidrs,
     ...(config.kind === "platform" ? { tenants: true } : {}),
   });
   const after = { dependsOn: [namespaces] };
@@ -108,6 +109,7 @@ export function deployPlatform(ctx: SuiteContext, sites: readonly GatewaySite[],
       logRetentionDays: config.logs.retentionDays,
       apiServer: ctx.apiServer,
       scrapeTargets,
+      nodeCidrs: config.monitoring.nodeCidrs,
     },
     after,
   );

@@ -17,6 +17,7 @@ const config = (cloud: CloudConfig, over: Partial<SocleConfig> = {}): SocleConfi
   gatewayClass: "envoy-gateway",
   logs: { retentionDays: 365 },
   backups: { retentionDays: 30 },
+  monitoring: { nodeCidrs: [], source: "none" },
   ...over,
 });
 const paths = (c: SocleConfig) => validateCloud(c).map((i) => i.path);
@@ -61,5 +62,27 @@ describe("validateCloud", () => {
 
   it("has nothing to check on an existing cluster", () => {
     expect(validateCloud(config({ target: "existing", region: "on-premises", settings: { storageClass: "standard", region: "on-premises" } }))).toEqual([]);
+  });
+});
+
+describe("validateCloud: socle:monitoring.nodeCidrs on a cluster the stack provisions", () => {
+  const os = (nodeCidrs: string[]) => config({ target: "openstack", region: "example-region-1", settings: openstackSettings() }, { monitoring: { nodeCidrs, source: "setting" } });
+  it("accepts node ranges inside the cloud network", () => {
+    expect(validateCloud(os(["10.20.1.0/24", "10.20.2.0/24"]))).toEqual([]);
+  });
+  it("refuses a range over the pod or service network: Prometheus' kubelet egress would reach pods there", () => {
+    const issues = validateCloud(os(["10.20.1.0/24", "10.42.0.0/24", "10.0.0.0/8"]));
+    expect(issues.map((i) => [i.path, i.value])).toEqual([
+      ["socle:monitoring.nodeCidrs", "10.42.0.0/24"],
+      ["socle:monitoring.nodeCidrs", "10.0.0.0/8"],
+      ["socle:monitoring.nodeCidrs", "10.0.0.0/8"],
+    ]);
+    expect(issues[0]!.problem).toMatch(/overlaps the Kubernetes pod network \(10\.42\.0\.0\/16\)/);
+    expect(issues[2]!.problem).toMatch(/service network \(10\.43\.0\.0\/16\)/);
+    expect(issues[0]!.fix).toMatch(/remove socle:monitoring to use socle:openstack\.networkCidr/);
+  });
+  it("leaves the default (the cloud network, already checked against them) alone", () => {
+    const c = config({ target: "openstack", region: "example-region-1", settings: openstackSettings() }, { monitoring: { nodeCidrs: ["10.20.0.0/16"], source: "cloud network" } });
+    expect(validateCloud(c)).toEqual([]);
   });
 });

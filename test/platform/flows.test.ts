@@ -145,3 +145,25 @@ describe("Velero schedules", () => {
     expect(() => retentionTtl(0)).toThrow(/whole number of days/);
   });
 });
+
+describe("Prometheus to the kubelets (nodeCidrs)", () => {
+  const props = { routeNamespaces: ["org-wiki"], apiServer, backupStore: { peer: { namespace: "socle-storage", pods: GARAGE_LABELS }, port: 3900 }, acme: false, scrapePorts: [3903] };
+  const kubelets = (nodeCidrs?: readonly string[]) =>
+    renderPlatformNamespaces({ ...props, ...(nodeCidrs ? { nodeCidrs } : {}) }).filter((o) => (o as Obj).kind === "NetworkPolicy" && (o as Obj).metadata.name === "allow-prometheus-to-kubelets") as Obj[];
+
+  it("one egress policy from the Prometheus pods to every node range, on TCP 10250 only", () => {
+    const [p, ...rest] = kubelets(["10.10.0.0/24", "192.168.4.0/24"]);
+    expect(rest).toEqual([]);
+    expect(p!.metadata.namespace).toBe("socle-monitoring");
+    expect(p!.spec).toEqual({
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock: { cidr: "10.10.0.0/24" } }, { ipBlock: { cidr: "192.168.4.0/24" } }], ports: [{ port: 10250, protocol: "TCP" }] }],
+    });
+  });
+
+  it("none when the ranges are unknown (absent or empty)", () => {
+    expect(kubelets()).toEqual([]);
+    expect(kubelets([])).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@ import { httpRouteRefs } from "./httproute-refs";
 import { imageSource } from "./image-source";
 import { identityFederationRule } from "./identity-federation";
 import { listenerCertificate } from "./listener-certificate";
+import { kubeletScrape } from "./kubelet-scrape";
 import { openCostData } from "./opencost";
 import { probePort } from "./probe-port";
 import { refConfigMap } from "./ref-configmap";
@@ -40,6 +41,7 @@ export const KUBERNETES_RULES: readonly CheckRule[] = [
   cnpgBackupTools,
   identityFederationRule,
   imageSource,
+  kubeletScrape,
   openCostData,
 ];
 

@@ -2,9 +2,10 @@ import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../../../charts/pla
 import { KUBELET_PORT, OPENCOST_API_PORT, PLATFORM_PROMETHEUS } from "../../../charts/platform/opencost";
 import { OPENCOST_CHART } from "../../../charts/platform/releases";
 import { asArray, isObject, nameOf, nsOf } from "../k8s";
-import { canEgressOutside, canEgressTo, canIngressFrom, networkPolicies, podWorkload } from "../net";
+import { canEgressTo, canIngressFrom, networkPolicies, podWorkload } from "../net";
 import { releasesOf } from "../releases";
 import type { CheckFinding, CheckRule } from "../types";
+import { prometheusReachesKubelets, prometheusReleases, scrapesCadvisor } from "./kubelet-scrape";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (isObject(v) ? (v as Json) : {});
@@ -18,7 +19,7 @@ const obj = (v: unknown): Json => (isObject(v) ? (v as Json) : {});
  */
 export const openCostData: CheckRule = {
   id: "opencost-data",
-  description: "An OpenCost release reads the hoster's prices (its pricing ConfigMap exists) and its metrics: Prometheus scrapes it (a PodMonitor and both NetworkPolicy sides), it may query Prometheus, and Prometheus may read the kubelets' cAdvisor usage",
+  description: "An OpenCost release reads the hoster's prices (its pricing ConfigMap exists) and its metrics: Prometheus scrapes it (a PodMonitor and both NetworkPolicy sides), it may query Prometheus, and Prometheus scrapes the kubelets' cAdvisor usage and may reach them",
   run(model) {
     const out: CheckFinding[] = [];
     const releases = releasesOf(model.resources).filter((r) => r.chart === OPENCOST_CHART.chart || r.chart.endsWith(`/${OPENCOST_CHART.chart}`));
@@ -112,15 +113,22 @@ export const openCostData: CheckRule = {
           fix: `allow Prometheus → OpenCost on ${OPENCOST_API_PORT} (the scrape port list of the monitoring namespace, and scrapeFlow in ${ns})`,
         });
       }
-      // Measured usage: cAdvisor's series come from each kubelet, outside the pod network.
-      if (!canEgressOutside(policies, prometheus, [KUBELET_PORT])) {
+      // Measured usage: cAdvisor's series come from each kubelet, outside the pod network; the platform's Prometheus
+      // scrapes them when socle knows the nodes' ranges (rule kubelet-scrape blocks a scrape its policies deny).
+      const scraping = prometheusReleases(model).some((p) => p.instance.namespace === MONITORING_NAMESPACE && scrapesCadvisor(p.instance.values));
+      const reaches = prometheusReachesKubelets(model);
+      if (!scraping || !reaches) {
         out.push({
           rule: "opencost-data",
           severity: "warning",
           object,
           path: "values.opencost.prometheus",
-          message: `the platform's Prometheus may not reach the kubelets (port ${KUBELET_PORT}, ${MONITORING_NAMESPACE}'s egress NetworkPolicies): cAdvisor's usage series (container_cpu_usage_seconds_total, container_memory_working_set_bytes) are absent, so OpenCost prices requests (it allocates max(request, usage)), not measured use`,
-          fix: `allow egress from the Prometheus pods to the nodes' addresses on ${KUBELET_PORT} (docs/hosters.md, "OpenCost (measured actuals)"), or read OpenCost's figures as requested resources`,
+          message: !scraping
+            ? `the platform's Prometheus does not scrape the kubelets (kube-prometheus-stack's kubelet scrape is off: the nodes' address ranges are unknown): cAdvisor's usage series (container_cpu_usage_seconds_total, container_memory_working_set_bytes) are absent, so OpenCost prices requests (it allocates max(request, usage)), not measured use`
+            : `the platform's Prometheus may not reach the kubelets (port ${KUBELET_PORT}, ${MONITORING_NAMESPACE}'s egress NetworkPolicies): cAdvisor's usage series (container_cpu_usage_seconds_total, container_memory_working_set_bytes) are absent, so OpenCost prices requests (it allocates max(request, usage)), not measured use`,
+          fix: !scraping
+            ? `set socle:monitoring.nodeCidrs on the platform stack to the nodes' address ranges (socle then scrapes the kubelets' cAdvisor and allows Prometheus egress to them on ${KUBELET_PORT}: docs/hosters.md, "OpenCost (measured actuals)"), or read OpenCost's figures as requested resources`
+            : `allow egress from the Prometheus pods to the nodes' addresses on ${KUBELET_PORT} (charts/platform/namespaces.ts prometheus-to-kubelets, see rule kubelet-scrape)`,
         });
       }
     }
