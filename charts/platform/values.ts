@@ -133,6 +133,79 @@ export function kubeletScrapeValues(on: boolean): Record<string, unknown> {
   };
 }
 
+/**
+ * The Kubernetes components kube-prometheus-stack scrapes besides the kubelet, and the default rule groups that
+ * watch what socle never scrapes.
+ *
+ * Keys, defaults and templates read in prometheus-community/helm-charts charts/kube-prometheus-stack at
+ * ea930baeebeba39f56d6b44e351f23b2a072a600 (chart 88.5.3, the newest in the stored snapshot; the pinned 91.5.0 is
+ * not in it). Each component's Service (in kube-system, `clusterIP: None`) and ServiceMonitor render when
+ * `<component>.enabled`, its `service.enabled`/`serviceMonitor.enabled` and `kubernetesServiceMonitors.enabled` are
+ * all true, which is the default for all of them but `kubeDns` (templates/exporters/<component>/service.yaml,
+ * servicemonitor.yaml). Whether each scrape can work under the monitoring namespace's NetworkPolicies
+ * (charts/platform/namespaces.ts: `allow-to-api-server`, egress to the private ranges on 443/6443 only;
+ * `allow-prometheus-scrapes`, egress to any pod on the platform's metrics ports only, which do not include 9153;
+ * `allow-prometheus-to-kubelets`, the nodes on 10250 only):
+ * - `kubeApiServer`: ON. templates/exporters/kube-api-server/servicemonitor.yaml scrapes the Endpoints of the
+ *   `default/kubernetes` Service (labels component=apiserver, provider=kubernetes), i.e. the API server's own
+ *   addresses on its port (443 or 6443), with the service account's token and CA (`serverName: kubernetes`);
+ *   templates/prometheus/clusterrole.yaml grants `get` on the non-resource URL `/metrics`. `allow-to-api-server`
+ *   covers it (socle check rule `component-scrape` verifies it on every render).
+ * - `kubeControllerManager` (selector component=kube-controller-manager, port 10257 on Kubernetes >= 1.22),
+ *   `kubeScheduler` (component=kube-scheduler, 10259), `kubeEtcd` (component=etcd, `service.port: 2381`):
+ *   OFF. Where the cluster runs them as pods at all, they are static pods on the host network of the
+ *   control-plane nodes, so the targets are node addresses on ports no policy of the monitoring namespace lets
+ *   Prometheus reach (the nodes' ranges are allowed on 10250 only); on a managed control plane there is no pod to
+ *   select. The chart's `endpoints: []` would only move the target, not open the port.
+ * - `kubeProxy` (k8s-app=kube-proxy, `service.port: 10249`): OFF. A host-network DaemonSet where it exists (a CNI
+ *   may replace it): node addresses again, on a port no policy allows.
+ * - `coreDns` (k8s-app=kube-dns, `service.port: 9153`): OFF. Pods in kube-system, but no egress policy of the
+ *   monitoring namespace allows 9153 (`allow-dns` is 53 only); the `prometheus :9153` plugin is the cluster's
+ *   Corefile, not verified by socle on any target (docs/components/platform.md, "Metrics", what is left).
+ *   `kubeDns` (kube-dns's sidecars, 10054/10055): OFF, as the chart's default.
+ *
+ * Default rules (values.yaml `defaultRules.rules.<group>`; templates/prometheus/rules-1.14/*.yaml): the groups of
+ * the components above are gated by the chart on `<component>.enabled` too (etcd.yaml, kube-scheduler.rules.yaml,
+ * kubernetes-system-controller-manager.yaml, -kube-proxy.yaml, -scheduler.yaml) and are turned off here by their
+ * own keys as well, so no `absent(up{job=...})` alert (KubeControllerManagerDown, KubeSchedulerDown, KubeProxyDown)
+ * can fire for a target socle never scrapes if a later chart stops gating them. Also off, because what they
+ * watch is not deployed or not scraped: `kubelet` (kubelet.rules.yaml, recording rules on the kubelet's own
+ * `/metrics`, which socle does not scrape: only `/metrics/cadvisor`), `kubeStateMetrics` (kube-state-metrics.yaml,
+ * kube-state-metrics' own errors; `kubeStateMetrics.enabled: false`), `nodeExporterAlerting` and
+ * `nodeExporterRecording` (node-exporter.yaml, node-exporter.rules.yaml, `job="node-exporter"`;
+ * `nodeExporter.enabled: false`), `alertmanager` (alertmanager.rules.yaml; `alertmanager.enabled: false`).
+ */
+export const COMPONENT_SCRAPES = {
+  kubeApiServer: true,
+  kubeControllerManager: false,
+  kubeScheduler: false,
+  kubeEtcd: false,
+  kubeProxy: false,
+  coreDns: false,
+  kubeDns: false,
+} as const;
+
+/** `defaultRules.rules.<group>` turned off (see COMPONENT_SCRAPES); every other group keeps the chart's default. */
+export const DEFAULT_RULE_GROUPS_OFF = [
+  "alertmanager",
+  "etcd",
+  "kubeControllerManager",
+  "kubeProxy",
+  "kubeSchedulerAlerting",
+  "kubeSchedulerRecording",
+  "kubeStateMetrics",
+  "kubelet",
+  "nodeExporterAlerting",
+  "nodeExporterRecording",
+] as const;
+
+export function componentScrapeValues(): Record<string, unknown> {
+  return {
+    ...Object.fromEntries(Object.entries(COMPONENT_SCRAPES).map(([k, enabled]) => [k, { enabled }])),
+    defaultRules: { rules: Object.fromEntries(DEFAULT_RULE_GROUPS_OFF.map((g) => [g, false])) },
+  };
+}
+
 export function kubePrometheusStackValues(images: PlatformImages, sizing: SizingProfile, storageClass: string, opts: { readonly kubeletScrape: boolean } = { kubeletScrape: false }): Record<string, unknown> {
   const kubelet = kubeletScrapeValues(opts.kubeletScrape);
   const size = prometheusSize(sizing);
@@ -149,6 +222,8 @@ export function kubePrometheusStackValues(images: PlatformImages, sizing: Sizing
     nodeExporter: { enabled: false },
     kubeStateMetrics: { enabled: false },
     kubelet: kubelet["kubelet"],
+    // The control-plane components, CoreDNS and their rule groups: only what can be scraped (COMPONENT_SCRAPES).
+    ...componentScrapeValues(),
     prometheusOperator: {
       kubeletService: kubelet["kubeletService"],
       image: img(images["prometheus-operator"]),

@@ -2,6 +2,7 @@
 import type { CheckRule } from "../types";
 import { CLOUD_RULES } from "./cloud";
 import { cnpgBackupTools } from "./cnpg-backup-tools";
+import { componentScrape } from "./component-scrape";
 import { flowApiServer } from "./flow-api-server";
 import { flowPeer } from "./flow-peer";
 import { flowWebhook } from "./flow-webhook";
@@ -42,6 +43,7 @@ export const KUBERNETES_RULES: readonly CheckRule[] = [
   identityFederationRule,
   imageSource,
   kubeletScrape,
+  componentScrape,
   openCostData,
 ];
 
