@@ -12,8 +12,8 @@
  * escaping and block scalars are the library's. Anything else than plain JSON data (undefined, a
  * non-integer number, an object that is not plain, the merge key `<<`) is left to the library whole.
  *
- * test/render/manifest-yaml.test.ts compares the two on generated documents (fast-check) and on every
- * manifest of the example stacks.
+ * test/render/manifest-yaml.test.ts compares the two on generated documents (fast-check) and tricky strings;
+ * test/render/yaml-1.1.test.ts on every manifest of the demo's render.
  */
 import { Document, isScalar, visit, type ToStringOptions } from "yaml";
 import type { StringifyContext, stringifyString as StringifyString } from "yaml/dist/util";

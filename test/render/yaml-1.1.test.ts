@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { parseAllDocuments, parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { manifestYaml } from "../../src/render/manifests";
+import { manifestYamlByLibrary } from "../../src/render/manifest-yaml";
 import { renderToTemp } from "../helpers/render";
 
 /** Strings YAML 1.1 resolves to something else when written plain (booleans, null, numbers, sexagesimals, timestamps, merge). */
@@ -64,5 +65,18 @@ describe("socle render demo: every manifest reads the same under YAML 1.1 and 1.
     }
     expect(docs).toBeGreaterThan(100);
     expect(files.join("\n")).toContain('log_connections: "on"');
+  });
+
+  it("has every document as the yaml library's own writer gives it (the one-walk writer changes no byte)", () => {
+    let docs = 0;
+    for (const text of files) {
+      // The file: a comment line, then `---` before each document.
+      const parts = text.slice(text.indexOf("\n") + 1).split(/^---\n/m).slice(1);
+      for (const part of parts) {
+        expect(manifestYamlByLibrary(parse(part, { version: "1.1" }))).toBe(part);
+        docs++;
+      }
+    }
+    expect(docs).toBeGreaterThan(100);
   });
 });
