@@ -1,12 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { APP_NAMES } from "../../src/config/schema";
 import { APPS } from "../../src/program/apps";
 import { planClients } from "../../src/program/sso";
 import { appBuckets, appHostname } from "../../src/program/index";
-import { renderToTemp } from "../helpers/render";
+import { manifestObjects, renderToTemp } from "../helpers/render";
 
 /** What the app registry (src/program/apps) declares, checked against itself and against the rendered demo. */
 
@@ -15,8 +12,7 @@ let objects: Obj[];
 let socle: Obj;
 beforeAll(async () => {
   const result = await renderToTemp("demo");
-  const dir = join(result.outDir, "manifests");
-  objects = readdirSync(dir).flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS() as Obj));
+  objects = manifestObjects(result);
   socle = (result.state.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs as Obj).socle;
 });
 

@@ -3,7 +3,8 @@
  * defaulted: the setting, else the cloud network the stack provisions its nodes in, else none.
  */
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, type ConfigIssue } from "../../src/config";
+import { parseConfig, type ConfigIssue } from "../../src/config";
+import { configIssues } from "./issues-of";
 import { LIMITS } from "../../src/config/schema";
 
 const ctx = { project: "socle", stack: "t", file: "stacks/Pulumi.t.yaml" };
@@ -32,15 +33,7 @@ const openstack = {
   },
 };
 
-function issuesOf(raw: Record<string, unknown>): ConfigIssue[] {
-  try {
-    parseConfig(raw, ctx);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return [...(err as ConfigError).issues];
-  }
-  throw new Error("expected a ConfigError");
-}
+const issuesOf = (raw: Record<string, unknown>): ConfigIssue[] => configIssues(raw, ctx);
 
 describe("socle:monitoring.nodeCidrs", () => {
   it("defaults to none on target existing: the nodes' ranges are the cluster's, socle does not know them", () => {

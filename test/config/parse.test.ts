@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, type ConfigIssue } from "../../src/config";
+import { configIssues } from "./issues-of";
 
 const ctx = { project: "socle", stack: "t", file: "stacks/Pulumi.t.yaml" };
 const valid = {
@@ -12,15 +13,7 @@ const valid = {
   adminCidrs: ["192.0.2.0/24"],
 };
 
-function issuesOf(raw: Record<string, unknown>): ConfigIssue[] {
-  try {
-    parseConfig(raw, ctx);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return [...(err as ConfigError).issues];
-  }
-  throw new Error("expected a ConfigError");
-}
+const issuesOf = (raw: Record<string, unknown>): ConfigIssue[] => configIssues(raw, ctx);
 
 describe("parseConfig", () => {
   it("returns the typed configuration with defaults and identity added for apps", () => {

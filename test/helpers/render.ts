@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { renderStack, type RenderResult } from "../../src/render/render";
 
 export const ROOT = resolve(__dirname, "..", "..");
@@ -26,4 +26,22 @@ export async function renderToTemp(stack: string): Promise<RenderResult> {
   }
   const outDir = join(mkdtempSync(join(tmpdir(), `socle-${stack}-`)), stack);
   return renderStack({ root: ROOT, stack, outDir, ...(platformState ? { platformState } : {}) });
+}
+
+/**
+ * Renders a stack of this repository from its stack file's text changed by `edit`, written to a temporary file
+ * (`stackFile`): the repository's own stack files stay as they are.
+ */
+export async function renderEditedToTemp(stack: string, edit: (text: string) => string): Promise<RenderResult> {
+  const dir = mkdtempSync(join(tmpdir(), `socle-${stack}-edited-`));
+  const stackFile = join(dir, `Pulumi.${stack}.yaml`);
+  writeFileSync(stackFile, edit(readFileSync(join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")));
+  return renderStack({ root: ROOT, stack, stackFile, outDir: join(dir, "out", stack) });
+}
+
+/** Every object of a render's `manifests/` folder, file by file, in document order. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function manifestObjects(result: RenderResult): Record<string, any>[] {
+  const dir = join(result.outDir, "manifests");
+  return readdirSync(dir).flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS()).filter(Boolean));
 }

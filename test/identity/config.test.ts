@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, type ConfigIssue } from "../../src/config";
+import { parseConfig, type ConfigIssue } from "../../src/config";
+import { configIssues } from "../config/issues-of";
 import { readStackFile } from "../../src/config/stack-file";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,15 +28,7 @@ const raw = (extra: Record<string, unknown> = {}) => ({
 const secretAt = (path: readonly (string | number)[]) => path.join(".") === "identityFederation.providers.0.clientSecret";
 const ctx = (isSecret?: (p: readonly (string | number)[]) => boolean) => ({ project: "socle", stack: "t", file: "stacks/Pulumi.t.yaml", ...(isSecret ? { isSecret } : {}) });
 
-function issuesOf(r: Record<string, unknown>, isSecret?: (p: readonly (string | number)[]) => boolean): ConfigIssue[] {
-  try {
-    parseConfig(r, ctx(isSecret));
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return [...(err as ConfigError).issues];
-  }
-  throw new Error("expected a ConfigError");
-}
+const issuesOf = (r: Record<string, unknown>, isSecret?: (p: readonly (string | number)[]) => boolean): ConfigIssue[] => configIssues(r, ctx(isSecret));
 
 describe("socle:identityFederation", () => {
   it("is absent by default, and chat federation is off", () => {

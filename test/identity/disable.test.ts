@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RenderResult } from "../../src/render/render";
+import { manifestObjects } from "../helpers/render";
 import { renderFixture } from "../helpers/render-fixture";
 import { realmOf } from "./fixtures";
 
@@ -11,8 +9,7 @@ let result: RenderResult;
 let manifests: any[];
 beforeAll(async () => {
   result = await renderFixture("no-wiki");
-  const dir = join(result.outDir, "manifests");
-  manifests = readdirSync(dir).flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS()));
+  manifests = manifestObjects(result);
 });
 
 const resourceNames = () => result.state.deployment.resources.map((r) => r.urn.slice(r.urn.lastIndexOf("::") + 2));

@@ -1,15 +1,15 @@
 import { spawnSync } from "node:child_process";
 import { createDecipheriv, pbkdf2Sync } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse, parseAllDocuments } from "yaml";
+import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stackCheckSuite } from "../check/stack-check";
 import { CONTROLS } from "../../policies/catalog";
 import { runAuditCommand } from "../../src/audit/command";
 import type { RenderResult } from "../../src/render/render";
-import { renderToTemp, ROOT } from "../helpers/render";
+import { manifestObjects, renderToTemp, ROOT } from "../helpers/render";
 import { identityFederationRule } from "../../src/check/rules/identity-federation";
 import { modelOf } from "../cloud/check/examples";
 import { realmOf } from "./fixtures";
@@ -33,8 +33,7 @@ let result: RenderResult;
 let manifests: any[];
 beforeAll(async () => {
   result = await renderToTemp(STACK);
-  const dir = join(result.outDir, "manifests");
-  manifests = readdirSync(dir).flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS()));
+  manifests = manifestObjects(result);
 }, 120_000);
 
 describe("demo-proconnect: a ProConnect-like federation", () => {

@@ -3,9 +3,7 @@
  * what the release is given, that each scrape it keeps has its flow in the rendered NetworkPolicies and each one it
  * turns off has none, and `socle check` rule `component-scrape` on the render and on planted breaks.
  */
-import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../../charts/platform/flows";
 import { PLATFORM_PORTS } from "../../charts/platform/namespaces";
@@ -15,7 +13,7 @@ import { API_SERVER_PORTS } from "../../src/check/flows";
 import { canEgressOutside, canEgressTo, networkPolicies, podWorkload } from "../../src/check/net";
 import { componentScrape, componentScrapes } from "../../src/check/rules/component-scrape";
 import type { RenderResult } from "../../src/render/render";
-import { renderToTemp } from "../helpers/render";
+import { manifestObjects, renderToTemp } from "../helpers/render";
 
 type Obj = Record<string, any>;
 let r: RenderResult;
@@ -49,8 +47,7 @@ function chartDefaults(v: Obj): Obj {
 
 beforeAll(async () => {
   r = await renderToTemp("hebergeur-plateforme");
-  const dir = join(r.outDir, "manifests");
-  objects = readdirSync(dir).flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS() as Obj).filter(Boolean));
+  objects = manifestObjects(r);
 }, 240_000);
 
 describe("what the platform gives kube-prometheus-stack", () => {

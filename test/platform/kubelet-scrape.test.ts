@@ -4,10 +4,9 @@
  * without them, no kubelet scrape, no egress to the nodes, and `socle check` says OpenCost prices requests.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../../charts/platform/flows";
 import { CERT_MANAGER_LABELS, PLATFORM_PORTS } from "../../charts/platform/namespaces";
@@ -17,9 +16,9 @@ import { runCheckCommand } from "../../src/check/command";
 import { canEgressOutside, networkPolicies, podWorkload } from "../../src/check/net";
 import { kubeletScrape, scrapesCadvisor } from "../../src/check/rules/kubelet-scrape";
 import { openCostData } from "../../src/check/rules/opencost";
-import { renderStack, type RenderResult } from "../../src/render/render";
+import type { RenderResult } from "../../src/render/render";
 import type { StateResource } from "../../src/render/state";
-import { ROOT } from "../helpers/render";
+import { manifestObjects, renderEditedToTemp, renderToTemp, ROOT } from "../helpers/render";
 
 const STACK = "hebergeur-plateforme";
 const STACK_FILE = join(ROOT, "stacks", `Pulumi.${STACK}.yaml`);
@@ -40,23 +39,15 @@ function withMonitoring(text: string, block: readonly string[]): string {
 
 let withIt: RenderResult;
 let without: RenderResult;
-const manifests = (r: RenderResult): Obj[] => {
-  const dir = join(r.outDir, "manifests");
-  return readdirSync(dir).flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS() as Obj).filter(Boolean));
-};
+const manifests = (r: RenderResult): Obj[] => manifestObjects(r);
 const resources = (r: RenderResult): StateResource[] => r.state.deployment.resources;
 const promRelease = (r: RenderResult) => resources(r).find((x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs?.name === "kube-prometheus-stack")!;
 const policies = (r: RenderResult) => manifests(r).filter((o) => o.kind === "NetworkPolicy");
 const prometheus = podWorkload("prometheus", MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS, [PLATFORM_PORTS.prometheus]);
 
 beforeAll(async () => {
-  const out = mkdtempSync(join(tmpdir(), "socle-kubelet-"));
-  withIt = await renderStack({ root: ROOT, stack: STACK, outDir: join(out, "with") });
-  const root = mkdtempSync(join(tmpdir(), "socle-kubelet-root-"));
-  copyFileSync(join(ROOT, "Pulumi.yaml"), join(root, "Pulumi.yaml"));
-  mkdirSync(join(root, "stacks"));
-  writeFileSync(join(root, "stacks", `Pulumi.${STACK}.yaml`), withMonitoring(readFileSync(STACK_FILE, "utf8"), []));
-  without = await renderStack({ root, stack: STACK, outDir: join(out, "without") });
+  withIt = await renderToTemp(STACK);
+  without = await renderEditedToTemp(STACK, (text) => withMonitoring(text, []));
 }, 240_000);
 
 describe("with the nodes' ranges (the example platform, socle:monitoring.nodeCidrs)", () => {

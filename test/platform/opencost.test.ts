@@ -3,10 +3,10 @@
  * the pricing ConfigMap `socle usage` prints for the same sheet, the flows; without the setting, nothing of it.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse, parseAllDocuments } from "yaml";
+import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GARAGE_LABELS } from "../../charts/platform/garage";
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../../charts/platform/flows";
@@ -18,11 +18,11 @@ import { contractFor } from "../../src/check/releases";
 import { openCostData } from "../../src/check/rules/opencost";
 import { networkPolicies } from "../../src/check/net";
 import { IMAGES } from "../../src/images/catalog";
-import { renderStack, type RenderResult } from "../../src/render/render";
+import type { RenderResult } from "../../src/render/render";
 import type { StateResource } from "../../src/render/state";
 import { readPriceSheet } from "../../src/usage/prices";
 import { ManifestValidator } from "../../src/validate/manifests";
-import { ROOT, SHARED } from "../helpers/render";
+import { manifestObjects, renderEditedToTemp, renderToTemp, ROOT, SHARED } from "../helpers/render";
 import { cli } from "../tenants-cli/fleet-fixture";
 import { openCostReads } from "../usage/opencost-reader";
 
@@ -55,21 +55,13 @@ function openCostOnly(text: string): string {
 
 let withIt: RenderResult;
 let without: RenderResult;
-const manifests = (r: RenderResult): Obj[] => {
-  const dir = join(r.outDir, "manifests");
-  return readdirSync(dir).flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS() as Obj).filter(Boolean));
-};
+const manifests = (r: RenderResult): Obj[] => manifestObjects(r);
 const resources = (r: RenderResult): StateResource[] => r.state.deployment.resources;
 const release = (r: RenderResult) => resources(r).find((x) => x.type === "kubernetes:helm.sh/v3:Release" && x.inputs?.name === "opencost");
 
 beforeAll(async () => {
-  const out = mkdtempSync(join(tmpdir(), "socle-opencost-"));
-  withIt = await renderStack({ root: ROOT, stack: STACK, outDir: join(out, "with") });
-  const root = mkdtempSync(join(tmpdir(), "socle-opencost-root-"));
-  copyFileSync(join(ROOT, "Pulumi.yaml"), join(root, "Pulumi.yaml"));
-  mkdirSync(join(root, "stacks"));
-  writeFileSync(join(root, "stacks", `Pulumi.${STACK}.yaml`), withoutOpenCost(readFileSync(STACK_FILE, "utf8")));
-  without = await renderStack({ root, stack: STACK, outDir: join(out, "without") });
+  withIt = await renderToTemp(STACK);
+  without = await renderEditedToTemp(STACK, (text) => withoutOpenCost(text));
 }, 240_000);
 
 describe("OpenCost on the platform (socle:opencost)", () => {

@@ -1,12 +1,9 @@
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BARMAN_PLUGIN_CHART, BARMAN_PLUGIN_RELEASE } from "../../charts/platform/barman-plugin";
 import { chartMirrorPath, PINNED_CHARTS, TRUST_MANAGER_CHART } from "../../charts/platform/releases";
 import type { RenderResult } from "../../src/render/render";
 import type { StateResource } from "../../src/render/state";
-import { renderToTemp } from "../helpers/render";
+import { manifestObjects, renderToTemp } from "../helpers/render";
 
 let result: RenderResult;
 let resources: StateResource[];
@@ -15,8 +12,7 @@ let manifests: Record<string, any>[];
 beforeAll(async () => {
   result = await renderToTemp("demo");
   resources = result.state.deployment.resources;
-  const dir = join(result.outDir, "manifests");
-  manifests = readdirSync(dir).flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS()).filter(Boolean));
+  manifests = manifestObjects(result);
 });
 
 const releases = () => resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
