@@ -14,6 +14,20 @@ export const DEFAULT_ALLOWED_REGIONS: readonly string[] = ["cloudgouv-eu-west-1"
 export const DEFAULT_MIN_LOG_RETENTION_DAYS = 365;
 
 /** The `socle` output of the root `pulumi:pulumi:Stack` resource, as `socle render` and `pulumi up` write it. */
+/**
+ * A Velero Schedule covering a tenant, as its platform reports it: read from a state as is here;
+ * src/program/tenants-binding.ts validates the platform's output with the same shape, stricter.
+ */
+export const backupScheduleSchema = z.object({
+  namespace: z.string().min(1).max(253),
+  name: z.string().min(1).max(253),
+  includedNamespaces: z.array(z.string().min(1).max(253)).max(64),
+  excludedNamespaces: z.array(z.string().min(1).max(253)).max(64).optional(),
+  storageLocation: z.string().min(1).max(253),
+  ttl: z.string().min(1).max(64),
+  paused: z.boolean().optional(),
+});
+
 const stackMetadataSchema = z.object({
   kind: z.string().min(1),
   target: z.string().min(1),
@@ -38,15 +52,7 @@ const stackMetadataSchema = z.object({
       storageLocation: z.string().min(1).max(253),
       schedules: z
         .array(
-          z.object({
-            namespace: z.string().min(1).max(253),
-            name: z.string().min(1).max(253),
-            includedNamespaces: z.array(z.string().min(1).max(253)).max(64),
-            excludedNamespaces: z.array(z.string().min(1).max(253)).max(64).optional(),
-            storageLocation: z.string().min(1).max(253),
-            ttl: z.string().min(1).max(64),
-            paused: z.boolean().optional(),
-          }),
+          backupScheduleSchema,
         )
         .max(64),
     })

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { backupScheduleSchema } from "../../policies/context";
 import { GARAGE_NAMESPACE, renderTenantBucketsJob, tenantKeySecret } from "../../charts/platform/garage";
 import { renderTenantBackup, tenantBackupLocation, tenantCredentialsSecret, VELERO_NAMESPACE } from "../../charts/platform/velero";
 import { manifestGroup } from "../../components/lib/manifests";
@@ -125,17 +126,7 @@ export function planTenantBindings(
 }
 
 /** A Velero Schedule as the platform reports it to the tenant it covers (and the tenant to its audit). */
-export const backupScheduleEvidenceSchema = z
-  .object({
-    namespace: name,
-    name: z.string().min(1).max(253),
-    includedNamespaces: z.array(z.string().min(1).max(253)).max(64),
-    excludedNamespaces: z.array(z.string().min(1).max(253)).max(64).optional(),
-    storageLocation: z.string().min(1).max(253),
-    ttl: z.string().min(1).max(64),
-    paused: z.boolean().optional(),
-  })
-  .strict();
+export const backupScheduleEvidenceSchema = backupScheduleSchema.extend({ namespace: name }).strict();
 export type BackupScheduleEvidence = z.infer<typeof backupScheduleEvidenceSchema>;
 
 const tenantBackupsEntrySchema = z.discriminatedUnion("status", [
