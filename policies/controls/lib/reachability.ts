@@ -123,7 +123,8 @@ const selectingCache = new WeakMap<readonly NetworkPolicy[], WeakMap<Workload, {
 
 /**
  * The policies of `subject`'s namespace that select it for `direction`; empty: the pod is open in that direction.
- * Computed once per list, pod and direction: a fleet's analysis asks it for every pair and port it tries.
+ * Computed once per list, pod and direction: a fleet's analysis asks it for every pair and port it tries. Callers
+ * build the list and the pods once and never change them afterwards (a changed one would be answered from before).
  */
 export function selectingPolicies(policies: readonly NetworkPolicy[], subject: Workload, direction: "Ingress" | "Egress"): readonly NetworkPolicy[] {
   let bySubject = selectingCache.get(policies);
